@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Exit statuses of the binary.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+// invocation is everything a subcommand may use: no globals, so an end-to-end
+// test can run several instances of the program side by side.
+type invocation struct {
+	args   []string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// subcommand is one verb of the binary. Adding a verb is adding an entry to
+// subcommands and a file that implements it.
+type subcommand struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, inv invocation) int
+}
+
+func subcommands() []subcommand {
+	return []subcommand{
+		{"version", "print the version", runVersion},
+		{"help", "show this help", runHelp},
+	}
+}
+
+// run is main without the process: it returns the exit status.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	name := "help"
+	if len(args) > 0 {
+		name, args = args[0], args[1:]
+	}
+	inv := invocation{args: args, stdin: stdin, stdout: stdout, stderr: stderr}
+	for _, sc := range subcommands() {
+		if sc.name == name {
+			return sc.run(ctx, inv)
+		}
+	}
+	if strings.TrimLeft(name, "-") == "help" || name == "-h" {
+		return runHelp(ctx, inv)
+	}
+	fmt.Fprintf(stderr, "longgame: unknown command %q\n\n", name)
+	printUsage(stderr)
+	return exitUsage
+}
+
+func runHelp(_ context.Context, inv invocation) int {
+	printUsage(inv.stdout)
+	return exitOK
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "usage: longgame <command> [arguments]")
+	fmt.Fprintln(w)
+	for _, sc := range subcommands() {
+		fmt.Fprintf(w, "  %-8s %s\n", sc.name, sc.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Configuration is read from the environment; see README.md.")
+}

@@ -1,0 +1,18 @@
+// Command longgame is the Long Game Slack bot: it records what a deal asks of
+// its champion, the deal's risks, and reminds the owner to check in after the
+// close.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
