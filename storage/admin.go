@@ -1,0 +1,68 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+)
+
+// IntegrityCheck runs SQLite's integrity and foreign key checks and reports
+// what they found.
+func (db *DB) IntegrityCheck(ctx context.Context) error {
+	problems, err := queryAll(ctx, db.read, scanString, `PRAGMA integrity_check`)
+	if err != nil {
+		return fmt.Errorf("integrity check: %w", err)
+	}
+	if len(problems) != 1 || problems[0] != "ok" {
+		return fmt.Errorf("integrity check: %s", strings.Join(problems, "; "))
+	}
+	var fk []string
+	fk, err = queryAll(ctx, db.read, scanFKViolation, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return fmt.Errorf("foreign key check: %w", err)
+	}
+	if len(fk) > 0 {
+		return fmt.Errorf("foreign key check: %s", strings.Join(fk, "; "))
+	}
+	return nil
+}
+
+func scanString(s rowScanner, v *string) error { return s.Scan(v) }
+
+// scanFKViolation reads a foreign_key_check row: table, rowid, parent, fkid.
+func scanFKViolation(s rowScanner, v *string) error {
+	var table, parent string
+	var rowid sql.NullInt64
+	var fkid int64
+	if err := s.Scan(&table, &rowid, &parent, &fkid); err != nil {
+		return err
+	}
+	*v = fmt.Sprintf("%s row %d references a missing %s", table, rowid.Int64, parent)
+	return nil
+}
+
+// Backup writes a consistent copy of the database to path with VACUUM INTO,
+// while the bot keeps running. It refuses an existing file with an error
+// wrapping os.ErrExist.
+func (db *DB) Backup(ctx context.Context, path string) error {
+	if _, err := os.Lstat(path); err == nil {
+		return fmt.Errorf("backup to %s: %w", path, os.ErrExist)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	// The read pool is query_only, which refuses VACUUM INTO, so the copy
+	// gets a connection of its own; it only reads the database.
+	conn, err := openPool(ctx, dsn(db.path, commonPragmas, ""), 1, commonPragmas)
+	if err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	return nil
+}

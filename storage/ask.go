@@ -1,0 +1,184 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+)
+
+const askCols = `a.id, a.deal_id, a.number, a.what, a.cost, a.status,
+	a.created_by, a.created_at, a.updated_by, a.updated_at`
+
+func scanAsk(s rowScanner, a *Ask) error {
+	return s.Scan(integer(&a.ID), integer(&a.DealID), integer(&a.Number), text(&a.What), integer(&a.Cost), text(&a.Status),
+		text(&a.CreatedBy), unix(&a.CreatedAt), text(&a.UpdatedBy), unix(&a.UpdatedAt))
+}
+
+const giveCols = `g.id, g.deal_id, g.number, g.what, g.value, g.created_by, g.created_at`
+
+func scanGive(s rowScanner, g *Give) error {
+	return s.Scan(integer(&g.ID), integer(&g.DealID), integer(&g.Number), text(&g.What), integer(&g.Value),
+		text(&g.CreatedBy), unix(&g.CreatedAt))
+}
+
+// AddAsk records a favor asked of the deal's champion, costing 1 to 5,
+// numbered after the deal's last ask.
+func (db *DB) AddAsk(ctx context.Context, a Actor, dealID int64, what string, cost int) (Ask, error) {
+	ask, err := writeValue(ctx, db, func(ctx context.Context, tx *sql.Tx, now time.Time) (Ask, error) {
+		return addAsk(ctx, tx, a, now, dealID, what, cost)
+	})
+	if err != nil {
+		return Ask{}, fmt.Errorf("add ask: %w", err)
+	}
+	return ask, nil
+}
+
+func addAsk(ctx context.Context, tx *sql.Tx, a Actor, now time.Time, dealID int64, what string, cost int) (Ask, error) {
+	if err := validEntry(a, what, "cost", cost); err != nil {
+		return Ask{}, err
+	}
+	n, err := nextNumber(ctx, tx, "asks", a.TeamID, dealID)
+	if err != nil {
+		return Ask{}, err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO asks (team_id, deal_id, number, what, cost, created_by, created_at,
+		updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.TeamID, dealID, n, what, cost, a.UserID, unixArg(now), a.UserID, unixArg(now))
+	if err != nil {
+		return Ask{}, err
+	}
+	if err := audit(ctx, tx, a, now, "ask.add", dealID, map[string]any{"number": n, "what": what, "cost": cost}); err != nil {
+		return Ask{}, err
+	}
+	return askByNumber(ctx, tx, a.TeamID, dealID, n)
+}
+
+// validEntry checks an ask or a give: an actor, some text, a weight of 1 to 5.
+func validEntry(a Actor, what, weight string, n int) error {
+	if err := a.validate(); err != nil {
+		return err
+	}
+	if strings.TrimSpace(what) == "" {
+		return invalid("say what")
+	}
+	if n < 1 || n > 5 {
+		return invalid("%s %d is not between 1 and 5", weight, n)
+	}
+	return nil
+}
+
+// nextNumber checks that the deal exists and returns the number its next
+// row in table gets. Safe because one writer runs one transaction at a time.
+func nextNumber(ctx context.Context, tx *sql.Tx, table string, teamID string, dealID int64) (int, error) {
+	if _, err := dealByID(ctx, tx, teamID, dealID); err != nil {
+		return 0, err
+	}
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(number), 0) + 1 FROM `+table+`
+		WHERE team_id = ? AND deal_id = ?`, teamID, dealID).Scan(&n)
+	return n, err
+}
+
+// SetAskStatus records what became of ask #number of a deal.
+func (db *DB) SetAskStatus(ctx context.Context, a Actor, dealID int64, number int, s AskStatus) (Ask, error) {
+	ask, err := writeValue(ctx, db, func(ctx context.Context, tx *sql.Tx, now time.Time) (Ask, error) {
+		return setAskStatus(ctx, tx, a, now, dealID, number, s)
+	})
+	if err != nil {
+		return Ask{}, fmt.Errorf("set ask status: %w", err)
+	}
+	return ask, nil
+}
+
+func setAskStatus(ctx context.Context, tx *sql.Tx, a Actor, now time.Time, dealID int64, number int, s AskStatus) (Ask, error) {
+	if err := a.validate(); err != nil {
+		return Ask{}, err
+	}
+	if !s.Valid() {
+		return Ask{}, invalid("unknown ask status %q", s)
+	}
+	err := updateOne(ctx, tx, fmt.Sprintf("ask #%d", number), `UPDATE asks SET status = ?, updated_by = ?, updated_at = ?
+		WHERE team_id = ? AND deal_id = ? AND number = ?`, s, a.UserID, unixArg(now), a.TeamID, dealID, number)
+	if err != nil {
+		return Ask{}, err
+	}
+	if err := audit(ctx, tx, a, now, "ask.status", dealID, map[string]any{"number": number, "status": s}); err != nil {
+		return Ask{}, err
+	}
+	return askByNumber(ctx, tx, a.TeamID, dealID, number)
+}
+
+func askByNumber(ctx context.Context, q querier, teamID string, dealID int64, number int) (Ask, error) {
+	var a Ask
+	err := scanAsk(q.QueryRowContext(ctx, `SELECT `+askCols+` FROM asks a
+		WHERE a.team_id = ? AND a.deal_id = ? AND a.number = ?`, teamID, dealID, number), &a)
+	if err != nil {
+		return Ask{}, found(err, fmt.Sprintf("ask #%d", number))
+	}
+	return a, nil
+}
+
+// Asks lists a deal's asks, oldest first.
+func (db *DB) Asks(ctx context.Context, teamID string, dealID int64) ([]Ask, error) {
+	asks, err := listAsks(ctx, db.read, teamID, dealID)
+	if err != nil {
+		return nil, fmt.Errorf("asks: %w", err)
+	}
+	return asks, nil
+}
+
+func listAsks(ctx context.Context, q querier, teamID string, dealID int64) ([]Ask, error) {
+	return queryAll(ctx, q, scanAsk, `SELECT `+askCols+` FROM asks a
+		WHERE a.team_id = ? AND a.deal_id = ? ORDER BY a.number`, teamID, dealID)
+}
+
+// AddGive records something done for the deal's champion, worth 1 to 5,
+// numbered after the deal's last give.
+func (db *DB) AddGive(ctx context.Context, a Actor, dealID int64, what string, value int) (Give, error) {
+	g, err := writeValue(ctx, db, func(ctx context.Context, tx *sql.Tx, now time.Time) (Give, error) {
+		return addGive(ctx, tx, a, now, dealID, what, value)
+	})
+	if err != nil {
+		return Give{}, fmt.Errorf("add give: %w", err)
+	}
+	return g, nil
+}
+
+func addGive(ctx context.Context, tx *sql.Tx, a Actor, now time.Time, dealID int64, what string, value int) (Give, error) {
+	if err := validEntry(a, what, "value", value); err != nil {
+		return Give{}, err
+	}
+	n, err := nextNumber(ctx, tx, "gives", a.TeamID, dealID)
+	if err != nil {
+		return Give{}, err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO gives (team_id, deal_id, number, what, value, created_by, created_at,
+		updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.TeamID, dealID, n, what, value, a.UserID, unixArg(now), a.UserID, unixArg(now))
+	if err != nil {
+		return Give{}, err
+	}
+	if err := audit(ctx, tx, a, now, "give.add", dealID, map[string]any{"number": n, "what": what, "value": value}); err != nil {
+		return Give{}, err
+	}
+	var g Give
+	err = scanGive(tx.QueryRowContext(ctx, `SELECT `+giveCols+` FROM gives g
+		WHERE g.team_id = ? AND g.deal_id = ? AND g.number = ?`, a.TeamID, dealID, n), &g)
+	return g, err
+}
+
+// Gives lists a deal's gives, oldest first.
+func (db *DB) Gives(ctx context.Context, teamID string, dealID int64) ([]Give, error) {
+	gives, err := listGives(ctx, db.read, teamID, dealID)
+	if err != nil {
+		return nil, fmt.Errorf("gives: %w", err)
+	}
+	return gives, nil
+}
+
+func listGives(ctx context.Context, q querier, teamID string, dealID int64) ([]Give, error) {
+	return queryAll(ctx, q, scanGive, `SELECT `+giveCols+` FROM gives g
+		WHERE g.team_id = ? AND g.deal_id = ? ORDER BY g.number`, teamID, dealID)
+}

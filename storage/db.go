@@ -1,0 +1,189 @@
+// Package storage keeps Long Game's data in a SQLite file: deals, champions,
+// asks and gives, risks, check-ins and the audit trail, every row scoped by
+// Slack workspace.
+//
+// Reads go through a small pool of read-only connections. Writes go through
+// one connection owned by a goroutine that commits them in groups (see
+// writer.go): a write method returns nil only once its change is on disk.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
+)
+
+// More errors the store returns, next to ErrNotFound and ErrConflict.
+var (
+	// ErrInvalid means a value is out of its range or set, e.g. an ask cost
+	// of 7 or an unknown severity. Nothing was written.
+	ErrInvalid = errors.New("invalid")
+	// ErrClosed means the DB was closed before the write was taken.
+	ErrClosed = errors.New("database closed")
+)
+
+const (
+	busyTimeoutMS = 5000
+	readConns     = 4  // read pool size
+	maxBatch      = 64 // writes committed in one transaction at most
+)
+
+// pragma is a setting every connection gets from its DSN, with the value it
+// must read back: the driver silently ignores a misspelt _pragma.
+type pragma struct{ name, set, want string }
+
+var (
+	commonPragmas = []pragma{
+		{"busy_timeout", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS), fmt.Sprint(busyTimeoutMS)},
+		{"foreign_keys", "foreign_keys(1)", "1"},
+		{"journal_mode", "journal_mode(WAL)", "wal"},
+		{"synchronous", "synchronous(FULL)", "2"},
+	}
+	// Readers are query_only, so nothing can write behind the writer's back.
+	readPragmas = slices.Concat(commonPragmas, []pragma{{"query_only", "query_only(1)", "1"}})
+)
+
+// Options configure Open.
+type Options struct {
+	// Now returns the current time; nil means time.Now. Tests inject a clock.
+	Now func() time.Time
+}
+
+// DB is the Long Game store, safe for concurrent use.
+type DB struct {
+	path  string
+	read  *sql.DB // readConns query_only connections
+	w     *writer // the only writer
+	clock func() time.Time
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Open opens the SQLite file at path (creating it), checks that every pragma
+// took effect, applies the pending migrations and starts the writer.
+func Open(ctx context.Context, path string, opts Options) (*DB, error) {
+	db := &DB{path: path, clock: opts.Now}
+	if db.clock == nil {
+		db.clock = time.Now
+	}
+	if err := checkPath(path); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	conn, err := openPool(ctx, dsn(path, commonPragmas, "immediate"), 1, commonPragmas)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: writer: %w", path, err)
+	}
+	if err := migrate(ctx, conn, db.now()); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if db.read, err = openPool(ctx, dsn(path, readPragmas, ""), readConns, readPragmas); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("open %s: readers: %w", path, err)
+	}
+	db.w = startWriter(conn, maxBatch)
+	return db, nil
+}
+
+// checkPath refuses what cannot be a shared database file.
+func checkPath(path string) error {
+	switch {
+	case path == "":
+		return fmt.Errorf("empty path: %w", ErrInvalid)
+	case strings.Contains(path, ":memory:") || strings.Contains(path, "mode=memory"):
+		return fmt.Errorf("in-memory databases are not shared across connections: %w", ErrInvalid)
+	case strings.ContainsRune(path, '?'):
+		// The driver splits the DSN at the first '?'.
+		return fmt.Errorf("path contains '?': %w", ErrInvalid)
+	}
+	return nil
+}
+
+// dsn is the driver's data source name for path with the given pragmas.
+func dsn(path string, pragmas []pragma, txlock string) string {
+	q := url.Values{}
+	for _, p := range pragmas {
+		q.Add("_pragma", p.set)
+	}
+	if txlock != "" {
+		q.Set("_txlock", txlock)
+	}
+	return path + "?" + q.Encode()
+}
+
+// openPool opens a pool of at most conns connections and checks pragmas on
+// one of them.
+func openPool(ctx context.Context, dsn string, conns int, pragmas []pragma) (*sql.DB, error) {
+	pool, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	pool.SetMaxOpenConns(conns)
+	pool.SetMaxIdleConns(conns)
+	if err := checkPragmas(ctx, pool, pragmas); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return pool, nil
+}
+
+// checkPragmas reads each pragma back on one connection of pool and names
+// the first that is not what was asked.
+func checkPragmas(ctx context.Context, pool *sql.DB, pragmas []pragma) error {
+	conn, err := pool.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	for _, p := range pragmas {
+		var got string
+		if err := conn.QueryRowContext(ctx, "PRAGMA "+p.name).Scan(&got); err != nil {
+			return fmt.Errorf("read pragma %s: %w", p.name, err)
+		}
+		if !strings.EqualFold(got, p.want) {
+			return fmt.Errorf("pragma %s is %q, want %q", p.name, got, p.want)
+		}
+	}
+	return nil
+}
+
+// Close stops the writer once the writes it has taken are committed, then
+// closes the connections. Writes attempted afterwards fail with ErrClosed.
+func (db *DB) Close() error {
+	db.closeOnce.Do(func() {
+		db.w.stop()
+		db.closeErr = errors.Join(db.w.conn.Close(), db.read.Close())
+	})
+	return db.closeErr
+}
+
+// now is the current time as stored: UTC, whole seconds.
+func (db *DB) now() time.Time {
+	return db.clock().UTC().Truncate(time.Second)
+}
+
+// write runs fn in the writer's next transaction and returns once that
+// transaction is committed. fn runs in its own savepoint: its error rolls
+// back only its own changes.
+func (db *DB) write(ctx context.Context, fn writeFunc) error {
+	return db.w.write(ctx, fn)
+}
+
+// readTx runs fn in a read-only transaction, so its queries see one snapshot.
+func (db *DB) readTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}

@@ -1,0 +1,188 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// NewRisk is what /risk flag records.
+type NewRisk struct {
+	What      string
+	Severity  Severity // "" means medium
+	Area      Area     // "" means other
+	NeedsTest bool
+	Scenario  string // what to test; a scenario implies NeedsTest
+}
+
+const riskCols = `r.id, r.deal_id, r.number, r.what, r.severity, r.area, r.needs_test, r.scenario, r.status,
+	r.resolution_note, r.resolved_at, r.disclosed_at, r.disclosed_by, r.disclosure_note,
+	r.created_by, r.created_at, r.updated_by, r.updated_at`
+
+func scanRisk(s rowScanner, r *Risk) error {
+	return s.Scan(integer(&r.ID), integer(&r.DealID), integer(&r.Number), text(&r.What), text(&r.Severity),
+		text(&r.Area), boolean(&r.NeedsTest), text(&r.Scenario), text(&r.Status),
+		text(&r.ResolutionNote), unix(&r.ResolvedAt), unix(&r.DisclosedAt), text(&r.DisclosedBy), text(&r.DisclosureNote),
+		text(&r.CreatedBy), unix(&r.CreatedAt), text(&r.UpdatedBy), unix(&r.UpdatedAt))
+}
+
+// AddRisk records a risk of a deal, numbered after the deal's last risk.
+func (db *DB) AddRisk(ctx context.Context, a Actor, dealID int64, r NewRisk) (Risk, error) {
+	risk, err := writeValue(ctx, db, func(ctx context.Context, tx *sql.Tx, now time.Time) (Risk, error) {
+		return addRisk(ctx, tx, a, now, dealID, r)
+	})
+	if err != nil {
+		return Risk{}, fmt.Errorf("add risk: %w", err)
+	}
+	return risk, nil
+}
+
+func addRisk(ctx context.Context, tx *sql.Tx, a Actor, now time.Time, dealID int64, r NewRisk) (Risk, error) {
+	if err := a.validate(); err != nil {
+		return Risk{}, err
+	}
+	if err := r.normalize(); err != nil {
+		return Risk{}, err
+	}
+	n, err := nextNumber(ctx, tx, "risks", a.TeamID, dealID)
+	if err != nil {
+		return Risk{}, err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO risks (team_id, deal_id, number, what, severity, area, needs_test,
+		scenario, created_by, created_at, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.TeamID, dealID, n, r.What, r.Severity, r.Area, boolArg(r.NeedsTest), r.Scenario,
+		a.UserID, unixArg(now), a.UserID, unixArg(now))
+	if err != nil {
+		return Risk{}, err
+	}
+	if err := audit(ctx, tx, a, now, "risk.add", dealID, map[string]any{"number": n, "risk": r}); err != nil {
+		return Risk{}, err
+	}
+	return riskByNumber(ctx, tx, a.TeamID, dealID, n)
+}
+
+// normalize fills in the defaults and checks the values.
+func (r *NewRisk) normalize() error {
+	if r.Severity == "" {
+		r.Severity = SeverityMedium
+	}
+	if r.Area == "" {
+		r.Area = AreaOther
+	}
+	if r.Scenario != "" {
+		r.NeedsTest = true
+	}
+	switch {
+	case strings.TrimSpace(r.What) == "":
+		return invalid("say what the risk is")
+	case !r.Severity.Valid():
+		return invalid("unknown severity %q", r.Severity)
+	case !r.Area.Valid():
+		return invalid("unknown area %q", r.Area)
+	}
+	return nil
+}
+
+// Risks lists a deal's risks by number: the open ones, or all.
+func (db *DB) Risks(ctx context.Context, teamID string, dealID int64, includeResolved bool) ([]Risk, error) {
+	risks, err := queryAll(ctx, db.read, scanRisk, `SELECT `+riskCols+` FROM risks r
+		WHERE r.team_id = ? AND r.deal_id = ? AND (? OR r.status = 'open')
+		ORDER BY r.number`, teamID, dealID, includeResolved)
+	if err != nil {
+		return nil, fmt.Errorf("risks: %w", err)
+	}
+	return risks, nil
+}
+
+func riskByNumber(ctx context.Context, q querier, teamID string, dealID int64, number int) (Risk, error) {
+	var r Risk
+	err := scanRisk(q.QueryRowContext(ctx, `SELECT `+riskCols+` FROM risks r
+		WHERE r.team_id = ? AND r.deal_id = ? AND r.number = ?`, teamID, dealID, number), &r)
+	if err != nil {
+		return Risk{}, found(err, fmt.Sprintf("risk #%d", number))
+	}
+	return r, nil
+}
+
+// ResolveRisk closes risk #number with a note. ErrConflict if it is
+// already resolved.
+func (db *DB) ResolveRisk(ctx context.Context, a Actor, dealID int64, number int, note string) (Risk, error) {
+	r, err := db.changeRisk(ctx, a, dealID, number, riskChange{
+		action: "risk.resolve", from: RiskOpen, detail: map[string]any{"number": number, "note": note},
+		set:  `status = 'resolved', resolution_note = ?, resolved_at = ?`,
+		args: func(now time.Time) []any { return []any{note, unixArg(now)} },
+	})
+	if err != nil {
+		return Risk{}, fmt.Errorf("resolve risk: %w", err)
+	}
+	return r, nil
+}
+
+// ReopenRisk opens resolved risk #number again, forgetting the resolution.
+// ErrConflict if it is open.
+func (db *DB) ReopenRisk(ctx context.Context, a Actor, dealID int64, number int) (Risk, error) {
+	r, err := db.changeRisk(ctx, a, dealID, number, riskChange{
+		action: "risk.reopen", from: RiskResolved, detail: map[string]any{"number": number},
+		set:  `status = 'open', resolution_note = '', resolved_at = NULL`,
+		args: func(time.Time) []any { return nil },
+	})
+	if err != nil {
+		return Risk{}, fmt.Errorf("reopen risk: %w", err)
+	}
+	return r, nil
+}
+
+// DiscloseRisk records that risk #number was shared openly with the
+// champion or the customer: by whom, when, with a note. Disclosing again
+// records the latest disclosure.
+func (db *DB) DiscloseRisk(ctx context.Context, a Actor, dealID int64, number int, note string) (Risk, error) {
+	r, err := db.changeRisk(ctx, a, dealID, number, riskChange{
+		action: "risk.disclose", detail: map[string]any{"number": number, "note": note},
+		set:  `disclosed_at = ?, disclosed_by = ?, disclosure_note = ?`,
+		args: func(now time.Time) []any { return []any{unixArg(now), a.UserID, note} },
+	})
+	if err != nil {
+		return Risk{}, fmt.Errorf("disclose risk: %w", err)
+	}
+	return r, nil
+}
+
+// riskChange is one change to an existing risk.
+type riskChange struct {
+	action string
+	from   RiskStatus // the status the risk must have; "" for any
+	detail any
+	set    string                // SET clauses
+	args   func(time.Time) []any // their arguments
+}
+
+// changeRisk applies c to risk #number of a deal.
+func (db *DB) changeRisk(ctx context.Context, a Actor, dealID int64, number int, c riskChange) (Risk, error) {
+	return writeValue(ctx, db, func(ctx context.Context, tx *sql.Tx, now time.Time) (Risk, error) {
+		return changeRisk(ctx, tx, a, now, dealID, number, c)
+	})
+}
+
+func changeRisk(ctx context.Context, tx *sql.Tx, a Actor, now time.Time, dealID int64, number int, c riskChange) (Risk, error) {
+	if err := a.validate(); err != nil {
+		return Risk{}, err
+	}
+	r, err := riskByNumber(ctx, tx, a.TeamID, dealID, number)
+	if err != nil {
+		return Risk{}, err
+	}
+	if c.from != "" && r.Status != c.from {
+		return Risk{}, fmt.Errorf("risk #%d is %s: %w", number, r.Status, ErrConflict)
+	}
+	args := append(c.args(now), a.UserID, unixArg(now), a.TeamID, r.ID)
+	query := `UPDATE risks SET ` + c.set + `, updated_by = ?, updated_at = ? WHERE team_id = ? AND id = ?`
+	if _, err := tx.ExecContext(ctx, query, args...); err != nil {
+		return Risk{}, err
+	}
+	if err := audit(ctx, tx, a, now, c.action, dealID, c.detail); err != nil {
+		return Risk{}, err
+	}
+	return riskByNumber(ctx, tx, a.TeamID, dealID, number)
+}

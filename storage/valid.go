@@ -1,0 +1,32 @@
+package storage
+
+import "slices"
+
+// The values each enumerated type allows; the schema's CHECK constraints
+// hold the same lists.
+var (
+	stages          = []Stage{StageOpen, StageWon, StageLost}
+	askStatuses     = []AskStatus{AskOpen, AskDone, AskDeclined}
+	severities      = []Severity{SeverityLow, SeverityMedium, SeverityHigh, SeverityCritical}
+	areas           = []Area{AreaTraining, AreaProcess, AreaTrust, AreaTechnical, AreaSecurity, AreaCommercial, AreaLegal, AreaOther}
+	checkinKinds    = []CheckinKind{KindPostClose, KindKeepInTouch, KindManual}
+	checkinStatuses = []CheckinStatus{CheckinPending, CheckinDone, CheckinSkipped, CheckinCancelled}
+)
+
+// Valid reports whether s is a known stage.
+func (s Stage) Valid() bool { return slices.Contains(stages, s) }
+
+// Valid reports whether s is a known ask status.
+func (s AskStatus) Valid() bool { return slices.Contains(askStatuses, s) }
+
+// Valid reports whether s is a known severity.
+func (s Severity) Valid() bool { return slices.Contains(severities, s) }
+
+// Valid reports whether a is a known area.
+func (a Area) Valid() bool { return slices.Contains(areas, a) }
+
+// Valid reports whether k is a known check-in kind.
+func (k CheckinKind) Valid() bool { return slices.Contains(checkinKinds, k) }
+
+// Valid reports whether s is a known check-in status.
+func (s CheckinStatus) Valid() bool { return slices.Contains(checkinStatuses, s) }
