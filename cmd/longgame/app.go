@@ -33,6 +33,8 @@ type subcommand struct {
 
 func subcommands() []subcommand {
 	return []subcommand{
+		{"run", "connect to Slack over Socket Mode and serve (the default)", runRun},
+		{"migrate", "apply the database migrations and exit", runMigrate},
 		{"version", "print the version", runVersion},
 		{"help", "show this help", runHelp},
 	}
@@ -40,7 +42,7 @@ func subcommands() []subcommand {
 
 // run is main without the process: it returns the exit status.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	name := "help"
+	name := "run"
 	if len(args) > 0 {
 		name, args = args[0], args[1:]
 	}

@@ -1,0 +1,145 @@
+// Package bot is Long Game's Slack side: it takes Socket Mode envelopes,
+// parses the slash commands, records what they say and answers in Block Kit.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+)
+
+// Config holds the bot's settings as plain values.
+type Config struct {
+	Currency       string         // default currency of amounts
+	Budget         int            // default champion capital per deal
+	Location       *time.Location // default time zone: "today", due times
+	CheckinOffsets []int          // post-close check-ins, days after the close
+	LostFollowup   int            // keep-in-touch after a loss, in days; 0 = none
+	Now            func() time.Time
+	Logger         *slog.Logger
+	// AckDeadline is how long a command may take before the bot acks
+	// empty and answers through the response_url instead. Slack's own
+	// deadline is 3 s; the default, 2 s, leaves room for the network.
+	AckDeadline time.Duration
+	// HTTPClient posts to response_urls; it must have a timeout.
+	HTTPClient *http.Client
+	// ChannelInfoTTL is how long conversations.info answers are trusted.
+	ChannelInfoTTL time.Duration
+}
+
+// Bot answers Slack over one Socket Mode client.
+type Bot struct {
+	api      *slack.Client
+	store    Store
+	cfg      Config
+	log      *slog.Logger
+	channels *channelCache
+	commands map[string]map[string]commandHandler
+	inflight sync.WaitGroup
+}
+
+// New returns a bot that talks to Slack through api and records in store.
+func New(api *slack.Client, store Store, cfg Config) *Bot {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	if cfg.AckDeadline <= 0 {
+		cfg.AckDeadline = 2 * time.Second
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+	}
+	if cfg.ChannelInfoTTL <= 0 {
+		cfg.ChannelInfoTTL = 5 * time.Minute
+	}
+	b := &Bot{
+		api:      api,
+		store:    store,
+		cfg:      cfg,
+		log:      cfg.Logger,
+		channels: newChannelCache(api, cfg.ChannelInfoTTL, cfg.Now),
+	}
+	b.commands = b.commandTable()
+	return b
+}
+
+// Run connects over Socket Mode and serves until ctx ends or Slack refuses
+// the app token. On the way out it stops taking envelopes and waits for the
+// ones in flight, so their records and answers are complete.
+func (b *Bot) Run(ctx context.Context) error {
+	client := socketmode.New(b.api)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	runErr := make(chan error, 1)
+	go func() { runErr <- client.RunContext(ctx) }()
+
+	err := b.drain(ctx, client, runErr)
+	cancel()
+	b.inflight.Wait()
+	return err
+}
+
+// drain reads client.Events and hands each envelope to its own goroutine: the
+// reader must never block, or pings go unanswered and envelopes are lost.
+func (b *Bot) drain(ctx context.Context, client *socketmode.Client, runErr <-chan error) error {
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case err := <-runErr:
+			if err == nil || errors.Is(err, context.Canceled) {
+				return nil
+			}
+			return fmt.Errorf("socket mode: %w", err)
+		case evt := <-client.Events:
+			b.route(ctx, client, evt)
+		}
+	}
+}
+
+func (b *Bot) route(ctx context.Context, client *socketmode.Client, evt socketmode.Event) {
+	switch evt.Type {
+	case socketmode.EventTypeConnecting:
+		b.log.Info("connecting to slack")
+	case socketmode.EventTypeConnected:
+		b.log.Info("connected to slack")
+	case socketmode.EventTypeConnectionError:
+		b.log.Warn("slack connection failed; retrying", "err", connectionErr(evt))
+	case socketmode.EventTypeInvalidAuth:
+		b.log.Error("slack refused the app token (invalid_auth)")
+	case socketmode.EventTypeErrorBadMessage:
+		b.log.Warn("unreadable socket mode message")
+	case socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive, socketmode.EventTypeEventsAPI:
+		if evt.Request == nil || evt.Request.EnvelopeID == "" {
+			return
+		}
+		b.inflight.Add(1)
+		go func() {
+			defer b.inflight.Done()
+			b.serve(ctx, client, evt)
+		}()
+	}
+}
+
+// connectionErr keeps only the error's kind: the dial error of a WebSocket
+// would carry the URL, whose ticket is a credential.
+func connectionErr(evt socketmode.Event) string {
+	if ce, ok := evt.Data.(*slack.ConnectionErrorEvent); ok && ce.ErrorObj != nil {
+		return redactURL(ce.ErrorObj).Error()
+	}
+	return "unknown"
+}

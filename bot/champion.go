@@ -1,0 +1,291 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/longgame/longgame/bot/command"
+	"github.com/longgame/longgame/storage"
+)
+
+var (
+	championSetSpec  = command.Spec{Options: []string{"title"}}
+	championAskSpec  = command.Spec{Options: []string{"cost"}}
+	championGiveSpec = command.Spec{Options: []string{"value"}}
+)
+
+// defaultLevel is "medium": the cost of an ask or value of a give when the
+// user does not say.
+const defaultLevel = 3
+
+func (b *Bot) championSet(ctx context.Context, req *request) (reply, error) {
+	args, err := command.Parse(req.rest, championSetSpec)
+	if err != nil {
+		return reply{}, err
+	}
+	in := storage.ChampionInput{Name: args.TextWithoutMentions(), Title: args.Options["title"]}
+	if len(args.Mentions) > 1 {
+		return reply{}, inputError("A deal has one champion: mention at most one person.", "/champion set Jane Doe title:\"VP of IT\" @jane")
+	}
+	if len(args.Mentions) == 1 {
+		in.UserID = args.Mentions[0].ID
+		if in.Name == "" {
+			in.Name = b.userName(ctx, args.Mentions[0])
+		}
+	}
+	if strings.TrimSpace(in.Name) == "" {
+		return reply{}, inputError("Name the champion.", "/champion set Jane Doe title:\"VP of IT\"")
+	}
+	if err := command.CheckText("name", in.Name, command.MaxName); err != nil {
+		return reply{}, err
+	}
+	if err := command.CheckText("title", in.Title, command.MaxName); err != nil {
+		return reply{}, err
+	}
+	d, err := b.dealFor(ctx, req)
+	if err != nil {
+		return reply{}, err
+	}
+	ch, err := b.store.SetChampion(ctx, req.actor, d.ID, in)
+	if err != nil {
+		return reply{}, fmt.Errorf("set champion: %w", err)
+	}
+	capital, err := b.capital(ctx, req.actor.TeamID, d)
+	if err != nil {
+		return reply{}, err
+	}
+	return championSetReply(d, ch, capital, req.actor.UserID), nil
+}
+
+// userName is how to call a mentioned user: the mention's label, else the
+// real name from users.info, else the id.
+func (b *Bot) userName(ctx context.Context, u command.UserRef) string {
+	if u.Name != "" {
+		return u.Name
+	}
+	info, err := b.api.GetUserInfoContext(ctx, u.ID)
+	if err != nil {
+		b.log.Warn("users.info failed", "user", u.ID, "err", err)
+		return u.ID
+	}
+	if info.RealName != "" {
+		return info.RealName
+	}
+	return info.Name
+}
+
+func (b *Bot) championAsk(ctx context.Context, req *request) (reply, error) {
+	if strings.TrimSpace(req.rest) == "" {
+		return b.openAskModal(ctx, req)
+	}
+	args, err := command.Parse(req.rest, championAskSpec)
+	if err != nil {
+		return reply{}, err
+	}
+	cost, err := level("cost", args.Options)
+	if err != nil {
+		return reply{}, err
+	}
+	if err := checkWhat(args.Text, "/champion ask an intro to the CFO cost:high"); err != nil {
+		return reply{}, err
+	}
+	d, err := b.dealFor(ctx, req)
+	if err != nil {
+		return reply{}, err
+	}
+	return b.recordAsk(ctx, req.actor, d, args.Text, cost)
+}
+
+// recordAsk is shared by the command and the modal.
+func (b *Bot) recordAsk(ctx context.Context, actor storage.Actor, d storage.Deal, what string, cost int) (reply, error) {
+	ask, err := b.store.AddAsk(ctx, actor, d.ID, what, cost)
+	if err != nil {
+		return reply{}, fmt.Errorf("add ask: %w", err)
+	}
+	capital, err := b.capital(ctx, actor.TeamID, d)
+	if err != nil {
+		return reply{}, err
+	}
+	return askRecordedReply(ask, capital, actor.UserID), nil
+}
+
+func checkWhat(what, example string) error {
+	if strings.TrimSpace(what) == "" {
+		return inputError("Say what it is.", example)
+	}
+	return command.CheckText("text", what, command.MaxText)
+}
+
+// level reads a cost or value option; absent means medium.
+func level(key string, opts map[string]string) (int, error) {
+	v, ok := opts[key]
+	if !ok {
+		return defaultLevel, nil
+	}
+	n, err := command.ParseLevel(v)
+	if err != nil {
+		return 0, inputError(fmt.Sprintf("%s:%s is not a level: use 1 to 5, low, medium or high.", key, clip(v, 40)),
+			"/champion ask a reference call "+key+":low")
+	}
+	return n, nil
+}
+
+func (b *Bot) championAskDone(ctx context.Context, req *request) (reply, error) {
+	return b.setAskStatus(ctx, req, storage.AskDone)
+}
+
+func (b *Bot) championAskDeclined(ctx context.Context, req *request) (reply, error) {
+	return b.setAskStatus(ctx, req, storage.AskDeclined)
+}
+
+func (b *Bot) setAskStatus(ctx context.Context, req *request, status storage.AskStatus) (reply, error) {
+	example := "/champion " + req.sub + " 2"
+	n, err := command.ParseNumber(strings.TrimSpace(req.rest))
+	if err != nil {
+		return reply{}, inputError("Give the number of the ask, as `/champion ledger` lists them.", example)
+	}
+	d, err := b.dealFor(ctx, req)
+	if err != nil {
+		return reply{}, err
+	}
+	ask, err := b.store.SetAskStatus(ctx, req.actor, d.ID, n, status)
+	if errors.Is(err, storage.ErrNotFound) {
+		return reply{}, inputError(fmt.Sprintf("This deal has no ask #%d; `/champion ledger` lists them.", n), example)
+	}
+	if err != nil {
+		return reply{}, fmt.Errorf("set ask status: %w", err)
+	}
+	capital, err := b.capital(ctx, req.actor.TeamID, d)
+	if err != nil {
+		return reply{}, err
+	}
+	return askStatusReply(ask, capital, req.actor.UserID), nil
+}
+
+func (b *Bot) championGive(ctx context.Context, req *request) (reply, error) {
+	args, err := command.Parse(req.rest, championGiveSpec)
+	if err != nil {
+		return reply{}, err
+	}
+	value, err := level("value", args.Options)
+	if err != nil {
+		return reply{}, err
+	}
+	if err := checkWhat(args.Text, "/champion give a training plan for their admins value:medium"); err != nil {
+		return reply{}, err
+	}
+	d, err := b.dealFor(ctx, req)
+	if err != nil {
+		return reply{}, err
+	}
+	give, err := b.store.AddGive(ctx, req.actor, d.ID, args.Text, value)
+	if err != nil {
+		return reply{}, fmt.Errorf("add give: %w", err)
+	}
+	capital, err := b.capital(ctx, req.actor.TeamID, d)
+	if err != nil {
+		return reply{}, err
+	}
+	return giveRecordedReply(give, capital, req.actor.UserID), nil
+}
+
+func (b *Bot) championBudget(ctx context.Context, req *request) (reply, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(req.rest))
+	if err != nil || n < 1 || n > 100 {
+		return reply{}, inputError("The budget is a whole number of capital points from 1 to 100.", "/champion budget 12")
+	}
+	d, err := b.dealFor(ctx, req)
+	if err != nil {
+		return reply{}, err
+	}
+	d, err = b.store.SetBudget(ctx, req.actor, d.ID, n)
+	if err != nil {
+		return reply{}, fmt.Errorf("set budget: %w", err)
+	}
+	capital, err := b.capital(ctx, req.actor.TeamID, d)
+	if err != nil {
+		return reply{}, err
+	}
+	return budgetReply(capital, req.actor.UserID), nil
+}
+
+func (b *Bot) championStatus(ctx context.Context, req *request) (reply, error) {
+	if req.rest != "" {
+		return usageReply("/champion", req.sub+" "+req.rest), nil
+	}
+	d, err := b.dealFor(ctx, req)
+	if err != nil {
+		return reply{}, err
+	}
+	entries, ch, err := b.ledger(ctx, req.actor.TeamID, d)
+	if err != nil {
+		return reply{}, err
+	}
+	return championStatusReply(d, ch, entries), nil
+}
+
+func (b *Bot) championLedger(ctx context.Context, req *request) (reply, error) {
+	d, err := b.dealFor(ctx, req)
+	if err != nil {
+		return reply{}, err
+	}
+	entries, ch, err := b.ledger(ctx, req.actor.TeamID, d)
+	if err != nil {
+		return reply{}, err
+	}
+	return ledgerReply(d, ch, entries), nil
+}
+
+func (b *Bot) ledger(ctx context.Context, teamID string, d storage.Deal) ([]storage.LedgerEntry, *storage.Champion, error) {
+	entries, err := b.store.Ledger(ctx, teamID, d.ID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("ledger: %w", err)
+	}
+	if d.ChampionID == 0 {
+		return entries, nil, nil
+	}
+	ch, err := b.store.ChampionByID(ctx, teamID, d.ChampionID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("champion of deal: %w", err)
+	}
+	return entries, &ch, nil
+}
+
+func (b *Bot) championHistory(ctx context.Context, req *request) (reply, error) {
+	args, err := command.Parse(req.rest, command.Spec{})
+	if err != nil {
+		return reply{}, err
+	}
+	var userID string
+	if len(args.Mentions) > 0 {
+		userID = args.Mentions[0].ID
+	}
+	name := args.TextWithoutMentions()
+	if name == "" && userID == "" {
+		return reply{}, inputError("Name the champion, or mention them.", "/champion history Jane Doe")
+	}
+	ch, err := b.store.FindChampion(ctx, req.actor.TeamID, name, userID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return reply{}, inputError(fmt.Sprintf("No deal in this workspace has a champion called %s.", escape(clip(args.Text, 60))),
+			"/champion history Jane Doe")
+	}
+	if err != nil {
+		return reply{}, fmt.Errorf("find champion: %w", err)
+	}
+	deals, err := b.store.ChampionHistory(ctx, req.actor.TeamID, ch.ID)
+	if err != nil {
+		return reply{}, fmt.Errorf("champion history: %w", err)
+	}
+	return historyReply(ch, deals, req.loc), nil
+}
+
+func (b *Bot) capital(ctx context.Context, teamID string, d storage.Deal) (storage.Capital, error) {
+	ov, err := b.store.DealOverview(ctx, teamID, d.ID)
+	if err != nil {
+		return storage.Capital{}, fmt.Errorf("capital: %w", err)
+	}
+	return ov.Capital, nil
+}

@@ -1,0 +1,193 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/longgame/longgame/bot/command"
+	"github.com/longgame/longgame/storage"
+)
+
+var (
+	dealOpenSpec = command.Spec{Options: []string{"value", "close", "owner"}}
+	dealSetSpec  = command.Spec{Options: []string{"name", "value", "close", "owner"}}
+)
+
+// dealFields are the parsed options shared by /deal open and /deal set.
+type dealFields struct {
+	value *storage.Money
+	close *time.Time
+	owner *string
+	name  *string
+}
+
+func (b *Bot) parseDealFields(req *request, opts map[string]string) (dealFields, error) {
+	var f dealFields
+	if v, ok := opts["value"]; ok {
+		m, err := command.ParseAmount(v, b.cfg.Currency)
+		if err != nil {
+			return f, command.ForOption("value", err)
+		}
+		f.value = &storage.Money{Minor: m.Minor, Currency: m.Currency}
+	}
+	if v, ok := opts["close"]; ok {
+		d, err := command.ParseDate(v, req.today())
+		if err != nil {
+			return f, command.ForOption("close", err)
+		}
+		f.close = &d
+	}
+	if v, ok := opts["owner"]; ok {
+		u, err := command.ParseUser(v)
+		if err != nil {
+			return f, command.ForOption("owner", err)
+		}
+		f.owner = &u.ID
+	}
+	if v, ok := opts["name"]; ok {
+		if err := checkName(v); err != nil {
+			return f, err
+		}
+		f.name = &v
+	}
+	return f, nil
+}
+
+func checkName(name string) error {
+	if strings.TrimSpace(name) == "" {
+		return inputError("The deal needs a name.", "/deal open Acme renewal value:120k")
+	}
+	return command.CheckText("name", name, command.MaxName)
+}
+
+func (b *Bot) dealOpen(ctx context.Context, req *request) (reply, error) {
+	args, err := command.Parse(req.rest, dealOpenSpec)
+	if err != nil {
+		return reply{}, err
+	}
+	if err := checkName(args.Text); err != nil {
+		return reply{}, err
+	}
+	f, err := b.parseDealFields(req, args.Options)
+	if err != nil {
+		return reply{}, err
+	}
+	nd := storage.NewDeal{ChannelID: req.cmd.ChannelID, Name: args.Text, OwnerID: req.actor.UserID, Budget: b.cfg.Budget}
+	if f.owner != nil {
+		nd.OwnerID = *f.owner
+	}
+	if f.value != nil {
+		nd.Value = *f.value
+	}
+	if f.close != nil {
+		nd.ExpectedClose = *f.close
+	}
+	d, err := b.store.OpenDeal(ctx, req.actor, nd)
+	if errors.Is(err, storage.ErrConflict) {
+		return reply{}, b.alreadyOpen(ctx, req)
+	}
+	if err != nil {
+		return reply{}, fmt.Errorf("open deal: %w", err)
+	}
+	return dealOpenedReply(d, req.actor.UserID), nil
+}
+
+func (b *Bot) alreadyOpen(ctx context.Context, req *request) error {
+	d, err := b.store.DealByChannel(ctx, req.actor.TeamID, req.cmd.ChannelID)
+	if err != nil {
+		return fmt.Errorf("deal of channel after conflict: %w", err)
+	}
+	return inputError(fmt.Sprintf("This channel is already the home of the deal *%s*: one deal per channel. "+
+		"Change it with `/deal set`, or open the new deal in its own channel.", escape(d.Name)), "/deal set name:\"Acme renewal 2027\"")
+}
+
+func (b *Bot) dealSet(ctx context.Context, req *request) (reply, error) {
+	args, err := command.Parse(req.rest, dealSetSpec)
+	if err != nil {
+		return reply{}, err
+	}
+	if args.Text != "" {
+		return reply{}, inputError(fmt.Sprintf("`/deal set` takes only options; I did not understand %q.", clip(args.Text, 40)),
+			"/deal set value:150k close:2027-01-31")
+	}
+	if len(args.Options) == 0 {
+		return reply{}, inputError("Say what to change: name, value, close or owner.", "/deal set value:150k close:2027-01-31")
+	}
+	f, err := b.parseDealFields(req, args.Options)
+	if err != nil {
+		return reply{}, err
+	}
+	d, err := b.dealFor(ctx, req)
+	if err != nil {
+		return reply{}, err
+	}
+	changes := storage.DealChanges{Name: f.name, Value: f.value, ExpectedClose: f.close, OwnerID: f.owner}
+	updated, err := b.store.UpdateDeal(ctx, req.actor, d.ID, changes)
+	if err != nil {
+		return reply{}, fmt.Errorf("update deal: %w", err)
+	}
+	return dealUpdatedReply(d, updated, req.actor.UserID), nil
+}
+
+func (b *Bot) dealStatus(ctx context.Context, req *request) (reply, error) {
+	if req.rest != "" {
+		return usageReply("/deal", req.sub+" "+req.rest), nil
+	}
+	d, err := b.dealFor(ctx, req)
+	if err != nil {
+		return reply{}, err
+	}
+	ov, err := b.store.DealOverview(ctx, req.actor.TeamID, d.ID)
+	if err != nil {
+		return reply{}, fmt.Errorf("deal overview: %w", err)
+	}
+	return dealCardReply(ov, req.now, req.loc), nil
+}
+
+// dealListArgs are the filters /deal list accepts.
+var dealListStages = map[string]storage.Stage{
+	"open": storage.StageOpen, "won": storage.StageWon, "lost": storage.StageLost, "all": "",
+}
+
+func (b *Bot) dealList(ctx context.Context, req *request) (reply, error) {
+	f := storage.DealFilter{Stage: storage.StageOpen}
+	label := "open"
+	for _, w := range strings.Fields(strings.ToLower(req.rest)) {
+		if st, ok := dealListStages[w]; ok {
+			f.Stage, label = st, w
+			continue
+		}
+		if w == "mine" {
+			f.OwnerID = req.actor.UserID
+			continue
+		}
+		return reply{}, inputError(fmt.Sprintf("`/deal list` does not understand %q: use open, won, lost or all, and mine.", clip(w, 40)),
+			"/deal list won mine")
+	}
+	deals, err := b.store.ListDeals(ctx, req.actor.TeamID, f)
+	if err != nil {
+		return reply{}, fmt.Errorf("list deals: %w", err)
+	}
+	return dealListReply(deals, label, f.OwnerID != ""), nil
+}
+
+func (b *Bot) dealReopen(ctx context.Context, req *request) (reply, error) {
+	if req.rest != "" {
+		return reply{}, inputError("`/deal reopen` takes nothing after it.", "/deal reopen")
+	}
+	d, err := b.dealFor(ctx, req)
+	if err != nil {
+		return reply{}, err
+	}
+	reopened, cancelled, err := b.store.ReopenDeal(ctx, req.actor, d.ID)
+	if errors.Is(err, storage.ErrConflict) {
+		return reply{}, inputError(fmt.Sprintf("The deal *%s* is already open.", escape(d.Name)), "")
+	}
+	if err != nil {
+		return reply{}, fmt.Errorf("reopen deal: %w", err)
+	}
+	return dealReopenedReply(reopened, cancelled, req.actor.UserID), nil
+}

@@ -1,0 +1,40 @@
+package bot
+
+import (
+	"context"
+	"sync/atomic"
+
+	"github.com/slack-go/slack"
+)
+
+func (b *Bot) serveInteraction(ctx context.Context, client acker, envelopeID string, cb slack.InteractionCallback) {
+	switch {
+	case cb.Type == slack.InteractionTypeViewSubmission && cb.View.CallbackID == askCallbackID:
+		b.guardAck(ctx, client, envelopeID, func(a acker) { b.submitAsk(ctx, a, envelopeID, cb) })
+	default:
+		b.ack(ctx, client, envelopeID, nil)
+	}
+}
+
+// guardAck runs a handler that acks itself. If it panics before acking, the
+// envelope is still acked, and the panic is logged with its stack.
+func (b *Bot) guardAck(ctx context.Context, client acker, envelopeID string, f func(acker)) {
+	tracked := &onceAcker{acker: client}
+	defer func() {
+		if !tracked.acked.Load() {
+			b.ack(ctx, client, envelopeID, nil)
+		}
+	}()
+	b.guard(ctx, "interaction", func() { f(tracked) })
+}
+
+// onceAcker remembers that an ack was sent.
+type onceAcker struct {
+	acker
+	acked atomic.Bool
+}
+
+func (o *onceAcker) AckCtx(ctx context.Context, envelopeID string, payload any) error {
+	o.acked.Store(true)
+	return o.acker.AckCtx(ctx, envelopeID, payload)
+}

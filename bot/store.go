@@ -1,0 +1,36 @@
+package bot
+
+import (
+	"context"
+	"time"
+
+	"github.com/longgame/longgame/storage"
+)
+
+// Store is what the bot records and reads. *storage.DB implements it.
+type Store interface {
+	OpenDeal(ctx context.Context, a storage.Actor, d storage.NewDeal) (storage.Deal, error)
+	DealByChannel(ctx context.Context, teamID, channelID string) (storage.Deal, error)
+	DealByID(ctx context.Context, teamID string, id int64) (storage.Deal, error)
+	UpdateDeal(ctx context.Context, a storage.Actor, dealID int64, c storage.DealChanges) (storage.Deal, error)
+	CloseDeal(ctx context.Context, a storage.Actor, dealID int64, c storage.Close) (storage.Deal, error)
+	ReopenDeal(ctx context.Context, a storage.Actor, dealID int64) (storage.Deal, int, error)
+	ListDeals(ctx context.Context, teamID string, f storage.DealFilter) ([]storage.DealOverview, error)
+	DealOverview(ctx context.Context, teamID string, dealID int64) (storage.DealOverview, error)
+
+	SetChampion(ctx context.Context, a storage.Actor, dealID int64, c storage.ChampionInput) (storage.Champion, error)
+	FindChampion(ctx context.Context, teamID, name, userID string) (storage.Champion, error)
+	ChampionByID(ctx context.Context, teamID string, id int64) (storage.Champion, error)
+	ChampionHistory(ctx context.Context, teamID string, championID int64) ([]storage.ChampionDeal, error)
+	AddAsk(ctx context.Context, a storage.Actor, dealID int64, what string, cost int) (storage.Ask, error)
+	SetAskStatus(ctx context.Context, a storage.Actor, dealID int64, number int, s storage.AskStatus) (storage.Ask, error)
+	AddGive(ctx context.Context, a storage.Actor, dealID int64, what string, value int) (storage.Give, error)
+	SetBudget(ctx context.Context, a storage.Actor, dealID int64, budget int) (storage.Deal, error)
+	Ledger(ctx context.Context, teamID string, dealID int64) ([]storage.LedgerEntry, error)
+
+	MarkEventSeen(ctx context.Context, teamID, eventID string) (bool, error)
+	UserTZ(ctx context.Context, teamID, userID string) (string, time.Time, error)
+	SaveUserTZ(ctx context.Context, teamID, userID, tz string) error
+}
+
+var _ Store = (*storage.DB)(nil)

@@ -1,0 +1,153 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/longgame/longgame/storage"
+)
+
+func championSetReply(d storage.Deal, ch storage.Champion, capital storage.Capital, actorID string) reply {
+	text := fmt.Sprintf(":star: %s named %s the champion of *%s*.", mention(actorID), championName(ch), escape(d.Name))
+	blocks := []slack.Block{
+		section(text),
+		section(capitalLine(capital)),
+		contextBlock("Record each favor you ask with `/champion ask`, and what you do for them with `/champion give`."),
+	}
+	return reply{inChannel: true, private: true, text: stripMarkup(text), blocks: blocks}
+}
+
+func askRecordedReply(ask storage.Ask, capital storage.Capital, actorID string) reply {
+	text := fmt.Sprintf(":handshake: %s recorded ask #%d of the champion: %s — cost %s.",
+		mention(actorID), ask.Number, escape(ask.What), levelWord(ask.Cost))
+	return capitalReply(text, capital)
+}
+
+func askStatusReply(ask storage.Ask, capital storage.Capital, actorID string) reply {
+	verb := "marked as done by the champion"
+	if ask.Status == storage.AskDeclined {
+		verb = "marked as declined by the champion (it no longer costs capital)"
+	}
+	text := fmt.Sprintf(":white_check_mark: %s %s ask #%d: %s.", mention(actorID), verb, ask.Number, escape(ask.What))
+	return capitalReply(text, capital)
+}
+
+func giveRecordedReply(give storage.Give, capital storage.Capital, actorID string) reply {
+	text := fmt.Sprintf(":gift: %s recorded give #%d for the champion: %s — value %s.",
+		mention(actorID), give.Number, escape(give.What), levelWord(give.Value))
+	return capitalReply(text, capital)
+}
+
+func budgetReply(capital storage.Capital, actorID string) reply {
+	text := fmt.Sprintf(":bank: %s set this deal's champion capital budget to %d.", mention(actorID), capital.Budget)
+	return capitalReply(text, capital)
+}
+
+// capitalReply is a recording answer that shows the capital left.
+func capitalReply(text string, capital storage.Capital) reply {
+	return reply{
+		inChannel: true,
+		private:   true,
+		text:      stripMarkup(text + " " + strings.SplitN(capitalLine(capital), "\n", 2)[0]),
+		blocks:    []slack.Block{section(text), section(capitalLine(capital))},
+	}
+}
+
+const recentEntries = 5
+
+func championStatusReply(d storage.Deal, ch *storage.Champion, entries []storage.LedgerEntry) reply {
+	capital := capitalAfter(d, entries)
+	who := "No champion named yet: `/champion set <name> [title:<title>] [@user]`."
+	if ch != nil {
+		who = "Champion: " + championName(*ch)
+	}
+	blocks := []slack.Block{header("Champion of " + d.Name), section(who), section(capitalLine(capital))}
+	var asks, gives []string
+	for i := len(entries) - 1; i >= 0; i-- {
+		e := entries[i]
+		switch {
+		case e.Ask != nil && len(asks) < recentEntries:
+			asks = append(asks, askLine(*e.Ask))
+		case e.Give != nil && len(gives) < recentEntries:
+			gives = append(gives, giveLine(*e.Give))
+		}
+	}
+	if len(asks) > 0 {
+		blocks = append(blocks, section("*Last asks*\n"+strings.Join(asks, "\n")))
+	}
+	if len(gives) > 0 {
+		blocks = append(blocks, section("*Last gives*\n"+strings.Join(gives, "\n")))
+	}
+	if len(asks)+len(gives) == 0 {
+		blocks = append(blocks, contextBlock("Nothing asked or given yet."))
+	}
+	text := fmt.Sprintf("Champion of %s: capital %d of %d", escape(d.Name), capital.Left, capital.Budget)
+	return reply{text: text, blocks: blocks, private: true}
+}
+
+func capitalAfter(d storage.Deal, entries []storage.LedgerEntry) storage.Capital {
+	if len(entries) == 0 {
+		return storage.Capital{Budget: d.Budget, Left: d.Budget}
+	}
+	return storage.Capital{Budget: d.Budget, Left: entries[len(entries)-1].Left}
+}
+
+func askLine(a storage.Ask) string {
+	status := ""
+	switch a.Status {
+	case storage.AskDone:
+		status = " — done"
+	case storage.AskDeclined:
+		status = " — declined"
+	}
+	return fmt.Sprintf("#%d %s (cost %d)%s", a.Number, escape(clip(a.What, 200)), a.Cost, status)
+}
+
+func giveLine(g storage.Give) string {
+	return fmt.Sprintf("#%d %s (value %d)", g.Number, escape(clip(g.What, 200)), g.Value)
+}
+
+func ledgerReply(d storage.Deal, ch *storage.Champion, entries []storage.LedgerEntry) reply {
+	capital := capitalAfter(d, entries)
+	title := "Ledger of " + d.Name
+	if ch != nil {
+		title += " — champion " + ch.Name
+	}
+	lines := make([]string, 0, len(entries))
+	for _, e := range entries {
+		day := e.At.Format("2 Jan")
+		if e.Ask != nil {
+			lines = append(lines, fmt.Sprintf("%s · ask %s → *%d*", day, askLine(*e.Ask), e.Left))
+		} else if e.Give != nil {
+			lines = append(lines, fmt.Sprintf("%s · give %s → *%d*", day, giveLine(*e.Give), e.Left))
+		}
+	}
+	blocks := []slack.Block{header(title), section(fmt.Sprintf("Budget %d. Each line shows the capital left after it.", d.Budget))}
+	if len(lines) == 0 {
+		blocks = append(blocks, contextBlock("Nothing asked or given yet."))
+	} else {
+		blocks = append(blocks, listSection(lines, maxMessageBlocks-3)...)
+	}
+	blocks = append(blocks, section(capitalLine(capital)))
+	text := fmt.Sprintf("%s: %d entries, capital %d of %d", escape(title), len(entries), capital.Left, capital.Budget)
+	return reply{text: text, blocks: blocks, private: true}
+}
+
+func historyReply(ch storage.Champion, deals []storage.ChampionDeal, loc *time.Location) reply {
+	title := fmt.Sprintf("%s across the workspace: %s", ch.Name, plural(len(deals), "deal", "deals"))
+	lines := make([]string, 0, len(deals))
+	for _, cd := range deals {
+		last := "never"
+		if !cd.LastContact.IsZero() {
+			last = cd.LastContact.In(loc).Format("2 Jan 2006")
+		}
+		lines = append(lines, fmt.Sprintf("• *%s* in <#%s> — %s; %s, %s; capital %d/%d; last contact %s",
+			escape(cd.Deal.Name), cd.Deal.ChannelID, cd.Deal.Stage, plural(cd.Asks, "ask", "asks"),
+			plural(cd.Gives, "give", "gives"), cd.Capital.Left, cd.Capital.Budget, last))
+	}
+	blocks := append([]slack.Block{header(title), section(championName(ch))}, listSection(lines, maxMessageBlocks-2)...)
+	return reply{text: escape(title), blocks: blocks, private: true}
+}

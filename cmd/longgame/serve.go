@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/longgame/longgame/bot"
+	"github.com/longgame/longgame/storage"
+)
+
+func runRun(ctx context.Context, inv invocation) int {
+	cfg, err := loadConfig()
+	if err != nil {
+		fmt.Fprintf(inv.stderr, "longgame: %v\n", err)
+		return exitUsage
+	}
+	if problems := tokenProblems(cfg); len(problems) > 0 {
+		fmt.Fprintln(inv.stderr, "longgame: cannot connect to Slack:")
+		for _, p := range problems {
+			fmt.Fprintf(inv.stderr, "  - %s\n", p)
+		}
+		fmt.Fprintln(inv.stderr, "Create the Slack app from manifest.yml (api.slack.com/apps → Create New App → From a manifest),")
+		fmt.Fprintln(inv.stderr, "install it to your workspace, then set both tokens. See README.md.")
+		return exitUsage
+	}
+	log := newLogger(inv.stderr, cfg.LogLevel)
+	if err := serve(ctx, cfg, log, nil); err != nil {
+		log.Error("longgame stopped", "err", err)
+		return exitError
+	}
+	return exitOK
+}
+
+// tokenProblems checks the tokens' presence and shape before any network
+// call: Socket Mode retries some misconfigurations forever. It never echoes
+// a token.
+func tokenProblems(cfg config) []string {
+	var out []string
+	switch {
+	case cfg.BotToken == "":
+		out = append(out, "SLACK_BOT_TOKEN is not set: it is the bot token (xoxb-…) on your Slack app's OAuth & Permissions page.")
+	case strings.HasPrefix(cfg.BotToken, "xapp-"):
+		out = append(out, "SLACK_BOT_TOKEN holds an app-level token (xapp-…): it needs the bot token (xoxb-…).")
+	case !strings.HasPrefix(cfg.BotToken, "xoxb-"):
+		out = append(out, "SLACK_BOT_TOKEN is not a bot token: it should start with xoxb-.")
+	}
+	switch {
+	case cfg.AppToken == "":
+		out = append(out, "SLACK_APP_TOKEN is not set: it is the app-level token (xapp-…) with the connections:write scope, under Basic Information → App-Level Tokens.")
+	case strings.HasPrefix(cfg.AppToken, "xoxb-"):
+		out = append(out, "SLACK_APP_TOKEN holds a bot token (xoxb-…): it needs the app-level token (xapp-…).")
+	case !strings.HasPrefix(cfg.AppToken, "xapp-"):
+		out = append(out, "SLACK_APP_TOKEN is not an app-level token: it should start with xapp-.")
+	}
+	return out
+}
+
+func newLogger(w io.Writer, level logLevel) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.Level(level)}))
+}
+
+func newSlackAPI(cfg config) *slack.Client {
+	opts := []slack.Option{
+		slack.OptionAppLevelToken(cfg.AppToken),
+		slack.OptionHTTPClient(&http.Client{Timeout: 30 * time.Second}),
+	}
+	if cfg.APIURL != "" {
+		opts = append(opts, slack.OptionAPIURL(string(cfg.APIURL)))
+	}
+	return slack.New(cfg.BotToken, opts...)
+}
+
+// serve runs the bot until ctx ends: database, Slack, and on the way out the
+// reverse order, the database closed last. now is the clock; nil is real time.
+func serve(ctx context.Context, cfg config, log *slog.Logger, now func() time.Time) (err error) {
+	db, err := storage.Open(ctx, cfg.DB, storage.Options{Now: now})
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", cfg.DB, err)
+	}
+	defer func() {
+		if cerr := db.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("close database: %w", cerr)
+		}
+		log.Info("database closed", "path", cfg.DB)
+	}()
+
+	api := newSlackAPI(cfg)
+	auth, err := api.AuthTestContext(ctx)
+	if err != nil {
+		return authError(err)
+	}
+	log.Info("authenticated", "team", auth.Team, "team_id", auth.TeamID, "bot_user", auth.UserID)
+
+	b := bot.New(api, db, bot.Config{
+		Currency:       string(cfg.Currency),
+		Budget:         int(cfg.ChampionBudget),
+		Location:       cfg.Timezone.Location,
+		CheckinOffsets: cfg.CheckinOffsets,
+		LostFollowup:   int(cfg.LostFollowup),
+		Now:            now,
+		Logger:         log,
+	})
+	if err := b.Run(ctx); err != nil {
+		return err
+	}
+	log.Info("stopped taking envelopes; in-flight work finished")
+	return nil
+}
+
+// authError explains a failed auth.test in terms of what to fix.
+func authError(err error) error {
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		switch se.Err {
+		case "invalid_auth", "not_authed", "token_revoked", "account_inactive":
+			return fmt.Errorf("slack refused SLACK_BOT_TOKEN (%s): reinstall the app and copy the bot token again", se.Err)
+		}
+	}
+	return fmt.Errorf("auth.test: %w", err)
+}
