@@ -79,9 +79,9 @@ func plural(n int, one, many string) string {
 type capitalState int
 
 const (
-	capitalHealthy capitalState = iota
-	capitalLow                  // 20% of the budget or less
-	capitalOverdrawn            // below zero
+	capitalHealthy   capitalState = iota
+	capitalLow                    // 20% of the budget or less
+	capitalOverdrawn              // below zero
 )
 
 func stateOf(c storage.Capital) capitalState {
