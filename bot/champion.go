@@ -39,10 +39,10 @@ func (b *Bot) championSet(ctx context.Context, req *request) (reply, error) {
 	if strings.TrimSpace(in.Name) == "" {
 		return reply{}, inputError("Name the champion.", "/champion set Jane Doe title:\"VP of IT\"")
 	}
-	if err := command.CheckText("name", in.Name, command.MaxName); err != nil {
+	if err := checkLength("name", in.Name, command.MaxName, "/champion set Jane Doe"); err != nil {
 		return reply{}, err
 	}
-	if err := command.CheckText("title", in.Title, command.MaxName); err != nil {
+	if err := checkLength("title", in.Title, command.MaxName, `/champion set Jane Doe title:"VP of IT"`); err != nil {
 		return reply{}, err
 	}
 	d, err := b.dealFor(ctx, req)
@@ -116,7 +116,21 @@ func checkWhat(what, example string) error {
 	if strings.TrimSpace(what) == "" {
 		return inputError("Say what it is.", example)
 	}
-	return command.CheckText("text", what, command.MaxText)
+	return checkLength("text", what, command.MaxText, example)
+}
+
+// checkLength enforces a length limit on text that may be empty, with an
+// example of a sensible length.
+func checkLength(part, s string, limit int, example string) error {
+	if s == "" {
+		return nil
+	}
+	err := command.CheckText(part, s, limit)
+	var pe *command.Error
+	if errors.As(err, &pe) && pe.Example == "" {
+		pe.Example = example
+	}
+	return err
 }
 
 // level reads a cost or value option; absent means medium.

@@ -33,7 +33,7 @@ func (b *Bot) dealClose(ctx context.Context, req *request) (reply, error) {
 		return reply{}, inputError(fmt.Sprintf("`/deal close won` takes only a date; I did not understand %q.", clip(reason, 40)),
 			"/deal close won 2026-11-20")
 	}
-	if err := command.CheckText("reason", reason, command.MaxText); err != nil {
+	if err := checkLength("reason", reason, command.MaxText, "/deal close lost chose the incumbent"); err != nil {
 		return reply{}, err
 	}
 	d, err := b.dealFor(ctx, req)

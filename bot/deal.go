@@ -60,7 +60,7 @@ func checkName(name string) error {
 	if strings.TrimSpace(name) == "" {
 		return inputError("The deal needs a name.", "/deal open Acme renewal value:120k")
 	}
-	return command.CheckText("name", name, command.MaxName)
+	return checkLength("name", name, command.MaxName, "/deal open Acme renewal")
 }
 
 func (b *Bot) dealOpen(ctx context.Context, req *request) (reply, error) {

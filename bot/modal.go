@@ -104,7 +104,7 @@ func userMessage(err error) string {
 	}
 	var pe *command.Error
 	if errors.As(err, &pe) {
-		return pe.Error()
+		return parseProblem(pe)
 	}
 	return "Long Game could not record this because of an error on its side. Please try again."
 }

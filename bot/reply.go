@@ -37,14 +37,19 @@ func (b *Bot) errorReply(cmd string, err error) reply {
 	case errors.As(err, &ue):
 		return problemReply(ue.problem, ue.example)
 	case errors.As(err, &pe):
-		example := pe.Example
-		if example != "" && cmd != "" {
-			example = cmd + " " + example
-		}
-		return problemReply(pe.Error(), example)
+		return problemReply(parseProblem(pe), pe.Example)
 	}
 	b.log.Error("command failed", "command", cmd, "err", err)
 	return internalErrorReply()
+}
+
+// parseProblem is a parser error without its example, which the answer
+// shows on a line of its own.
+func parseProblem(pe *command.Error) string {
+	if pe.Part == "" {
+		return pe.Problem
+	}
+	return pe.Part + ": " + pe.Problem
 }
 
 func problemReply(problem, example string) reply {

@@ -18,7 +18,6 @@ func dealOpenedReply(d storage.Deal, actorID string) reply {
 			[2]string{"Owner", mention(d.OwnerID)},
 			[2]string{"Value", formatMoney(d.Value)},
 			[2]string{"Expected close", formatDay(d.ExpectedClose)},
-			[2]string{"Champion capital", fmt.Sprintf("%d points", d.Budget)},
 		),
 		contextBlock("Next: name the champion with `/champion set <name>`, and flag what could go wrong with `/risk flag`."),
 	}

@@ -90,6 +90,10 @@ func upsertChampion(ctx context.Context, tx *sql.Tx, a Actor, now time.Time, in 
 	} else if err != nil {
 		return 0, err
 	}
+	if nameKey(in.Name) == nameKey(c.Name) {
+		// The same name typed another way ("jane  DOE") keeps its recorded spelling.
+		in.Name = ""
+	}
 	_, err = tx.ExecContext(ctx, `UPDATE champions SET name = COALESCE(?, name), name_key = COALESCE(?, name_key),
 		title = COALESCE(?, title), user_id = COALESCE(?, user_id), updated_by = ?, updated_at = ?
 		WHERE team_id = ? AND id = ?`, textArg(in.Name), textArg(nameKey(in.Name)), textArg(in.Title),

@@ -19,8 +19,8 @@ func TestSetChampionMatchesAcrossDeals(t *testing.T) {
 		want   Champion // fields checked when same
 		wantID int64
 	}{
-		{"name, other case and spaces", d2.ID, ChampionInput{Name: "  jane   DOE "}, true,
-			Champion{Name: "jane   DOE", Title: "VP of IT"}, 0},
+		{"name, other case and spaces keeps the recorded spelling", d2.ID, ChampionInput{Name: "  jane   DOE "}, true,
+			Champion{Name: "Jane Doe", Title: "VP of IT"}, 0},
 		{"name links a user and sets the title", d3.ID, ChampionInput{Name: "Jane Doe", Title: "CIO", UserID: "UJANE"}, true,
 			Champion{Name: "Jane Doe", Title: "CIO", UserID: "UJANE"}, 0},
 		{"user id with another name", d2.ID, ChampionInput{Name: "J. Doe", UserID: "UJANE"}, true,

@@ -74,7 +74,7 @@ func Message(text string, blocks json.RawMessage) string {
 func renderBlock(b block, numbered int) (string, []Button) {
 	switch b.Type {
 	case "header":
-		return strings.ToUpper(textOf(b.Text)), nil
+		return "# " + textOf(b.Text), nil
 	case "section":
 		var parts []string
 		if b.Text != nil {

@@ -17,7 +17,7 @@ func TestBlocksReadsLikeSlack(t *testing.T) {
 			{"type":"button","action_id":"snooze","value":"7","text":{"type":"plain_text","text":"Snooze 1 week"}}]}
 	]`)
 	text, buttons := Blocks(raw)
-	want := "ACME <RENEWAL>\n@U1 asked <!channel> & co in #deals, see the doc (https://x.y)\n*Owner*: @U2\n  a note\n[1: Done] [2: Snooze 1 week]"
+	want := "# Acme <renewal>\n@U1 asked <!channel> & co in #deals, see the doc (https://x.y)\n*Owner*: @U2\n  a note\n[1: Done] [2: Snooze 1 week]"
 	if diff := cmp.Diff(want, text); diff != "" {
 		t.Errorf("text (-want +got):\n%s", diff)
 	}

@@ -1,0 +1,133 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/longgame/longgame/storage"
+)
+
+// recordingAcker is the socket side of an envelope, for unit tests.
+type recordingAcker struct {
+	mu    sync.Mutex
+	acks  []any
+	acked chan struct{}
+}
+
+func newRecordingAcker() *recordingAcker { return &recordingAcker{acked: make(chan struct{}, 10)} }
+
+func (a *recordingAcker) AckCtx(_ context.Context, _ string, payload any) error {
+	a.mu.Lock()
+	a.acks = append(a.acks, payload)
+	a.mu.Unlock()
+	a.acked <- struct{}{}
+	return nil
+}
+
+// stubStore answers DealByChannel through a function; any other call
+// panics through the nil embedded interface, which these tests never make.
+type stubStore struct {
+	Store
+	dealByChannel func(ctx context.Context) (storage.Deal, error)
+}
+
+func (s stubStore) DealByChannel(ctx context.Context, _, _ string) (storage.Deal, error) {
+	return s.dealByChannel(ctx)
+}
+
+func testBot(t *testing.T, store Store) (*Bot, *strings.Builder) {
+	t.Helper()
+	var logs strings.Builder
+	var mu sync.Mutex
+	log := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return logs.Write(p)
+	}), nil))
+	api := slack.New("xoxb-unit", slack.OptionAPIURL("http://127.0.0.1:1/api/"))
+	return New(api, store, Config{Logger: log, AckDeadline: 50 * time.Millisecond, Now: func() time.Time { return testNow }}), &logs
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+func TestPanickingHandlerAnswersAndLogsTheStack(t *testing.T) {
+	b, logs := testBot(t, stubStore{dealByChannel: func(context.Context) (storage.Deal, error) { panic("boom") }})
+	acker := newRecordingAcker()
+	b.serveCommand(context.Background(), acker, "E1", slack.SlashCommand{Command: "/deal", TeamID: "T1", ChannelID: "C1"})
+	if len(acker.acks) != 1 {
+		t.Fatalf("%d acks, want 1", len(acker.acks))
+	}
+	raw, _ := json.Marshal(acker.acks[0])
+	if !strings.Contains(string(raw), "could not finish this command") || !strings.Contains(string(raw), `"ephemeral"`) {
+		t.Errorf("the user was told %s", raw)
+	}
+	if !strings.Contains(logs.String(), "boom") || !strings.Contains(logs.String(), "goroutine") {
+		t.Errorf("the log lacks the panic and its stack:\n%s", logs)
+	}
+}
+
+// A command stuck on the database is acked in time, and its answer arrives
+// through the response_url once the work finishes.
+func TestSlowCommandAcksInTimeThenAnswersThroughResponseURL(t *testing.T) {
+	release := make(chan struct{})
+	store := stubStore{dealByChannel: func(ctx context.Context) (storage.Deal, error) {
+		<-release
+		return storage.Deal{}, storage.ErrNotFound
+	}}
+	b, _ := testBot(t, store)
+	posted := make(chan string, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		posted <- string(body)
+	}))
+	defer srv.Close()
+
+	acker := newRecordingAcker()
+	done := make(chan struct{})
+	go func() {
+		b.serveCommand(context.Background(), acker, "E1", slack.SlashCommand{Command: "/deal", TeamID: "T1", ChannelID: "C1", ResponseURL: srv.URL})
+		close(done)
+	}()
+	select {
+	case <-acker.acked:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no ack while the database was stuck")
+	}
+	if acker.acks[0] != nil {
+		t.Errorf("the early ack carried %v, want no payload", acker.acks[0])
+	}
+	close(release)
+	<-done
+	select {
+	case body := <-posted:
+		if !strings.Contains(body, "This channel has no deal yet") {
+			t.Errorf("response_url got %s", body)
+		}
+	default:
+		t.Fatal("nothing was posted to the response_url")
+	}
+}
+
+func TestRedactURLDropsCredentials(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	srv.Close() // nothing listens there any more: the request fails
+	_, err := http.Get(srv.URL + "/hooks/SECRET-ticket?ticket=xyz")
+	if err == nil {
+		t.Fatal("a request to a closed server succeeded")
+	}
+	if got := redactURL(err).Error(); strings.Contains(got, "SECRET") || strings.Contains(got, "xyz") {
+		t.Errorf("redacted error still holds the URL: %s", got)
+	}
+}

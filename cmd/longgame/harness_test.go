@@ -1,0 +1,200 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	_ "modernc.org/sqlite"
+
+	"github.com/longgame/longgame/bot/render"
+	"github.com/longgame/longgame/bot/slackfake"
+)
+
+// Tokens unique to the tests, so a test can prove they never reach a log.
+const (
+	testBotToken = "xoxb-e2e-bot-token-5f1c0d"
+	testAppToken = "xapp-e2e-app-token-9a7b3e"
+)
+
+// e2e is the binary's own wiring (run, as main calls it) against a fake
+// Slack on 127.0.0.1 and a real SQLite file.
+type e2e struct {
+	t      *testing.T
+	fake   *slackfake.Server
+	dbPath string
+	logs   *syncBuffer
+	stop   context.CancelFunc
+	exit   chan int
+}
+
+// newWorkspace starts a fake Slack with one team, users and channels.
+func newWorkspace(t *testing.T) *slackfake.Server {
+	t.Helper()
+	fake := slackfake.New(slackfake.Options{BotToken: testBotToken, AppToken: testAppToken, TeamID: "T1", TeamName: "Acme Sales"})
+	if err := fake.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(fake.Close)
+	for _, u := range []slackfake.User{
+		{ID: "U1", Name: "ana", RealName: "Ana Seller", TZ: "Europe/Paris"},
+		{ID: "U2", Name: "ben", RealName: "Ben Engineer", TZ: "America/New_York"},
+		{ID: "U9", Name: "jane", RealName: "Jane Doe", TZ: "UTC"},
+	} {
+		fake.AddUser(u)
+	}
+	for _, c := range []slackfake.Channel{
+		{ID: "C1", Name: "deal-acme", IsMember: true},
+		{ID: "C2", Name: "deal-globex", IsMember: true},
+		{ID: "C3", Name: "deal-initech", IsMember: true},
+	} {
+		fake.AddChannel(c)
+	}
+	return fake
+}
+
+// startBot runs `longgame run` against fake until the test ends.
+func startBot(t *testing.T, fake *slackfake.Server, dbPath string, env ...string) *e2e {
+	t.Helper()
+	clearConfigEnv(t)
+	t.Setenv("SLACK_BOT_TOKEN", testBotToken)
+	t.Setenv("SLACK_APP_TOKEN", testAppToken)
+	t.Setenv("SLACK_API_URL", fake.APIURL())
+	t.Setenv("LONGGAME_DB", dbPath)
+	t.Setenv("LONGGAME_LOG_LEVEL", "debug")
+	for i := 0; i+1 < len(env); i += 2 {
+		t.Setenv(env[i], env[i+1])
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	h := &e2e{t: t, fake: fake, dbPath: dbPath, logs: &syncBuffer{}, stop: cancel, exit: make(chan int, 1)}
+	go func() { h.exit <- run(ctx, []string{"run"}, strings.NewReader(""), h.logs, h.logs) }()
+	t.Cleanup(func() {
+		if code := h.shutdown(); code != exitOK {
+			t.Errorf("longgame exited with %d on shutdown; log:\n%s", code, h.logs)
+		}
+	})
+	return h
+}
+
+func newE2E(t *testing.T) *e2e {
+	t.Helper()
+	return startBot(t, newWorkspace(t), filepath.Join(t.TempDir(), "longgame.db"))
+}
+
+// shutdown sends what SIGTERM sends and waits for the exit status.
+func (h *e2e) shutdown() int {
+	h.stop()
+	select {
+	case code := <-h.exit:
+		h.exit <- code // a second call sees the same status
+		return code
+	case <-time.After(30 * time.Second):
+		h.t.Fatalf("longgame did not stop within 30s; log:\n%s", h.logs)
+		return -1
+	}
+}
+
+func (h *e2e) ctx() context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	h.t.Cleanup(cancel)
+	return ctx
+}
+
+// answer is what the user saw in reply to a command.
+type answer struct {
+	ephemeral bool
+	text      string // rendered as Slack shows it
+}
+
+// cmd runs a slash command as user in channel and returns the answer.
+func (h *e2e) cmd(user, channel, line string) answer {
+	h.t.Helper()
+	name, text, _ := strings.Cut(line, " ")
+	ack, err := h.fake.SlashCommand(h.ctx(), slackfake.SlashCommand{UserID: user, ChannelID: channel, Command: name, Text: text})
+	if err != nil {
+		h.t.Fatalf("%s: %v\nlog:\n%s", line, err, h.logs)
+	}
+	if ack.Text == "" && ack.Blocks == nil {
+		return answer{}
+	}
+	return answer{ephemeral: ack.ResponseType != "in_channel", text: render.Message(ack.Text, ack.Blocks)}
+}
+
+// inChannel runs a recording command and fails unless the channel saw it.
+func (h *e2e) inChannel(user, channel, line string, want ...string) answer {
+	h.t.Helper()
+	a := h.cmd(user, channel, line)
+	if a.ephemeral {
+		h.t.Errorf("%s: answered ephemeral, want in the channel:\n%s", line, a.text)
+	}
+	a.expect(h.t, line, want...)
+	return a
+}
+
+// private runs a command whose answer only its user may see.
+func (h *e2e) private(user, channel, line string, want ...string) answer {
+	h.t.Helper()
+	a := h.cmd(user, channel, line)
+	if !a.ephemeral {
+		h.t.Errorf("%s: answered in the channel, want ephemeral:\n%s", line, a.text)
+	}
+	a.expect(h.t, line, want...)
+	return a
+}
+
+func (a answer) expect(t *testing.T, line string, want ...string) {
+	t.Helper()
+	// Emphasis marks are mrkdwn; the assertions are about the words.
+	seen := strings.ReplaceAll(a.text, "*", "")
+	for _, w := range want {
+		if !strings.Contains(seen, w) {
+			t.Errorf("%s: answer does not say %q:\n%s", line, w, a.text)
+		}
+	}
+}
+
+// rows counts the rows of every table holding what users record, straight
+// from the SQLite file.
+func (h *e2e) rows() map[string]int {
+	h.t.Helper()
+	db, err := sql.Open("sqlite", "file:"+h.dbPath+"?mode=ro&_pragma=busy_timeout(5000)")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer db.Close()
+	out := map[string]int{}
+	for _, table := range []string{"deals", "champions", "asks", "gives", "risks", "checkins", "audit"} {
+		var n int
+		if err := db.QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil {
+			h.t.Fatalf("count %s: %v", table, err)
+		}
+		out[table] = n
+	}
+	return out
+}
+
+// syncBuffer is a log sink the bot and the test share.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+var _ fmt.Stringer = (*syncBuffer)(nil)
