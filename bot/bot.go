@@ -76,35 +76,56 @@ func New(api *slack.Client, store Store, cfg Config) *Bot {
 	return b
 }
 
+// shutdownGrace bounds how long Run waits for envelopes in flight once it
+// has stopped taking new ones.
+const shutdownGrace = 25 * time.Second
+
 // Run connects over Socket Mode and serves until ctx ends or Slack refuses
-// the app token. On the way out it stops taking envelopes and waits for the
-// ones in flight, so their records and answers are complete.
+// the app token. On the way out it stops taking envelopes, lets the ones in
+// flight finish and ack over the still-open socket, then disconnects.
 func (b *Bot) Run(ctx context.Context) error {
 	client := socketmode.New(b.api)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-
+	// The socket outlives ctx: in-flight envelopes still need it to ack.
+	sockCtx, stopSocket := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopSocket()
 	runErr := make(chan error, 1)
-	go func() { runErr <- client.RunContext(ctx) }()
+	go func() { runErr <- client.RunContext(sockCtx) }()
 
-	err := b.drain(ctx, client, runErr)
-	cancel()
-	b.inflight.Wait()
+	socketDone, err := b.drain(ctx, client, runErr)
+	b.waitInflight()
+	stopSocket()
+	if !socketDone {
+		<-runErr
+	}
 	return err
 }
 
+func (b *Bot) waitInflight() {
+	done := make(chan struct{})
+	go func() {
+		b.inflight.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(shutdownGrace):
+		b.log.Warn("shutting down with envelopes still in flight", "waited", shutdownGrace)
+	}
+}
+
 // drain reads client.Events and hands each envelope to its own goroutine: the
-// reader must never block, or pings go unanswered and envelopes are lost.
-func (b *Bot) drain(ctx context.Context, client *socketmode.Client, runErr <-chan error) error {
+// reader must never block, or pings go unanswered and envelopes are lost. It
+// returns when ctx ends, or when the socket client gave up (socketDone).
+func (b *Bot) drain(ctx context.Context, client *socketmode.Client, runErr <-chan error) (socketDone bool, err error) {
 	for {
 		select {
 		case <-ctx.Done():
-			return nil
+			return false, nil
 		case err := <-runErr:
 			if err == nil || errors.Is(err, context.Canceled) {
-				return nil
+				return true, nil
 			}
-			return fmt.Errorf("socket mode: %w", err)
+			return true, fmt.Errorf("socket mode: %w", err)
 		case evt := <-client.Events:
 			b.route(ctx, client, evt)
 		}

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/longgame/longgame/bot/render"
+	"github.com/longgame/longgame/bot/slackfake"
+)
+
+// SIGTERM while a command is in flight: the command is recorded and its
+// answer reaches the user before the process exits 0.
+func TestShutdownFinishesCommandsInFlight(t *testing.T) {
+	h := newE2E(t)
+	h.inChannel("U1", "C1", "/deal open Acme")
+	// Hold the command inside the bot: the privacy check waits on Slack.
+	h.fake.InjectFault("conversations.info", slackfake.Fault{Times: 1, Delay: time.Second})
+
+	type result struct {
+		ack *slackfake.Ack
+		err error
+	}
+	got := make(chan result, 1)
+	go func() {
+		ack, err := h.fake.SlashCommand(context.Background(), slackfake.SlashCommand{UserID: "U1", ChannelID: "C1", Command: "/champion", Text: "ask an intro to the CFO"})
+		got <- result{ack, err}
+	}()
+	waitFor(t, "the command to reach conversations.info", func() bool { return h.fake.Calls("conversations.info") > 0 })
+
+	if code := h.shutdown(); code != exitOK {
+		t.Fatalf("exit %d, want 0; log:\n%s", code, h.logs)
+	}
+	r := <-got
+	if r.err != nil {
+		t.Fatalf("the in-flight command was not acked: %v", r.err)
+	}
+	answer{text: render.Message(r.ack.Text, r.ack.Blocks)}.expect(t, "in-flight ask", "recorded ask #1")
+	if n := h.rows()["asks"]; n != 1 {
+		t.Errorf("%d asks in the database after shutdown, want 1", n)
+	}
+}
+
+// waitFor polls cond until it holds, failing the test after a deadline.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		<-tick.C
+	}
+}
