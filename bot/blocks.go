@@ -80,13 +80,19 @@ const maxListChars = 10000
 // blocks and maxListChars characters, and ends with "…and N more" when some
 // lines do not fit.
 func listSection(lines []string, maxBlocks int) []slack.Block {
+	return listSectionWithin(lines, maxBlocks, maxListChars)
+}
+
+// listSectionWithin is listSection with its own character budget, for a
+// message that holds several lists.
+func listSectionWithin(lines []string, maxBlocks, maxChars int) []slack.Block {
 	var blocks []slack.Block
 	var cur strings.Builder
 	total := 0
 	for i, line := range lines {
 		line = clip(line, maxSectionText-100)
 		n := utf8.RuneCountInString(line) + 1
-		if total+n > maxListChars {
+		if total+n > maxChars {
 			if cur.Len() > 0 {
 				cur.WriteByte('\n')
 			}

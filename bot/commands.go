@@ -22,6 +22,7 @@ type request struct {
 	rest  string // the text after the subcommand
 	now   time.Time
 	loc   *time.Location
+	owner string // the owner of the deal acted on, once known
 }
 
 // today is the caller's calendar date, the base of relative dates.
@@ -46,8 +47,14 @@ func (b *Bot) commandTable() map[string]map[string]commandHandler {
 			"give": b.championGive, "ledger": b.championLedger, "budget": b.championBudget,
 			"history": b.championHistory,
 		},
-		"/risk":    {},
-		"/checkin": {},
+		"/risk": {
+			"": b.riskSummary, "summary": b.riskSummary, "flag": b.riskFlag, "list": b.riskList,
+			"resolve": b.riskResolve, "reopen": b.riskReopen, "disclose": b.riskDisclose,
+		},
+		"/checkin": {
+			"": b.checkinList, "list": b.checkinList, "done": b.checkinDone, "snooze": b.checkinSnooze,
+			"add": b.checkinAdd,
+		},
 	}
 }
 
@@ -57,9 +64,6 @@ func (b *Bot) dispatchCommand(ctx context.Context, cmd slack.SlashCommand) (repl
 		return reply{}, inputError(fmt.Sprintf("Long Game does not know the command %s.", cmd.Command), "/deal help")
 	}
 	sub, rest := command.Split(cmd.Text)
-	if len(subs) == 0 {
-		return comingSoon(cmd.Command), nil
-	}
 	if sub == "help" {
 		return usageReply(cmd.Command, ""), nil
 	}
@@ -75,7 +79,13 @@ func (b *Bot) dispatchCommand(ctx context.Context, cmd slack.SlashCommand) (repl
 		now:   b.cfg.Now(),
 		loc:   b.cfg.Location,
 	}
-	return h(ctx, req)
+	r, err := h(ctx, req)
+	if err == nil && r.inChannel {
+		// A recorded change shows in the App Home of who made it and of the
+		// deal's owner.
+		b.refreshHomes(ctx, req.actor.TeamID, req.actor.UserID, req.owner)
+	}
+	return r, err
 }
 
 // usage lists each command's forms, as SPEC.md's tables give them.
@@ -124,12 +134,6 @@ func usageReply(cmd, unknown string) reply {
 	return reply{text: text, blocks: []slack.Block{section(text)}}
 }
 
-func comingSoon(cmd string) reply {
-	text := fmt.Sprintf(":construction: %s is coming in the next release of Long Game. "+
-		"For now, /deal and /champion record the deal and its champion.", cmd)
-	return reply{text: text, blocks: []slack.Block{section(text)}}
-}
-
 // dealFor is the deal of the request's channel, or an answer saying how to
 // open one.
 func (b *Bot) dealFor(ctx context.Context, req *request) (storage.Deal, error) {
@@ -141,6 +145,7 @@ func (b *Bot) dealFor(ctx context.Context, req *request) (storage.Deal, error) {
 	if err != nil {
 		return d, fmt.Errorf("deal of channel: %w", err)
 	}
+	req.owner = d.OwnerID
 	return d, nil
 }
 

@@ -11,8 +11,22 @@ func (b *Bot) serveInteraction(ctx context.Context, client acker, envelopeID str
 	switch {
 	case cb.Type == slack.InteractionTypeViewSubmission && cb.View.CallbackID == askCallbackID:
 		b.guardAck(ctx, client, envelopeID, func(a acker) { b.submitAsk(ctx, a, envelopeID, cb) })
+	case cb.Type == slack.InteractionTypeBlockActions:
+		b.ack(ctx, client, envelopeID, nil)
+		b.guard(ctx, "block action", func() { b.onBlockActions(ctx, cb) })
 	default:
 		b.ack(ctx, client, envelopeID, nil)
+	}
+}
+
+func (b *Bot) onBlockActions(ctx context.Context, cb slack.InteractionCallback) {
+	for _, action := range cb.ActionCallback.BlockActions {
+		switch action.ActionID {
+		case actionCheckinDone, actionCheckinSnooze, actionCheckinSkip:
+			b.onCheckinButton(ctx, cb, action)
+		default:
+			b.log.Debug("unknown block action", "action", action.ActionID)
+		}
 	}
 }
 

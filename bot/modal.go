@@ -143,7 +143,7 @@ func (b *Bot) submitAsk(ctx context.Context, client acker, envelopeID string, cb
 			res.r = problemReply(b.describe(res.err), "")
 		}
 	}
-	b.post(ctx, in.meta.ChannelID, actor.UserID, res.r)
+	b.post(ctx, in.meta.ChannelID, actor.UserID, "", res.r)
 }
 
 func (b *Bot) recordModalAsk(ctx context.Context, actor storage.Actor, in askInput) (reply, error) {

@@ -28,6 +28,20 @@ type Store interface {
 	SetBudget(ctx context.Context, a storage.Actor, dealID int64, budget int) (storage.Deal, error)
 	Ledger(ctx context.Context, teamID string, dealID int64) ([]storage.LedgerEntry, error)
 
+	AddRisk(ctx context.Context, a storage.Actor, dealID int64, r storage.NewRisk) (storage.Risk, error)
+	Risks(ctx context.Context, teamID string, dealID int64, includeResolved bool) ([]storage.Risk, error)
+	ResolveRisk(ctx context.Context, a storage.Actor, dealID int64, number int, note string) (storage.Risk, error)
+	ReopenRisk(ctx context.Context, a storage.Actor, dealID int64, number int) (storage.Risk, error)
+	DiscloseRisk(ctx context.Context, a storage.Actor, dealID int64, number int, note string) (storage.Risk, error)
+
+	AddCheckin(ctx context.Context, a storage.Actor, c storage.NewCheckin) (storage.Checkin, error)
+	DealCheckins(ctx context.Context, teamID string, dealID int64) ([]storage.Checkin, error)
+	OwnerCheckinsDue(ctx context.Context, teamID, ownerID string, before time.Time) ([]storage.CheckinDue, error)
+	NextPendingCheckin(ctx context.Context, teamID string, dealID int64) (storage.Checkin, error)
+	CheckinByID(ctx context.Context, teamID string, id int64) (storage.Checkin, error)
+	FinishCheckin(ctx context.Context, a storage.Actor, checkinID int64, s storage.CheckinStatus, note string) (storage.Checkin, error)
+	SnoozeCheckin(ctx context.Context, a storage.Actor, checkinID int64, dueOn, dueAt time.Time) (storage.Checkin, error)
+
 	MarkEventSeen(ctx context.Context, teamID, eventID string) (bool, error)
 	UserTZ(ctx context.Context, teamID, userID string) (string, time.Time, error)
 	SaveUserTZ(ctx context.Context, teamID, userID, tz string) error

@@ -71,8 +71,8 @@ func TestHelpAndUnknownSubcommands(t *testing.T) {
 	h.private("U1", "C1", "/deal help", "/deal open <name>", "/deal list [open|won|lost|all] [mine]")
 	h.private("U1", "C1", "/champion HELP", "/champion ask <what>", "/champion history")
 	h.private("U1", "C1", "/deal frobnicate now", "/deal frobnicate", "is not a /deal command", "/deal close won")
-	h.private("U1", "C1", "/risk flag SSO", "coming")
-	h.private("U1", "C1", "/checkin", "coming")
+	h.private("U1", "C1", "/risk help", "/risk flag <what> [severity:low|medium|high|critical]", "/risk disclose <n> [note]")
+	h.private("U1", "C1", "/checkin help", "/checkin snooze [<duration>]", "/checkin add <date|+dur> <note>")
 }
 
 func TestOneDealPerChannel(t *testing.T) {

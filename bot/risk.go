@@ -1,0 +1,173 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/longgame/longgame/bot/command"
+	"github.com/longgame/longgame/storage"
+)
+
+var riskFlagSpec = command.Spec{Options: []string{"severity", "area", "test"}, Flags: []string{"test"}}
+
+var severities = map[string]storage.Severity{
+	"low": storage.SeverityLow, "medium": storage.SeverityMedium, "med": storage.SeverityMedium,
+	"high": storage.SeverityHigh, "critical": storage.SeverityCritical, "crit": storage.SeverityCritical,
+}
+
+var areas = map[string]storage.Area{
+	"training": storage.AreaTraining, "process": storage.AreaProcess, "trust": storage.AreaTrust,
+	"technical": storage.AreaTechnical, "security": storage.AreaSecurity, "commercial": storage.AreaCommercial,
+	"legal": storage.AreaLegal, "other": storage.AreaOther,
+}
+
+const riskFlagExample = "/risk flag SSO with Okta untested severity:high area:security test"
+
+func (b *Bot) riskFlag(ctx context.Context, req *request) (reply, error) {
+	args, err := command.Parse(req.rest, riskFlagSpec)
+	if err != nil {
+		return reply{}, err
+	}
+	nr, err := parseNewRisk(args)
+	if err != nil {
+		return reply{}, err
+	}
+	d, err := b.dealFor(ctx, req)
+	if err != nil {
+		return reply{}, err
+	}
+	r, err := b.store.AddRisk(ctx, req.actor, d.ID, nr)
+	if err != nil {
+		return reply{}, fmt.Errorf("add risk: %w", err)
+	}
+	return riskFlaggedReply(r, req.actor.UserID), nil
+}
+
+func parseNewRisk(args command.Args) (storage.NewRisk, error) {
+	nr := storage.NewRisk{What: args.Text, Severity: storage.SeverityMedium, Area: storage.AreaOther}
+	if err := checkWhat(nr.What, riskFlagExample); err != nil {
+		return nr, err
+	}
+	if v, ok := args.Options["severity"]; ok {
+		s, ok := severities[strings.ToLower(v)]
+		if !ok {
+			return nr, inputError(fmt.Sprintf("severity:%s is not a severity: use low, medium, high or critical.", clip(v, 40)),
+				"/risk flag data migration may slip severity:high")
+		}
+		nr.Severity = s
+	}
+	if v, ok := args.Options["area"]; ok {
+		a, ok := areas[strings.ToLower(v)]
+		if !ok {
+			return nr, inputError(fmt.Sprintf("area:%s is not an area: use %s.", clip(v, 40), strings.Join(sortedKeys(areas), ", ")),
+				"/risk flag admins not trained before go-live area:training")
+		}
+		nr.Area = a
+	}
+	nr.NeedsTest = args.Flags["test"]
+	if v, ok := args.Options["test"]; ok {
+		if err := checkLength("test", v, command.MaxText, riskFlagExample); err != nil {
+			return nr, err
+		}
+		nr.NeedsTest, nr.Scenario = true, v
+	}
+	return nr, nil
+}
+
+func (b *Bot) riskList(ctx context.Context, req *request) (reply, error) {
+	all := false
+	switch strings.ToLower(strings.TrimSpace(req.rest)) {
+	case "":
+	case "all":
+		all = true
+	default:
+		return reply{}, inputError(fmt.Sprintf("`/risk list` takes only `all`; I did not understand %q.", clip(req.rest, 40)), "/risk list all")
+	}
+	d, err := b.dealFor(ctx, req)
+	if err != nil {
+		return reply{}, err
+	}
+	risks, err := b.store.Risks(ctx, req.actor.TeamID, d.ID, all)
+	if err != nil {
+		return reply{}, fmt.Errorf("list risks: %w", err)
+	}
+	return riskListReply(d, risks, all, req.loc), nil
+}
+
+// riskChange is resolve, reopen or disclose of risk #n.
+type riskChange func(ctx context.Context, a storage.Actor, dealID int64, number int, note string) (storage.Risk, error)
+
+func (b *Bot) riskResolve(ctx context.Context, req *request) (reply, error) {
+	return b.changeRisk(ctx, req, b.store.ResolveRisk, "is already resolved", "/risk resolve 2 fixed in release 4.1")
+}
+
+func (b *Bot) riskReopen(ctx context.Context, req *request) (reply, error) {
+	reopen := func(ctx context.Context, a storage.Actor, dealID int64, n int, note string) (storage.Risk, error) {
+		if note != "" {
+			return storage.Risk{}, inputError("`/risk reopen` takes only the number.", "/risk reopen 2")
+		}
+		return b.store.ReopenRisk(ctx, a, dealID, n)
+	}
+	return b.changeRisk(ctx, req, reopen, "is already open", "/risk reopen 2")
+}
+
+func (b *Bot) riskDisclose(ctx context.Context, req *request) (reply, error) {
+	return b.changeRisk(ctx, req, b.store.DiscloseRisk, "", "/risk disclose 2 walked Jane through it on the call")
+}
+
+func (b *Bot) changeRisk(ctx context.Context, req *request, change riskChange, conflict, example string) (reply, error) {
+	args, err := command.Parse(req.rest, command.Spec{})
+	if err != nil {
+		return reply{}, err
+	}
+	if len(args.Words) == 0 {
+		return reply{}, inputError("Give the number of the risk, as `/risk list` shows it.", example)
+	}
+	n, err := command.ParseNumber(args.Words[0].Text)
+	if err != nil {
+		return reply{}, inputError(fmt.Sprintf("%q is not a risk number: give the number `/risk list` shows.", clip(args.Words[0].Text, 40)), example)
+	}
+	note := args.TextAfter(1)
+	if err := checkLength("note", note, command.MaxText, example); err != nil {
+		return reply{}, err
+	}
+	d, err := b.dealFor(ctx, req)
+	if err != nil {
+		return reply{}, err
+	}
+	r, err := change(ctx, req.actor, d.ID, n, note)
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		return reply{}, inputError(fmt.Sprintf("This deal has no risk #%d; `/risk list all` shows them.", n), example)
+	case errors.Is(err, storage.ErrConflict):
+		return reply{}, inputError(fmt.Sprintf("Risk #%d %s.", n, conflict), "/risk list all")
+	case err != nil:
+		return reply{}, fmt.Errorf("%s risk: %w", req.sub, err)
+	}
+	return riskChangedReply(req.sub, r, req.actor.UserID), nil
+}
+
+func (b *Bot) riskSummary(ctx context.Context, req *request) (reply, error) {
+	if req.rest != "" {
+		return usageReply("/risk", req.sub+" "+req.rest), nil
+	}
+	d, err := b.dealFor(ctx, req)
+	if err != nil {
+		return reply{}, err
+	}
+	return b.summaryOf(ctx, d)
+}
+
+func (b *Bot) summaryOf(ctx context.Context, d storage.Deal) (reply, error) {
+	ov, err := b.store.DealOverview(ctx, d.TeamID, d.ID)
+	if err != nil {
+		return reply{}, fmt.Errorf("deal overview: %w", err)
+	}
+	risks, err := b.store.Risks(ctx, d.TeamID, d.ID, false)
+	if err != nil {
+		return reply{}, fmt.Errorf("risks for summary: %w", err)
+	}
+	return riskSummaryReply(ov, risks), nil
+}

@@ -1,0 +1,213 @@
+package bot
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/longgame/longgame/storage"
+)
+
+var severityRank = map[storage.Severity]int{
+	storage.SeverityCritical: 0, storage.SeverityHigh: 1, storage.SeverityMedium: 2, storage.SeverityLow: 3,
+}
+
+var severityIcon = map[storage.Severity]string{
+	storage.SeverityCritical: ":red_circle:", storage.SeverityHigh: ":large_orange_circle:",
+	storage.SeverityMedium: ":large_yellow_circle:", storage.SeverityLow: ":white_circle:",
+}
+
+// The three adoption costs a champion carries after the purchase, and the
+// question to ask when no risk covers one.
+var adoption = []struct {
+	area   storage.Area
+	label  string
+	prompt string
+}{
+	{storage.AreaTraining, "Training", "No training risk recorded: who must be trained, and by when?"},
+	{storage.AreaProcess, "Process", "No process risk recorded: which processes must change, and who makes the organisation ingest them?"},
+	{storage.AreaTrust, "Trust", "No trust risk recorded: what mistake with the product would cost the champion's team trust?"},
+}
+
+func riskLine(r storage.Risk) string {
+	line := fmt.Sprintf("%s *#%d* %s — %s, %s", severityIcon[r.Severity], r.Number, escape(clip(r.What, 300)), r.Severity, r.Area)
+	if r.NeedsTest {
+		line += " · :test_tube: needs testing"
+		if r.Scenario != "" {
+			line += ": " + escape(clip(r.Scenario, 200))
+		}
+	}
+	if r.Status == storage.RiskResolved {
+		line += " · :white_check_mark: resolved"
+	}
+	return line
+}
+
+func riskFlaggedReply(r storage.Risk, actorID string) reply {
+	text := fmt.Sprintf(":triangular_flag_on_post: %s flagged risk #%d: %s", mention(actorID), r.Number, escape(r.What))
+	detail := fmt.Sprintf("Severity *%s* · area *%s*", r.Severity, r.Area)
+	if r.NeedsTest {
+		detail += " · :test_tube: needs more testing"
+		if r.Scenario != "" {
+			detail += ": " + escape(r.Scenario)
+		}
+	}
+	blocks := []slack.Block{section(text), contextBlock(detail + " · not yet disclosed to the customer: `/risk disclose " + fmt.Sprint(r.Number) + "` once you have")}
+	return reply{inChannel: true, private: true, text: stripMarkup(text), blocks: blocks}
+}
+
+func riskChangedReply(sub string, r storage.Risk, actorID string) reply {
+	var text string
+	switch sub {
+	case "resolve":
+		text = fmt.Sprintf(":white_check_mark: %s resolved risk #%d: %s", mention(actorID), r.Number, escape(r.What))
+		if r.ResolutionNote != "" {
+			text += "\n> " + escape(r.ResolutionNote)
+		}
+	case "reopen":
+		text = fmt.Sprintf(":arrows_counterclockwise: %s reopened risk #%d: %s", mention(actorID), r.Number, escape(r.What))
+	default:
+		text = fmt.Sprintf(":mega: %s disclosed risk #%d to the customer: %s", mention(actorID), r.Number, escape(r.What))
+		if r.DisclosureNote != "" {
+			text += "\n> " + escape(r.DisclosureNote)
+		}
+	}
+	return reply{inChannel: true, private: true, text: stripMarkup(text), blocks: []slack.Block{section(text)}}
+}
+
+func riskListReply(d storage.Deal, risks []storage.Risk, all bool, loc *time.Location) reply {
+	which := "Open risks"
+	if all {
+		which = "All risks"
+	}
+	title := fmt.Sprintf("%s of %s: %d", which, d.Name, len(risks))
+	if len(risks) == 0 {
+		text := title + ". Flag one with `/risk flag <what> [severity:…] [area:…] [test]`."
+		return reply{text: escape(text), blocks: []slack.Block{section(escape(text))}, private: true}
+	}
+	lines := make([]string, 0, len(risks))
+	for _, r := range risks {
+		line := riskLine(r)
+		if !r.DisclosedAt.IsZero() {
+			line += fmt.Sprintf(" · disclosed %s", r.DisclosedAt.In(loc).Format("2 Jan"))
+		}
+		lines = append(lines, line)
+	}
+	blocks := append([]slack.Block{header(title)}, listSection(lines, maxMessageBlocks-1)...)
+	return reply{text: escape(title), blocks: blocks, private: true}
+}
+
+// sortBySeverity orders risks critical first, then by number.
+func sortBySeverity(risks []storage.Risk) []storage.Risk {
+	out := append([]storage.Risk(nil), risks...)
+	sort.SliceStable(out, func(i, j int) bool {
+		if severityRank[out[i].Severity] != severityRank[out[j].Severity] {
+			return severityRank[out[i].Severity] < severityRank[out[j].Severity]
+		}
+		return out[i].Number < out[j].Number
+	})
+	return out
+}
+
+// Each list of the summary gets a share of the message's room, so a deal
+// with thousands of risks still makes a valid message.
+const (
+	summaryListBlocks = 8
+	summaryListChars  = 2800
+)
+
+// riskSummaryReply is the deal's honest risk picture, the answer a seller
+// reads before a forecast call. risks are the open ones.
+func riskSummaryReply(ov storage.DealOverview, risks []storage.Risk) reply {
+	d := ov.Deal
+	sorted := sortBySeverity(risks)
+	blocks := []slack.Block{header("Risk summary — " + d.Name), section(summaryCounts(ov.OpenRisks, sorted))}
+
+	var undisclosed, disclosed, tests []string
+	for _, r := range sorted {
+		if r.DisclosedAt.IsZero() {
+			undisclosed = append(undisclosed, riskLine(r))
+		} else {
+			disclosed = append(disclosed, riskLine(r))
+		}
+		if r.NeedsTest {
+			tests = append(tests, testLine(r))
+		}
+	}
+	if len(undisclosed) > 0 {
+		blocks = append(blocks, section(fmt.Sprintf(":mega: *Not yet disclosed to the customer (%d)* — if you feel there are risks you need to highlight, do it, before your champion gets burned:", len(undisclosed))))
+		blocks = append(blocks, budgetedList(undisclosed)...)
+	}
+	if len(disclosed) > 0 {
+		blocks = append(blocks, section(fmt.Sprintf("*Disclosed, still open (%d)*", len(disclosed))))
+		blocks = append(blocks, budgetedList(disclosed)...)
+	}
+	if len(tests) > 0 {
+		blocks = append(blocks, section(fmt.Sprintf(":test_tube: *Scenarios still to test (%d)*", len(tests))))
+		blocks = append(blocks, budgetedList(tests)...)
+	}
+	blocks = append(blocks, slack.NewDividerBlock(), section(championLine(ov)), section(checklist(sorted)))
+	text := fmt.Sprintf("Risk summary of %s: %s open, %d not disclosed, %d to test; capital %d of %d",
+		escape(d.Name), riskCountsLine(ov.OpenRisks), len(undisclosed), len(tests), ov.Capital.Left, ov.Capital.Budget)
+	return reply{text: text, blocks: blocks, private: true}
+}
+
+func summaryCounts(c storage.RiskCounts, risks []storage.Risk) string {
+	if c.Total() == 0 {
+		return "*No open risks.* If that sounds too good, it is: what could still go wrong for your champion after the purchase?"
+	}
+	byArea := map[storage.Area]int{}
+	for _, r := range risks {
+		byArea[r.Area]++
+	}
+	var areaParts []string
+	for _, a := range sortedKeys(areas) {
+		if n := byArea[areas[a]]; n > 0 {
+			areaParts = append(areaParts, fmt.Sprintf("%s %d", a, n))
+		}
+	}
+	return fmt.Sprintf("*Open risks: %d* — %s\nBy area: %s", c.Total(), riskCountsLine(c), strings.Join(areaParts, " · "))
+}
+
+func testLine(r storage.Risk) string {
+	scenario := r.Scenario
+	if scenario == "" {
+		scenario = r.What
+	}
+	return fmt.Sprintf("• #%d %s", r.Number, escape(clip(scenario, 300)))
+}
+
+func budgetedList(lines []string) []slack.Block {
+	return listSectionWithin(lines, summaryListBlocks, summaryListChars)
+}
+
+func championLine(ov storage.DealOverview) string {
+	who := "*Champion:* none named yet — `/champion set <name>`"
+	if ov.Champion != nil {
+		who = "*Champion:* " + championName(*ov.Champion)
+	}
+	return who + "\n" + capitalLine(ov.Capital)
+}
+
+// checklist says, for each adoption cost, which risks cover it, or asks the
+// question nobody has answered yet.
+func checklist(risks []storage.Risk) string {
+	lines := []string{"*Adoption checklist* — what your champion carries after the purchase:"}
+	for _, a := range adoption {
+		var nums []string
+		for _, r := range risks {
+			if r.Area == a.area {
+				nums = append(nums, fmt.Sprintf("#%d", r.Number))
+			}
+		}
+		if len(nums) == 0 {
+			lines = append(lines, ":grey_question: "+a.prompt)
+			continue
+		}
+		lines = append(lines, fmt.Sprintf(":white_check_mark: %s: covered by %s", a.label, strings.Join(limitLines(nums, 10), ", ")))
+	}
+	return strings.Join(lines, "\n")
+}
