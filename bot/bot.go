@@ -4,6 +4,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -63,7 +64,7 @@ func New(api *slack.Client, store Store, cfg Config) *Bot {
 		cfg.HTTPClient = &http.Client{Timeout: 10 * time.Second}
 	}
 	if cfg.ChannelInfoTTL <= 0 {
-		cfg.ChannelInfoTTL = 5 * time.Minute
+		cfg.ChannelInfoTTL = time.Minute
 	}
 	b := &Bot{
 		api:      api,
@@ -143,7 +144,7 @@ func (b *Bot) route(ctx context.Context, client *socketmode.Client, evt socketmo
 	case socketmode.EventTypeInvalidAuth:
 		b.log.Error("slack refused the app token (invalid_auth)")
 	case socketmode.EventTypeErrorBadMessage:
-		b.log.Warn("unreadable socket mode message")
+		b.ackUnreadable(ctx, client, evt)
 	case socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive, socketmode.EventTypeEventsAPI:
 		if evt.Request == nil || evt.Request.EnvelopeID == "" {
 			return
@@ -163,4 +164,23 @@ func connectionErr(evt socketmode.Event) string {
 		return redactURL(ce.ErrorObj).Error()
 	}
 	return "unknown"
+}
+
+// ackUnreadable acks an envelope slack-go could not parse (an event type it
+// does not know): unacked, Slack would redeliver it again and again.
+func (b *Bot) ackUnreadable(ctx context.Context, client acker, evt socketmode.Event) {
+	bad, ok := evt.Data.(*socketmode.ErrorBadMessage)
+	if !ok {
+		return
+	}
+	var env struct {
+		EnvelopeID string `json:"envelope_id"`
+		Type       string `json:"type"`
+	}
+	if json.Unmarshal(bad.Message, &env) != nil || env.EnvelopeID == "" {
+		b.log.Warn("unreadable socket mode message without an envelope id")
+		return
+	}
+	b.log.Warn("acked an envelope slack-go could not read", "type", env.Type, "envelope", env.EnvelopeID)
+	b.ack(ctx, client, env.EnvelopeID, nil)
 }

@@ -41,6 +41,7 @@ func (b *Bot) serve(ctx context.Context, client acker, evt socketmode.Event) {
 	case slack.InteractionCallback:
 		b.serveInteraction(work, client, envelopeID, data)
 	case slackevents.EventsAPIEvent:
+		b.beforeAck(data)
 		b.ack(work, client, envelopeID, nil)
 		b.guard(work, "event", func() { b.serveEvent(work, data) })
 	default:

@@ -12,6 +12,17 @@ import (
 	"github.com/longgame/longgame/storage"
 )
 
+// beforeAck does what must be done before Slack hears back: once a channel
+// is shared, no answer may rely on what was cached about it.
+func (b *Bot) beforeAck(evt slackevents.EventsAPIEvent) {
+	switch ev := evt.InnerEvent.Data.(type) {
+	case *slackevents.ChannelSharedEvent:
+		b.channels.forget(ev.Channel)
+	case *slackevents.ChannelUnsharedEvent:
+		b.channels.forget(ev.Channel)
+	}
+}
+
 // serveEvent handles an Events API envelope once: Slack redelivers events
 // whose ack it did not see, with the same event id.
 func (b *Bot) serveEvent(ctx context.Context, evt slackevents.EventsAPIEvent) {
@@ -31,6 +42,8 @@ func (b *Bot) serveEvent(ctx context.Context, evt slackevents.EventsAPIEvent) {
 	switch ev := evt.InnerEvent.Data.(type) {
 	case *slackevents.AppMentionEvent:
 		b.onMention(ctx, evt.TeamID, ev)
+	case *slackevents.ChannelSharedEvent, *slackevents.ChannelUnsharedEvent:
+		// Handled before the ack.
 	case *slackevents.AppHomeOpenedEvent:
 		if ev.Tab != "" && ev.Tab != "home" {
 			return

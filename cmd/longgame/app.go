@@ -34,6 +34,7 @@ type subcommand struct {
 func subcommands() []subcommand {
 	return []subcommand{
 		{"run", "connect to Slack over Socket Mode and serve (the default)", runRun},
+		{"local", "the whole bot against a Slack emulator in this terminal: no Slack account needed", runLocal},
 		{"migrate", "apply the database migrations and exit", runMigrate},
 		{"version", "print the version", runVersion},
 		{"help", "show this help", runHelp},

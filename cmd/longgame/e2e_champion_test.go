@@ -190,9 +190,17 @@ func TestSharedChannelKeepsChampionPrivate(t *testing.T) {
 			t.Errorf("the shared channel received: %s", text)
 		}
 	}
-	// A channel that becomes shared stops getting champion answers in the open.
+	// A channel that becomes shared stops getting champion answers in the
+	// open as soon as Slack says so, whatever was cached.
 	h.inChannel("U1", "C1", "/deal open Globex")
 	h.inChannel("U1", "C1", "/champion ask a favor")
+	if err := h.fake.SetShared("C1", true, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.fake.Event(h.ctx(), sharedEvent("C1", true)); err != nil {
+		t.Fatal(err)
+	}
+	h.private("U1", "C1", "/champion ask another favor", "Only you can see this")
 }
 
 func TestWorkspacesCannotSeeEachOther(t *testing.T) {

@@ -32,7 +32,7 @@ func runRun(ctx context.Context, inv invocation) int {
 		return exitUsage
 	}
 	log := newLogger(inv.stderr, cfg.LogLevel)
-	if err := serve(ctx, cfg, log, nil); err != nil {
+	if err := serve(ctx, cfg, log, nil, nil); err != nil {
 		log.Error("longgame stopped", "err", err)
 		return exitError
 	}
@@ -78,9 +78,20 @@ func newSlackAPI(cfg config) *slack.Client {
 	return slack.New(cfg.BotToken, opts...)
 }
 
+// services are what serve started, for a caller that drives them (local).
+type services struct {
+	db *storage.DB
+}
+
+// catchUp runs what fell due between from and to: for local's /time.
+func (s *services) catchUp(ctx context.Context, from, to time.Time) error {
+	return nil
+}
+
 // serve runs the bot until ctx ends: database, Slack, and on the way out the
-// reverse order, the database closed last. now is the clock; nil is real time.
-func serve(ctx context.Context, cfg config, log *slog.Logger, now func() time.Time) (err error) {
+// reverse order, the database closed last. now is the clock; nil is real
+// time. ready, if set, is called once everything is started.
+func serve(ctx context.Context, cfg config, log *slog.Logger, now func() time.Time, ready func(*services)) (err error) {
 	db, err := storage.Open(ctx, cfg.DB, storage.Options{Now: now})
 	if err != nil {
 		return fmt.Errorf("open database %s: %w", cfg.DB, err)
@@ -108,6 +119,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, now func() time.Ti
 		Now:            now,
 		Logger:         log,
 	})
+	if ready != nil {
+		ready(&services{db: db})
+	}
 	if err := b.Run(ctx); err != nil {
 		return err
 	}

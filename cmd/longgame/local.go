@@ -1,0 +1,332 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"crypto/sha1"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/longgame/longgame/bot/slackfake"
+)
+
+// The emulated workspace of `longgame local`. Ids derive from names, so a
+// channel keeps its deal across runs on the same database file.
+const (
+	localTeam     = "T0LOCAL"
+	localBotUser  = "U0LONGGAME"
+	localBotToken = "xoxb-local-emulator"
+	localAppToken = "xapp-local-emulator"
+)
+
+// emuClock is the emulated clock: real time plus what /time added.
+type emuClock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+func (c *emuClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset)
+}
+
+// advance moves the clock on and returns the times before and after.
+func (c *emuClock) advance(d time.Duration) (from, to time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	from = time.Now().Add(c.offset)
+	c.offset += d
+	return from, from.Add(d)
+}
+
+func runLocal(ctx context.Context, inv invocation) int {
+	cfg, err := loadConfig()
+	if err != nil {
+		fmt.Fprintf(inv.stderr, "longgame: %v\n", err)
+		return exitUsage
+	}
+	if len(inv.args) > 0 {
+		fmt.Fprintln(inv.stderr, "usage: longgame local   (no arguments; LONGGAME_DB chooses the database file)")
+		return exitUsage
+	}
+	clock := &emuClock{}
+	fake := slackfake.New(slackfake.Options{
+		BotToken: localBotToken, AppToken: localAppToken, TeamID: localTeam, TeamName: "Local workspace",
+		TeamDomain: "local", BotUserID: localBotUser, BotName: "longgame", Now: clock.Now,
+		Scopes: append(slackfake.DefaultScopes, "chat:write.public"),
+	})
+	if err := fake.Start(); err != nil {
+		fmt.Fprintf(inv.stderr, "longgame: start the Slack emulator: %v\n", err)
+		return exitError
+	}
+	defer fake.Close()
+	cfg.BotToken, cfg.AppToken, cfg.APIURL = localBotToken, localAppToken, apiURL(fake.APIURL())
+
+	level := slog.LevelWarn
+	if _, set := os.LookupEnv("LONGGAME_LOG_LEVEL"); set {
+		level = slog.Level(cfg.LogLevel)
+	}
+	log := slog.New(slog.NewTextHandler(inv.stderr, &slog.HandlerOptions{Level: level}))
+
+	appCtx, stopApp := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopApp()
+	ready := make(chan *services, 1)
+	done := make(chan error, 1)
+	go func() { done <- serve(appCtx, cfg, log, clock.Now, func(s *services) { ready <- s }) }()
+	var svc *services
+	select {
+	case svc = <-ready:
+	case err := <-done:
+		fmt.Fprintf(inv.stderr, "longgame: %v\n", err)
+		return exitError
+	}
+
+	s := newSession(fake, svc, clock, inv.stdout, isTerminal(inv.stdin))
+	s.banner(cfg.DB)
+	s.loop(ctx, inv.stdin)
+
+	stopApp()
+	if err := <-done; err != nil {
+		fmt.Fprintf(inv.stderr, "longgame: %v\n", err)
+		return exitError
+	}
+	return exitOK
+}
+
+// isTerminal reports whether r is an interactive terminal: then the prompt
+// is shown before input; otherwise each input line is echoed after it, so a
+// piped transcript reads like a session.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// localID derives a stable Slack-like id from a name.
+func localID(prefix, name string) string {
+	sum := sha1.Sum([]byte(strings.ToLower(name)))
+	return prefix + strings.ToUpper(hex.EncodeToString(sum[:])[:10])
+}
+
+// session is the terminal user: who they are, where they are, and what they
+// were last shown.
+type session struct {
+	fake        *slackfake.Server
+	svc         *services
+	clock       *emuClock
+	out         io.Writer
+	interactive bool
+
+	mu       sync.Mutex
+	user     string // name
+	channel  string // name
+	users    map[string]string // id → name
+	channels map[string]string // id → name
+	printed  int               // the last reply shown
+	printedC *sync.Cond
+	buttons  []shownButton // of the last message or Home shown
+	lines    <-chan string
+}
+
+func newSession(fake *slackfake.Server, svc *services, clock *emuClock, out io.Writer, interactive bool) *session {
+	s := &session{fake: fake, svc: svc, clock: clock, out: out, interactive: interactive,
+		users: map[string]string{localBotUser: "longgame"}, channels: map[string]string{}}
+	s.printedC = sync.NewCond(&s.mu)
+	s.switchUser("you")
+	s.switchChannel("deal-demo")
+	return s
+}
+
+func (s *session) banner(db string) {
+	if abs, err := filepath.Abs(db); err == nil {
+		db = abs
+	}
+	fmt.Fprintf(s.out, "Long Game, local: the real bot against a Slack emulator on 127.0.0.1 — no Slack account needed.\n")
+	fmt.Fprintf(s.out, "Data goes to %s (set LONGGAME_DB to use another file).\n", db)
+	fmt.Fprintf(s.out, "Type slash commands as in Slack, e.g. /deal open Acme value:120k — :help lists the rest, :quit leaves.\n\n")
+}
+
+const localHelp = `In Slack you would type slash commands; here too:
+  /deal open Acme value:120k    /champion set Jane Doe    /champion ask an intro cost:high
+  /risk flag SSO untested severity:high test    /risk    /deal close won    /checkin
+  /champion ask                 opens the form: you are asked each field in turn
+And the emulator's own commands:
+  :channel NAME    switch to (or create) channel #NAME
+  :user NAME       act as user NAME
+  :shared on|off   mark this channel as shared with a customer (Slack Connect)
+  :click N         press button N of the last message or Home shown
+  :home            show your App Home
+  :mention TEXT    mention the bot in this channel, e.g. :mention risk summary
+  /time +30d       move the emulated clock on (also :time); due reminders and the weekly nudge fire
+  :help            this help
+  :quit            leave (so does end of input)`
+
+func (s *session) prompt() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return fmt.Sprintf("%s@#%s> ", s.user, s.channel)
+}
+
+func (s *session) userID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return localID("U", s.user)
+}
+
+func (s *session) channelID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return localID("C", s.channel)
+}
+
+func (s *session) switchUser(name string) {
+	id := localID("U", name)
+	s.fake.AddUser(slackfake.User{ID: id, TeamID: localTeam, Name: name, RealName: name, TZ: "UTC"})
+	s.mu.Lock()
+	s.user, s.users[id] = name, name
+	s.mu.Unlock()
+}
+
+func (s *session) switchChannel(name string) {
+	id := localID("C", name)
+	if _, ok := s.fake.Channel(id); !ok {
+		s.fake.AddChannel(slackfake.Channel{ID: id, Name: name, IsMember: true})
+	}
+	s.mu.Lock()
+	s.channel, s.channels[id] = name, name
+	s.mu.Unlock()
+}
+
+// loop reads lines until end of input, :quit or ctx ends.
+func (s *session) loop(ctx context.Context, in io.Reader) {
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(in)
+		sc.Buffer(make([]byte, 64*1024), 1024*1024)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+	}()
+	s.lines = lines
+	go s.printReplies(ctx)
+	for {
+		if s.interactive {
+			fmt.Fprint(s.out, s.prompt())
+		}
+		line, ok := s.next(ctx)
+		if !ok {
+			return
+		}
+		if !s.interactive {
+			fmt.Fprintf(s.out, "%s%s\n", s.prompt(), line)
+		}
+		if quit := s.do(ctx, strings.TrimSpace(line)); quit {
+			return
+		}
+	}
+}
+
+// next reads one line of input.
+func (s *session) next(ctx context.Context) (string, bool) {
+	select {
+	case <-ctx.Done():
+		return "", false
+	case line, ok := <-s.lines:
+		return line, ok
+	}
+}
+
+func (s *session) do(ctx context.Context, line string) (quit bool) {
+	cmd, arg, _ := strings.Cut(line, " ")
+	arg = strings.TrimSpace(arg)
+	var err error
+	switch strings.ToLower(cmd) {
+	case "":
+	case ":quit", ":exit", ":q":
+		return true
+	case ":help", "help", "?":
+		fmt.Fprintln(s.out, localHelp)
+	case ":user":
+		err = s.needArg(arg, ":user ana", func() { s.switchUser(arg) })
+	case ":channel":
+		err = s.needArg(arg, ":channel deal-globex", func() { s.switchChannel(strings.TrimPrefix(arg, "#")) })
+	case ":shared":
+		err = s.setShared(ctx, arg)
+	case ":click":
+		err = s.click(ctx, arg)
+	case ":home":
+		err = s.home(ctx)
+	case ":mention":
+		err = s.mention(ctx, arg)
+	case ":time", "/time":
+		err = s.advance(ctx, arg)
+	default:
+		if strings.HasPrefix(cmd, "/") {
+			err = s.slash(ctx, cmd, arg)
+		} else {
+			err = errors.New("that is not a command: start with / for Slack's slash commands, or : for the emulator's (:help)")
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(s.out, "  ! %v\n", err)
+	}
+	return false
+}
+
+func (s *session) needArg(arg, example string, f func()) error {
+	if arg == "" {
+		return fmt.Errorf("say which, e.g. %s", example)
+	}
+	f()
+	return nil
+}
+
+func (s *session) setShared(ctx context.Context, arg string) error {
+	var on bool
+	switch strings.ToLower(arg) {
+	case "on", "yes", "true":
+		on = true
+	case "off", "no", "false":
+	default:
+		return errors.New("use :shared on or :shared off")
+	}
+	if err := s.fake.SetShared(s.channelID(), on, on); err != nil {
+		return err
+	}
+	// Slack tells the app, as it would: the bot forgets what it cached.
+	if _, err := s.fake.Event(ctx, sharedEvent(s.channelID(), on)); err != nil {
+		return err
+	}
+	state := "no longer shared"
+	if on {
+		state = "now shared with a customer's organisation (Slack Connect)"
+	}
+	fmt.Fprintf(s.out, "  #%s is %s.\n", s.channel, state)
+	return nil
+}
+
+// sharedEvent is the channel_shared or channel_unshared event Slack sends
+// when a channel starts or stops being shared with another organisation.
+func sharedEvent(channel string, shared bool) slackfake.Event {
+	inner := map[string]any{"type": "channel_shared", "connected_team_id": "T0CUSTOMER", "channel": channel}
+	if !shared {
+		inner = map[string]any{"type": "channel_unshared", "previously_connected_team_id": "T0CUSTOMER",
+			"channel": channel, "is_ext_shared": false}
+	}
+	raw, _ := json.Marshal(inner)
+	return slackfake.Event{Inner: raw}
+}
