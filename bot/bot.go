@@ -42,6 +42,7 @@ type Bot struct {
 	cfg      Config
 	log      *slog.Logger
 	channels *channelCache
+	homes    homeRefreshes
 	commands map[string]map[string]commandHandler
 	inflight sync.WaitGroup
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -40,11 +41,13 @@ func (b *Bot) publishHome(ctx context.Context, teamID, userID string) error {
 }
 
 // refreshHomes republishes the App Home of each user after a change, in the
-// background: the answer to the command does not wait for it.
+// background: the answer to the command does not wait for it. Refreshes of
+// one user coalesce: while one runs, further changes ask for one more run
+// after it, not one each, so a burst of commands costs two publishes.
 func (b *Bot) refreshHomes(ctx context.Context, teamID string, userIDs ...string) {
 	seen := map[string]bool{}
 	for _, u := range userIDs {
-		if u == "" || seen[u] {
+		if u == "" || seen[u] || !b.homes.want(teamID, u) {
 			continue
 		}
 		seen[u] = true
@@ -53,11 +56,54 @@ func (b *Bot) refreshHomes(ctx context.Context, teamID string, userIDs ...string
 			defer b.inflight.Done()
 			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), workTimeout)
 			defer cancel()
-			if err := b.publishHome(ctx, teamID, u); err != nil {
-				b.log.Warn("app home refresh failed", "user", u, "err", err)
+			for {
+				if err := b.publishHome(ctx, teamID, u); err != nil {
+					b.log.Warn("app home refresh failed", "user", u, "err", err)
+				}
+				if !b.homes.again(teamID, u) {
+					return
+				}
 			}
 		}()
 	}
+}
+
+// homeRefreshes tracks, per user, whether a refresh runs and whether
+// another is wanted after it.
+type homeRefreshes struct {
+	mu    sync.Mutex
+	dirty map[string]bool // present: a refresh runs; true: run once more after it
+}
+
+// want records a change; it reports whether the caller must start a
+// refresher because none runs for that user.
+func (h *homeRefreshes) want(teamID, userID string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.dirty == nil {
+		h.dirty = map[string]bool{}
+	}
+	k := teamID + "/" + userID
+	if _, running := h.dirty[k]; running {
+		h.dirty[k] = true
+		return false
+	}
+	h.dirty[k] = false
+	return true
+}
+
+// again reports whether a change came in during the refresh that just
+// ended; if not, the user's refresher stops.
+func (h *homeRefreshes) again(teamID, userID string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	k := teamID + "/" + userID
+	if h.dirty[k] {
+		h.dirty[k] = false
+		return true
+	}
+	delete(h.dirty, k)
+	return false
 }
 
 const (
