@@ -78,6 +78,12 @@ func startBot(t *testing.T, fake *slackfake.Server, dbPath string, env ...string
 		if code := h.shutdown(); code != exitOK {
 			t.Errorf("longgame exited with %d on shutdown; log:\n%s", code, h.logs)
 		}
+		// Whatever the test did, no secret reached the log.
+		for _, secret := range []string{testBotToken, testAppToken, "ticket=", "/response/"} {
+			if strings.Contains(h.logs.String(), secret) {
+				t.Errorf("the log contains %q:\n%s", secret, h.logs)
+			}
+		}
 	})
 	return h
 }
