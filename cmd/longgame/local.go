@@ -3,9 +3,9 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"crypto/sha1"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -131,8 +131,8 @@ type session struct {
 	interactive bool
 
 	mu       sync.Mutex
-	user     string // name
-	channel  string // name
+	user     string            // name
+	channel  string            // name
 	users    map[string]string // id → name
 	channels map[string]string // id → name
 	printed  int               // the last reply shown
