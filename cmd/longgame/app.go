@@ -36,6 +36,9 @@ func subcommands() []subcommand {
 		{"run", "connect to Slack over Socket Mode and serve (the default)", runRun},
 		{"local", "the whole bot against a Slack emulator in this terminal: no Slack account needed", runLocal},
 		{"migrate", "apply the database migrations and exit", runMigrate},
+		{"doctor", "check the configuration, the database and Slack; say what to fix", runDoctor},
+		{"backup", "write a consistent copy of the database, even while the bot runs", runBackup},
+		{"export", "write every deal and its records as JSON or CSV", runExport},
 		{"version", "print the version", runVersion},
 		{"help", "show this help", runHelp},
 	}
