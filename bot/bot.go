@@ -33,6 +33,9 @@ type Config struct {
 	HTTPClient *http.Client
 	// ChannelInfoTTL is how long conversations.info answers are trusted.
 	ChannelInfoTTL time.Duration
+	// PingTimeout is how long the socket may go without a ping from Slack
+	// before it is dropped and reopened; 0 is slack-go's default (30 s).
+	PingTimeout time.Duration
 }
 
 // Bot answers Slack over one Socket Mode client.
@@ -86,7 +89,11 @@ const shutdownGrace = 25 * time.Second
 // the app token. On the way out it stops taking envelopes, lets the ones in
 // flight finish and ack over the still-open socket, then disconnects.
 func (b *Bot) Run(ctx context.Context) error {
-	client := socketmode.New(b.api)
+	var opts []socketmode.Option
+	if b.cfg.PingTimeout > 0 {
+		opts = append(opts, socketmode.OptionPingInterval(b.cfg.PingTimeout))
+	}
+	client := socketmode.New(b.api, opts...)
 	// The socket outlives ctx: in-flight envelopes still need it to ack.
 	sockCtx, stopSocket := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopSocket()

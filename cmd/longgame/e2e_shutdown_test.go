@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,5 +53,22 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		<-tick.C
+	}
+}
+
+func TestRefusedAppTokenExitsWithTheFix(t *testing.T) {
+	fake := newWorkspace(t)
+	fake.InjectFault("apps.connections.open", slackfake.Fault{Error: "invalid_auth"})
+	clearConfigEnv(t)
+	t.Setenv("SLACK_BOT_TOKEN", testBotToken)
+	t.Setenv("SLACK_APP_TOKEN", testAppToken)
+	t.Setenv("SLACK_API_URL", fake.APIURL())
+	t.Setenv("LONGGAME_DB", t.TempDir()+"/lg.db")
+	code, _, stderr := runForTest(t, "run")
+	if code != exitError || !strings.Contains(stderr, "slack refused SLACK_APP_TOKEN (invalid_auth)") {
+		t.Errorf("exit %d, stderr:\n%s\nwant exit 1 saying the app token was refused", code, stderr)
+	}
+	if strings.Contains(stderr, testAppToken) {
+		t.Error("the app token was printed")
 	}
 }

@@ -123,7 +123,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, now func() time.Ti
 		ready(&services{db: db})
 	}
 	if err := b.Run(ctx); err != nil {
-		return err
+		return appTokenError(err)
 	}
 	log.Info("stopped taking envelopes; in-flight work finished")
 	return nil
@@ -139,4 +139,14 @@ func authError(err error) error {
 		}
 	}
 	return fmt.Errorf("auth.test: %w", err)
+}
+
+// appTokenError explains why Socket Mode gave up: it stops retrying only
+// when Slack refuses the app token.
+func appTokenError(err error) error {
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		return fmt.Errorf("%s: %w", appTokenFix(se), err)
+	}
+	return err
 }

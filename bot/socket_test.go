@@ -1,0 +1,153 @@
+package bot_test
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/longgame/longgame/bot"
+	"github.com/longgame/longgame/bot/slackfake"
+	"github.com/longgame/longgame/storage"
+)
+
+// liveBot runs the bot, as main wires it, against a fake Slack.
+type liveBot struct {
+	fake *slackfake.Server
+	done chan error
+	stop context.CancelFunc
+}
+
+func startLiveBot(t *testing.T, pingTimeout time.Duration, before func(*slackfake.Server)) *liveBot {
+	t.Helper()
+	fake := slackfake.New(slackfake.Options{PingInterval: 50 * time.Millisecond})
+	if err := fake.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(fake.Close)
+	fake.AddUser(slackfake.User{ID: "U1", Name: "ana"})
+	fake.AddChannel(slackfake.Channel{ID: "C1", Name: "deal-acme", IsMember: true})
+	if before != nil {
+		before(fake)
+	}
+	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "lg.db"), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	api := slack.New("xoxb-fake", slack.OptionAppLevelToken("xapp-fake"), slack.OptionAPIURL(fake.APIURL()),
+		slack.OptionHTTPClient(&http.Client{Timeout: 10 * time.Second}))
+	b := bot.New(api, db, bot.Config{Budget: 10, Currency: "USD", PingTimeout: pingTimeout,
+		Logger: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	ctx, cancel := context.WithCancel(context.Background())
+	lb := &liveBot{fake: fake, done: make(chan error, 1), stop: cancel}
+	go func() { lb.done <- b.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		<-lb.done
+	})
+	return lb
+}
+
+// command runs /deal in C1 and checks the bot answered.
+func (lb *liveBot) command(t *testing.T, text string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	ack, err := lb.fake.SlashCommand(ctx, slackfake.SlashCommand{UserID: "U1", ChannelID: "C1", Command: "/deal", Text: text})
+	if err != nil {
+		t.Fatalf("/deal %s: %v", text, err)
+	}
+	if ack.Text == "" {
+		t.Fatalf("/deal %s: empty answer", text)
+	}
+}
+
+func TestReconnectsAfterDisconnectFrames(t *testing.T) {
+	lb := startLiveBot(t, 0, nil)
+	lb.command(t, "open Acme")
+	for _, reason := range []string{"refresh_requested", "too_many_websockets", "link_disabled", "warning"} {
+		before := lb.fake.Calls("apps.connections.open")
+		lb.fake.Disconnect(reason)
+		lb.command(t, "status")
+		if after := lb.fake.Calls("apps.connections.open"); after <= before {
+			t.Errorf("after a %s disconnect the bot did not open a new connection", reason)
+		}
+	}
+}
+
+func TestReconnectsAfterDroppedSocket(t *testing.T) {
+	lb := startLiveBot(t, 0, nil)
+	lb.command(t, "open Acme")
+	for range 3 {
+		lb.fake.DropConnections()
+		lb.command(t, "status")
+	}
+}
+
+func TestReconnectsWhenPingsStop(t *testing.T) {
+	lb := startLiveBot(t, 300*time.Millisecond, nil)
+	lb.command(t, "open Acme")
+	before := lb.fake.Calls("apps.connections.open")
+	lb.fake.StopPings()
+	waitUntil(t, "the silent socket to be replaced", func() bool { return lb.fake.Calls("apps.connections.open") > before })
+	lb.fake.StartPings()
+	lb.command(t, "status")
+}
+
+func TestConnectionOpenFailuresBackOff(t *testing.T) {
+	lb := startLiveBot(t, 0, func(f *slackfake.Server) {
+		f.InjectFault("apps.connections.open", slackfake.Fault{Times: 2, Status: 500})
+		f.InjectFault("apps.connections.open", slackfake.Fault{Times: 1, Status: 429, RetryAfter: time.Second})
+	})
+	start := time.Now()
+	lb.command(t, "open Acme")
+	calls := lb.fake.Calls("apps.connections.open")
+	if calls < 4 {
+		t.Errorf("%d calls to apps.connections.open, want the 3 failures and a success", calls)
+	}
+	// A tight loop would make hundreds of calls in the time it took.
+	if perSecond := float64(calls) / time.Since(start).Seconds(); calls > 10 && perSecond > 20 {
+		t.Errorf("%d calls in %s: the bot spins", calls, time.Since(start))
+	}
+}
+
+func TestRevokedAppTokenStopsTheBot(t *testing.T) {
+	lb := startLiveBot(t, 0, func(f *slackfake.Server) {
+		f.InjectFault("apps.connections.open", slackfake.Fault{Error: "invalid_auth"})
+	})
+	select {
+	case err := <-lb.done:
+		lb.done <- err // for the cleanup
+		if err == nil || !strings.Contains(err.Error(), "invalid_auth") {
+			t.Errorf("Run returned %v, want an invalid_auth error", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the bot kept running with a refused app token")
+	}
+}
+
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		<-tick.C
+	}
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
