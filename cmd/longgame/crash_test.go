@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/longgame/longgame/bot/render"
+	"github.com/longgame/longgame/bot/slackfake"
+	"github.com/longgame/longgame/storage"
+)
+
+// binDir holds the binary buildBinary made; TestMain removes it.
+var binDir string
+
+// buildBinary compiles longgame once for the tests that run it as a
+// process.
+var buildBinary = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "longgame-bin")
+	if err != nil {
+		return "", err
+	}
+	binDir = dir
+	bin := filepath.Join(dir, "longgame")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
+// process is `longgame run` as a child process against fake.
+type process struct {
+	cmd  *exec.Cmd
+	logs *syncBuffer
+}
+
+func startProcess(t *testing.T, fake *slackfake.Server, dbPath string) *process {
+	t.Helper()
+	bin, err := buildBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &process{cmd: exec.Command(bin, "run"), logs: &syncBuffer{}}
+	p.cmd.Env = append(os.Environ(),
+		"SLACK_BOT_TOKEN="+testBotToken, "SLACK_APP_TOKEN="+testAppToken, "SLACK_API_URL="+fake.APIURL(),
+		"LONGGAME_DB="+dbPath, "LONGGAME_LOG_LEVEL=debug")
+	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		p.cmd.Process.Kill()
+		p.cmd.Wait()
+	})
+	return p
+}
+
+var recordedAsk = regexp.MustCompile(`recorded ask #(\d+) of the champion: favor (\d+)`)
+
+// kill -9 in the middle of a stream of recording commands: every command
+// whose answer said it was recorded is in the database after a restart,
+// and the database is intact.
+func TestKillNineLosesNothingAcknowledged(t *testing.T) {
+	fake := newWorkspace(t)
+	dbPath := filepath.Join(t.TempDir(), "longgame.db")
+	p := startProcess(t, fake, dbPath)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	say := func(text string) (*slackfake.Ack, error) {
+		return fake.SlashCommand(ctx, slackfake.SlashCommand{UserID: "U1", ChannelID: "C1", Command: strings.Fields(text)[0],
+			Text: strings.TrimPrefix(text, strings.Fields(text)[0]+" ")})
+	}
+	if _, err := say("/deal open Acme"); err != nil {
+		t.Fatalf("open: %v\n%s", err, p.logs)
+	}
+
+	// Four users record concurrently until the process dies under them.
+	var mu sync.Mutex
+	acked := map[string]bool{}
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				favor := fmt.Sprintf("%d", w*100000+i)
+				ack, err := say("/champion ask favor " + favor)
+				if err != nil {
+					return // the process is gone
+				}
+				if m := recordedAsk.FindStringSubmatch(render.Message(ack.Text, ack.Blocks)); m != nil {
+					mu.Lock()
+					acked[m[2]] = true
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	waitFor(t, "60 acknowledged asks", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(acked) >= 60
+	})
+	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	p.cmd.Wait()
+	wg.Wait()
+
+	// The same database after the crash: intact, and holding every
+	// acknowledged ask.
+	db, err := storage.Open(context.Background(), dbPath, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.IntegrityCheck(context.Background()); err != nil {
+		t.Fatalf("integrity after kill -9: %v", err)
+	}
+	d, err := db.DealByChannel(context.Background(), "T1", "C1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	asks, err := db.Asks(context.Background(), "T1", d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := map[string]bool{}
+	for _, a := range asks {
+		stored[strings.TrimPrefix(a.What, "favor ")] = true
+	}
+	for favor := range acked {
+		if !stored[favor] {
+			t.Errorf("favor %s was answered as recorded but is not in the database after kill -9", favor)
+		}
+	}
+	t.Logf("%d asks acknowledged before the kill, %d in the database", len(acked), len(asks))
+
+	// And the bot comes back on it.
+	startProcess(t, fake, dbPath)
+	ack, err := say("/champion ask after the crash")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "recorded ask #" + strconv.Itoa(len(asks)+1)
+	if got := render.Message(ack.Text, ack.Blocks); !strings.Contains(got, want) {
+		t.Errorf("after restart: %q, want %q", got, want)
+	}
+}
