@@ -70,7 +70,7 @@ func (b *Bot) serveCommand(ctx context.Context, client acker, envelopeID string,
 		r = <-done
 	}
 	if r.text != "" || len(r.blocks) > 0 {
-		b.respond(ctx, cmd.ResponseURL, r)
+		b.respond(ctx, cmd, r)
 	}
 }
 
@@ -99,8 +99,9 @@ func (b *Bot) ack(ctx context.Context, client acker, envelopeID string, payload 
 	}
 }
 
-// respond delivers a reply through a response_url.
-func (b *Bot) respond(ctx context.Context, responseURL string, r reply) {
+// respond delivers a slash command's reply through its response_url; when
+// that fails, the user still gets it, privately.
+func (b *Bot) respond(ctx context.Context, cmd slack.SlashCommand, r reply) {
 	msg := &slack.WebhookMessage{
 		ResponseType: responseType(r),
 		Text:         r.text,
@@ -108,9 +109,10 @@ func (b *Bot) respond(ctx context.Context, responseURL string, r reply) {
 	if len(r.blocks) > 0 {
 		msg.Blocks = &slack.Blocks{BlockSet: r.blocks}
 	}
-	if err := slack.PostWebhookCustomHTTPContext(ctx, responseURL, b.cfg.HTTPClient, msg); err != nil {
+	if err := slack.PostWebhookCustomHTTPContext(ctx, cmd.ResponseURL, b.cfg.HTTPClient, msg); err != nil {
 		// The URL is a credential for five replies: never log it.
-		b.log.Error("reply through response_url failed", "err", redactURL(err))
+		b.log.Warn("reply through response_url failed; answering privately", "err", redactURL(err))
+		b.post(ctx, cmd.ChannelID, cmd.UserID, "", r)
 	}
 }
 
