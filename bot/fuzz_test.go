@@ -1,0 +1,94 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/longgame/longgame/bot/command"
+	"github.com/longgame/longgame/storage"
+)
+
+// fuzzCommands are the commands whose text the fuzzer writes.
+var fuzzCommands = []string{"/deal", "/champion", "/risk", "/checkin"}
+
+// FuzzCommands sends arbitrary text to every command's handlers, on a real
+// database holding one deal: a handler may answer or refuse, never panic,
+// never fail inside, and a refusal writes nothing.
+func FuzzCommands(f *testing.F) {
+	for _, seed := range []string{
+		"open Acme value:120k close:2026-12-01 owner:<@U1|ana>", "set value:€90k", "close won 2026-11-20",
+		"close lost yesterday chose the incumbent", "reopen", "list all mine", "",
+		"set Jane Doe title:\"VP of IT\" <@U9|jane>", "ask an intro cost:high", "give a plan value:low", "done 1",
+		"declined #1", "budget 12", "history Jane Doe", "ledger", "flag SSO severity:critical area:security test:\"10k users\"",
+		"resolve 1 fixed", "reopen 1", "disclose 1 told Jane", "summary", "add +3w call Jane", "snooze 2w", "done went well",
+		"flag \x00\xff <@ &lt; \u202e", "ask " + strings.Repeat("x", 2100), "set value:1e400 close:99999-01-01",
+	} {
+		for i := range fuzzCommands {
+			f.Add(i, seed)
+		}
+	}
+	b, db, dealID := fuzzBot(f)
+	f.Fuzz(func(t *testing.T, which int, text string) {
+		name := fuzzCommands[(which%len(fuzzCommands)+len(fuzzCommands))%len(fuzzCommands)]
+		if name == "/champion" && strings.EqualFold(strings.TrimSpace(text), "ask") {
+			return // opens a form through Slack, which this test has not
+		}
+		before := auditCount(t, db, dealID)
+		r, err := b.dispatchCommand(context.Background(), slack.SlashCommand{
+			Command: name, Text: text, TeamID: "T1", ChannelID: "C1", UserID: "U1"})
+		var ue *userError
+		var pe *command.Error
+		switch {
+		case err == nil && r.text == "" && len(r.blocks) == 0:
+			t.Errorf("%s %q: empty answer", name, text)
+		case err != nil && !errors.As(err, &ue) && !errors.As(err, &pe):
+			t.Errorf("%s %q: failed inside: %v", name, text, err)
+		case err != nil && auditCount(t, db, dealID) != before:
+			t.Errorf("%s %q: refused (%v) yet wrote", name, text, err)
+		}
+	})
+}
+
+func fuzzBot(f *testing.F) (*Bot, *storage.DB, int64) {
+	f.Helper()
+	db, err := storage.Open(context.Background(), filepath.Join(f.TempDir(), "fuzz.db"), storage.Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { db.Close() })
+	// No Slack: every Web API call fails at once, as in an outage.
+	api := slack.New("xoxb-fuzz", slack.OptionAPIURL("http://127.0.0.1:1/api/"))
+	b := New(api, db, Config{Budget: 10, Currency: "USD", CheckinOffsets: []int{14, 30}, LostFollowup: 90,
+		Now: func() time.Time { return testNow }})
+	ctx := context.Background()
+	actor := storage.Actor{TeamID: "T1", UserID: "U1"}
+	d, err := db.OpenDeal(ctx, actor, storage.NewDeal{ChannelID: "C1", Name: "Acme", OwnerID: "U1", Budget: 10})
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, step := range []func() error{
+		func() error { _, err := db.SetChampion(ctx, actor, d.ID, storage.ChampionInput{Name: "Jane Doe"}); return err },
+		func() error { _, err := db.AddAsk(ctx, actor, d.ID, "an intro", 3); return err },
+		func() error { _, err := db.AddRisk(ctx, actor, d.ID, storage.NewRisk{What: "SSO"}); return err },
+	} {
+		if err := step(); err != nil {
+			f.Fatal(err)
+		}
+	}
+	return b, db, d.ID
+}
+
+func auditCount(t *testing.T, db *storage.DB, dealID int64) int {
+	t.Helper()
+	entries, err := db.Audit(context.Background(), "T1", dealID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(entries)
+}
