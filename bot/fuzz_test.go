@@ -73,7 +73,10 @@ func fuzzBot(f *testing.F) (*Bot, *storage.DB, int64) {
 		f.Fatal(err)
 	}
 	for _, step := range []func() error{
-		func() error { _, err := db.SetChampion(ctx, actor, d.ID, storage.ChampionInput{Name: "Jane Doe"}); return err },
+		func() error {
+			_, err := db.SetChampion(ctx, actor, d.ID, storage.ChampionInput{Name: "Jane Doe"})
+			return err
+		},
 		func() error { _, err := db.AddAsk(ctx, actor, d.ID, "an intro", 3); return err },
 		func() error { _, err := db.AddRisk(ctx, actor, d.ID, storage.NewRisk{What: "SSO"}); return err },
 	} {
