@@ -56,3 +56,10 @@ func (c *channelCache) forget(channelID string) {
 	delete(c.entries, channelID)
 	c.mu.Unlock()
 }
+
+// SharedChannel reports whether a channel is shared with another
+// organisation, from the same cache the bot's answers use: the reminders
+// ask it before posting a check-in in a deal channel.
+func (b *Bot) SharedChannel(ctx context.Context, channelID string) (bool, error) {
+	return b.channels.shared(ctx, channelID)
+}

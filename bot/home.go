@@ -2,23 +2,16 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
 
+	"github.com/longgame/longgame/reminders"
 	"github.com/longgame/longgame/storage"
-)
-
-// Action ids of the check-in buttons. The same ids serve the App Home and
-// the reminder messages; the container tells which to refresh.
-const (
-	actionCheckinDone   = "checkin_done"
-	actionCheckinSnooze = "checkin_snooze"
-	actionCheckinSkip   = "checkin_skip"
 )
 
 // publishHome builds and publishes userID's App Home.
@@ -139,23 +132,19 @@ func checkinBlocks(cd storage.CheckinDue, now time.Time, loc *time.Location) []s
 	c := cd.Checkin
 	line := fmt.Sprintf("*%s* in <#%s> — %s\n%s · %s", escape(cd.Deal.Name), cd.Deal.ChannelID, checkinWhat(c),
 		formatMoment(c.DueAt, loc), checkinStatus(c, now))
+	// The reminder messages' buttons: one handler serves both.
 	id := strconv.FormatInt(c.ID, 10)
-	actions := slack.NewActionBlock("checkin:"+id,
-		button(actionCheckinDone, "Done", id, slack.StylePrimary),
-		button(actionCheckinSnooze, "Snooze 1 week", id, slack.StyleDefault),
+	actions := slack.NewActionBlock(reminders.BlockID(c.ID),
+		button(string(reminders.ActionDone), "Done", id, slack.StylePrimary),
+		button(string(reminders.ActionSnooze), "Snooze 1 week", id, slack.StyleDefault),
 	)
 	return []slack.Block{section(line), actions}
 }
 
-// onCheckinButton handles Done, Snooze 1 week and Skip, wherever they were
-// clicked.
-func (b *Bot) onCheckinButton(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) {
+// onCheckinButton handles Done, Snooze 1 week and Skip, on a reminder or
+// in the App Home.
+func (b *Bot) onCheckinButton(ctx context.Context, cb slack.InteractionCallback, action reminders.Action, id int64) {
 	actor := storage.Actor{TeamID: cb.Team.ID, UserID: cb.User.ID}
-	id, err := strconv.ParseInt(strings.TrimSpace(action.Value), 10, 64)
-	if err != nil {
-		b.log.Warn("check-in button without an id", "value", action.Value)
-		return
-	}
 	c, err := b.store.CheckinByID(ctx, actor.TeamID, id)
 	if err != nil {
 		b.log.Warn("check-in button for an unknown check-in", "checkin", id, "err", err)
@@ -166,19 +155,57 @@ func (b *Bot) onCheckinButton(ctx context.Context, cb slack.InteractionCallback,
 		b.log.Error("deal of a check-in", "checkin", id, "err", err)
 		return
 	}
-	switch action.ActionID {
-	case actionCheckinDone:
-		c, err = b.store.FinishCheckin(ctx, actor, id, storage.CheckinDone, "")
-	case actionCheckinSkip:
-		c, err = b.store.FinishCheckin(ctx, actor, id, storage.CheckinSkipped, "")
-	case actionCheckinSnooze:
-		y, m, dd := b.cfg.Now().In(b.ownerLocation(ctx, d.TeamID, d.OwnerID)).Date()
-		c, err = b.snooze(ctx, actor, d, c, defaultSnoozeDays, time.Date(y, m, dd, 0, 0, 0, 0, time.UTC))
+	loc := b.ownerLocation(ctx, d.TeamID, d.OwnerID)
+	switch action {
+	case reminders.ActionDone, reminders.ActionSkip:
+		c, err = b.finishFromButton(ctx, actor, id, action)
+	case reminders.ActionSnooze:
+		on, at := reminders.SnoozeDue(b.cfg.Now(), loc)
+		c, err = b.store.SnoozeCheckin(ctx, actor, id, on, at)
 	}
 	if err != nil {
 		b.tellUser(ctx, cb, b.describe(b.checkinChangeErr(err, "check-in button")))
+		return
 	}
-	b.afterCheckinButton(ctx, cb, actor, d, c)
+	b.resolveReminder(ctx, cb, reminders.Resolution{Action: action, UserID: actor.UserID, Until: c.DueAt, Location: loc}, id)
+	b.refreshHomes(ctx, actor.TeamID, actor.UserID, d.OwnerID)
+}
+
+// finishFromButton finishes a check-in and those its reminder covered.
+func (b *Bot) finishFromButton(ctx context.Context, actor storage.Actor, id int64, action reminders.Action) (storage.Checkin, error) {
+	status := storage.CheckinDone
+	if action == reminders.ActionSkip {
+		status = storage.CheckinSkipped
+	}
+	c, err := b.store.FinishCheckin(ctx, actor, id, status, "")
+	if err != nil {
+		return c, err
+	}
+	if _, err := b.store.FinishFolded(ctx, actor, id, status, ""); err != nil {
+		b.log.Error("finishing the check-ins a reminder covered", "checkin", id, "err", err)
+	}
+	return c, nil
+}
+
+// resolveReminder replaces a clicked reminder's buttons with what was done,
+// so nobody clicks twice. Clicks in the App Home have no message to update.
+func (b *Bot) resolveReminder(ctx context.Context, cb slack.InteractionCallback, res reminders.Resolution, id int64) {
+	if cb.Container.Type != "message" || cb.Container.MessageTs == "" {
+		return
+	}
+	text, blocks, err := reminders.ResolvedMessage(cb.Message.Blocks.BlockSet, id, res)
+	if errors.Is(err, reminders.ErrNoButtons) {
+		return
+	}
+	if err != nil {
+		b.log.Warn("resolving a reminder", "checkin", id, "err", err)
+		return
+	}
+	_, _, _, err = b.api.UpdateMessageContext(ctx, cb.Container.ChannelID, cb.Container.MessageTs,
+		slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
+	if err != nil {
+		b.log.Warn("updating the reminder after a click failed", "checkin", id, "err", err)
+	}
 }
 
 // tellUser answers an interaction privately where it happened.
@@ -188,44 +215,4 @@ func (b *Bot) tellUser(ctx context.Context, cb slack.InteractionCallback, msg st
 		channel = cb.User.ID
 	}
 	b.post(ctx, channel, cb.User.ID, "", problemReply(msg, ""))
-}
-
-// afterCheckinButton shows the click where it happened: the Home is
-// republished; a reminder message loses its buttons and says who did what,
-// so nobody clicks twice.
-func (b *Bot) afterCheckinButton(ctx context.Context, cb slack.InteractionCallback, actor storage.Actor, d storage.Deal, c storage.Checkin) {
-	defer b.refreshHomes(ctx, actor.TeamID, actor.UserID, d.OwnerID)
-	if cb.Container.Type != "message" || cb.Container.MessageTs == "" {
-		return
-	}
-	blocks := resolvedBlocks(cb.Message.Blocks.BlockSet, c, actor.UserID, b.ownerLocation(ctx, d.TeamID, d.OwnerID))
-	_, _, _, err := b.api.UpdateMessageContext(ctx, cb.Container.ChannelID, cb.Container.MessageTs,
-		slack.MsgOptionText(cb.Message.Text, false), slack.MsgOptionBlocks(blocks...))
-	if err != nil {
-		b.log.Warn("updating the reminder after a click failed", "checkin", c.ID, "err", err)
-	}
-}
-
-// resolvedBlocks is a reminder message with its buttons replaced by what
-// became of the check-in.
-func resolvedBlocks(blocks []slack.Block, c storage.Checkin, userID string, loc *time.Location) []slack.Block {
-	var outcome string
-	switch c.Status {
-	case storage.CheckinDone:
-		outcome = ":white_check_mark: Done by " + mention(userID)
-	case storage.CheckinSkipped:
-		outcome = ":fast_forward: Skipped by " + mention(userID)
-	case storage.CheckinPending:
-		outcome = ":zzz: Snoozed by " + mention(userID) + " to " + formatMoment(c.DueAt, loc)
-	default:
-		outcome = "This check-in was " + string(c.Status)
-	}
-	out := make([]slack.Block, 0, len(blocks)+1)
-	for _, bl := range blocks {
-		if bl.BlockType() == slack.MBTAction {
-			continue
-		}
-		out = append(out, bl)
-	}
-	return append(out, contextBlock(outcome))
 }

@@ -5,6 +5,8 @@ import (
 	"sync/atomic"
 
 	"github.com/slack-go/slack"
+
+	"github.com/longgame/longgame/reminders"
 )
 
 func (b *Bot) serveInteraction(ctx context.Context, client acker, envelopeID string, cb slack.InteractionCallback) {
@@ -21,12 +23,11 @@ func (b *Bot) serveInteraction(ctx context.Context, client acker, envelopeID str
 
 func (b *Bot) onBlockActions(ctx context.Context, cb slack.InteractionCallback) {
 	for _, action := range cb.ActionCallback.BlockActions {
-		switch action.ActionID {
-		case actionCheckinDone, actionCheckinSnooze, actionCheckinSkip:
-			b.onCheckinButton(ctx, cb, action)
-		default:
-			b.log.Debug("unknown block action", "action", action.ActionID)
+		if a, id, err := reminders.ParseAction(action.ActionID, action.Value); err == nil {
+			b.onCheckinButton(ctx, cb, a, id)
+			continue
 		}
+		b.log.Debug("unknown block action", "action", action.ActionID)
 	}
 }
 

@@ -40,6 +40,7 @@ type Store interface {
 	NextPendingCheckin(ctx context.Context, teamID string, dealID int64) (storage.Checkin, error)
 	CheckinByID(ctx context.Context, teamID string, id int64) (storage.Checkin, error)
 	FinishCheckin(ctx context.Context, a storage.Actor, checkinID int64, s storage.CheckinStatus, note string) (storage.Checkin, error)
+	FinishFolded(ctx context.Context, a storage.Actor, into int64, s storage.CheckinStatus, note string) (int, error)
 	SnoozeCheckin(ctx context.Context, a storage.Actor, checkinID int64, dueOn, dueAt time.Time) (storage.Checkin, error)
 
 	MarkEventSeen(ctx context.Context, teamID, eventID string) (bool, error)

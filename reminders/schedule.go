@@ -1,6 +1,3 @@
-// Package reminders schedules the post-sale check-ins and the weekly nudge,
-// and delivers them. State lives in the database; cron only wakes the
-// dispatcher.
 package reminders
 
 import (

@@ -1,0 +1,378 @@
+package reminders
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/longgame/longgame/storage"
+)
+
+// How far back reconciliation reads a channel's history: from an hour
+// before the reminder was due (clocks differ), at most this many pages.
+const (
+	historySlack    = time.Hour
+	historyPageSize = 200
+	historyPages    = 5
+)
+
+// outcome classifies a failed Slack call.
+type outcome int
+
+const (
+	rateLimited outcome = iota + 1 // HTTP 429: nothing happened; retry after Retry-After
+	channelGone                    // the channel refused for good: archived, missing, bot removed
+	maybePosted                    // 5xx, timeout, dropped connection: it may have happened
+	stalled                        // the app's token or scopes are broken: nothing happened; wait for a fix
+	refused                        // another definite error about this message: nothing happened
+)
+
+// classify says what a failed Slack call means for the reminder.
+func classify(err error) outcome {
+	var rl *slack.RateLimitedError
+	var se slack.SlackErrorResponse
+	var sc slack.StatusCodeError
+	switch {
+	case errors.As(err, &rl):
+		return rateLimited
+	case errors.As(err, &se):
+		switch se.Err {
+		case "channel_not_found", "is_archived", "channel_is_archived", "not_in_channel":
+			return channelGone
+		case "ratelimited":
+			return rateLimited
+		case "internal_error", "fatal_error", "service_unavailable", "request_timeout":
+			return maybePosted
+		case "invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive",
+			"missing_scope", "no_permission", "team_access_not_granted", "ekm_access_denied":
+			return stalled
+		}
+		return refused
+	case errors.As(err, &sc):
+		if sc.Code >= 500 {
+			return maybePosted
+		}
+		return refused
+	}
+	return maybePosted // network errors, timeouts: the request may have reached Slack
+}
+
+// errorCode is Slack's error code for err, or its text.
+func errorCode(err error) string {
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		return se.Err
+	}
+	return err.Error()
+}
+
+// retryAfter is the wait a rate-limited call was told, at least a second.
+func retryAfter(err error) time.Duration {
+	var rl *slack.RateLimitedError
+	if errors.As(err, &rl) {
+		return max(rl.RetryAfter, time.Second)
+	}
+	return time.Second
+}
+
+// reconcile looks in the deal channel's history for the reminders of group
+// that may have been posted already (Uncertain). Found ones are marked sent
+// and dropped from the group. If a lookup fails, the whole group waits for
+// the retry, so that nothing is folded or capped against a message that may
+// exist; ok is then false.
+func (p *pass) reconcile(ctx context.Context, group []storage.DueCheckin) (rest []storage.DueCheckin, ok bool) {
+	for i, r := range group {
+		if !r.Uncertain {
+			rest = append(rest, r)
+			continue
+		}
+		ts, found, err := p.findPosted(ctx, r.Deal.ChannelID, r)
+		if err != nil {
+			switch classify(err) {
+			case rateLimited, maybePosted:
+				p.d.log.Warn("reconciling a reminder failed; retrying", "checkin", r.Checkin.ID, "err", err)
+				p.retryGroup(ctx, append(rest, group[i:]...), err)
+				return nil, false
+			case channelGone: // the post will be refused too, and go to the owner
+			default:
+				// The history cannot be read (missing scope…) and will not
+				// be: send rather than risk never sending; a duplicate is the
+				// lesser harm.
+				p.d.log.Error("cannot look for a reminder in channel history; sending it again", "checkin", r.Checkin.ID, "err", err)
+			}
+			rest = append(rest, r)
+			continue
+		}
+		if found {
+			p.d.log.Info("reminder was posted before; marking it sent", "checkin", r.Checkin.ID, "channel", r.Deal.ChannelID, "ts", ts)
+			p.markSent(ctx, r, r.Deal.ChannelID, ts, tsTime(ts, p.now))
+			continue
+		}
+		rest = append(rest, r)
+	}
+	return rest, true
+}
+
+// retryGroup puts a group back after a failed history lookup: the
+// uncertain reminders stay uncertain, the others are held.
+func (p *pass) retryGroup(ctx context.Context, group []storage.DueCheckin, err error) {
+	for _, r := range group {
+		at := p.retryTime(r, err)
+		if r.Uncertain {
+			p.release(ctx, r, at, "history lookup: "+errorCode(err), true)
+		} else {
+			p.holdAll(ctx, []storage.DueCheckin{r}, at)
+		}
+	}
+}
+
+// retryTime is when to try r again after err.
+func (p *pass) retryTime(r storage.DueCheckin, err error) time.Time {
+	if classify(err) == rateLimited {
+		return p.now.Add(retryAfter(err))
+	}
+	return p.now.Add(backoff(r.Checkin.Attempts + 1))
+}
+
+// findPosted looks for r's reminder in channel's recent history by its
+// metadata.
+func (p *pass) findPosted(ctx context.Context, channel string, r storage.DueCheckin) (ts string, found bool, err error) {
+	params := &slack.GetConversationHistoryParameters{
+		ChannelID:          channel,
+		Oldest:             slackTS(r.Checkin.DueAt.Add(-historySlack)),
+		Limit:              historyPageSize,
+		IncludeAllMetadata: true,
+	}
+	for range historyPages {
+		resp, err := callSlack(ctx, p.d.callTimeout, func(ctx context.Context) (*slack.GetConversationHistoryResponse, error) {
+			return p.d.slack.GetConversationHistoryContext(ctx, params)
+		})
+		if err != nil {
+			return "", false, err
+		}
+		for _, m := range resp.Messages {
+			if isReminderOf(m.Metadata, r) {
+				return m.Timestamp, true, nil
+			}
+		}
+		if !resp.HasMore || resp.ResponseMetaData.NextCursor == "" {
+			break
+		}
+		params.Cursor = resp.ResponseMetaData.NextCursor
+	}
+	return "", false, nil
+}
+
+// send posts r's reminder in its deal channel and records the outcome.
+func (p *pass) send(ctx context.Context, r storage.DueCheckin) {
+	channel := r.Deal.ChannelID
+	if p.d.shared != nil {
+		shared, err := callSlack(ctx, p.d.callTimeout, func(ctx context.Context) (bool, error) { return p.d.shared(ctx, channel) })
+		if err != nil || shared {
+			if err != nil {
+				p.d.log.Warn("cannot tell whether the deal channel is shared; sending the reminder privately",
+					"checkin", r.Checkin.ID, "channel", channel, "err", err)
+			}
+			p.privately(ctx, r)
+			return
+		}
+	}
+	text, blocks := CheckinMessage(r)
+	ts, err := p.post(ctx, channel, text, blocks, r)
+	if err == nil {
+		p.d.log.Debug("reminder sent", "checkin", r.Checkin.ID, "channel", channel, "ts", ts, "missed", r.Missed)
+		p.markSent(ctx, r, channel, ts, p.now)
+		return
+	}
+	switch classify(err) {
+	case rateLimited:
+		p.d.log.Info("rate limited; reminder delayed", "checkin", r.Checkin.ID, "channel", channel, "retry_after", retryAfter(err))
+		p.release(ctx, r, p.now.Add(retryAfter(err)), "rate limited", false)
+	case channelGone:
+		p.d.log.Warn("deal channel refused the reminder; sending it to the owner", "checkin", r.Checkin.ID,
+			"channel", channel, "err", err)
+		p.toOwner(ctx, r, errorCode(err))
+	case maybePosted:
+		p.d.log.Warn("posting a reminder failed, maybe after Slack took it; will reconcile", "checkin", r.Checkin.ID,
+			"channel", channel, "err", err)
+		p.release(ctx, r, p.now.Add(backoff(r.Checkin.Attempts+1)), errorCode(err), true)
+	case stalled:
+		// Nothing to do with this reminder: the app needs fixing. Keep it
+		// queued, however long that takes.
+		p.d.log.Error("Slack refused the app's token or scopes; reminder delayed", "checkin", r.Checkin.ID, "err", err)
+		p.release(ctx, r, p.now.Add(backoff(r.Checkin.Attempts+1)), errorCode(err), false)
+	default:
+		if r.Checkin.Attempts+1 >= maxRefusals {
+			p.d.log.Error("Slack keeps refusing a reminder; sending it to the owner", "checkin", r.Checkin.ID, "err", err)
+			p.toOwner(ctx, r, errorCode(err))
+			return
+		}
+		p.d.log.Warn("Slack refused a reminder; retrying", "checkin", r.Checkin.ID, "err", err)
+		p.release(ctx, r, p.now.Add(backoff(r.Checkin.Attempts+1)), errorCode(err), false)
+	}
+}
+
+// toOwner sends r's reminder to the deal's owner by DM after the deal
+// channel refused it (cause), and records the failure with where the copy
+// went. The failure is kept whatever happens to the DM.
+func (p *pass) toOwner(ctx context.Context, r storage.DueCheckin, cause string) {
+	owner := r.Deal.OwnerID
+	failure := fmt.Sprintf("channel %s: %s", r.Deal.ChannelID, cause)
+	dm, err := p.openDM(ctx, owner)
+	if err != nil {
+		p.dmFailed(ctx, r, failure, err, false)
+		return
+	}
+	if r.Uncertain {
+		ts, found, err := p.findPosted(ctx, dm, r)
+		if err != nil && (classify(err) == rateLimited || classify(err) == maybePosted) {
+			p.dmFailed(ctx, r, failure, err, true)
+			return
+		}
+		if found {
+			p.markFailed(ctx, r, failure, dm, ts)
+			return
+		}
+		// Not there, or the DM's history cannot be read: send it.
+	}
+	text, blocks := ownerCopy(r, cause)
+	ts, err := p.post(ctx, dm, text, blocks, r)
+	if err != nil {
+		p.dmFailed(ctx, r, failure, err, classify(err) == maybePosted)
+		return
+	}
+	p.d.log.Info("reminder sent to the owner by DM", "checkin", r.Checkin.ID, "owner", owner, "cause", cause)
+	p.markFailed(ctx, r, failure, dm, ts)
+}
+
+// privately sends r's reminder to the deal's owner by DM because its
+// channel is shared with another organisation (or could not be checked).
+// That is where it belongs, not a failure: it is marked sent.
+func (p *pass) privately(ctx context.Context, r storage.DueCheckin) {
+	const failure = "shared channel: the reminder goes to the owner by DM"
+	dm, err := p.openDM(ctx, r.Deal.OwnerID)
+	if err != nil {
+		p.dmFailed(ctx, r, failure, err, false)
+		return
+	}
+	if r.Uncertain {
+		ts, found, err := p.findPosted(ctx, dm, r)
+		if err != nil && (classify(err) == rateLimited || classify(err) == maybePosted) {
+			p.dmFailed(ctx, r, failure, err, true)
+			return
+		}
+		if found {
+			p.markSent(ctx, r, dm, ts, p.now)
+			return
+		}
+	}
+	text, blocks := privateCopy(r)
+	ts, err := p.post(ctx, dm, text, blocks, r)
+	if err != nil {
+		p.dmFailed(ctx, r, failure, err, classify(err) == maybePosted)
+		return
+	}
+	p.markSent(ctx, r, dm, ts, p.now)
+}
+
+// dmFailed handles a failed DM to the owner: a passing failure is retried
+// (the channel first, then the DM again); a definite one is recorded with
+// the channel's failure, so the reminder stays listed as undelivered in the
+// owner's weekly nudge.
+func (p *pass) dmFailed(ctx context.Context, r storage.DueCheckin, failure string, err error, uncertain bool) {
+	switch classify(err) {
+	case rateLimited, maybePosted, stalled:
+		p.d.log.Warn("sending the reminder by DM failed; retrying", "checkin", r.Checkin.ID, "err", err)
+		p.release(ctx, r, p.retryTime(r, err), failure+"; DM: "+errorCode(err), uncertain || r.Uncertain)
+	default:
+		p.d.log.Error("reminder could not be delivered, not even by DM", "checkin", r.Checkin.ID,
+			"owner", r.Deal.OwnerID, "err", err)
+		p.markFailed(ctx, r, failure+"; DM: "+errorCode(err), "", "")
+	}
+}
+
+func (p *pass) openDM(ctx context.Context, user string) (string, error) {
+	return callSlack(ctx, p.d.callTimeout, func(ctx context.Context) (string, error) {
+		ch, _, _, err := p.d.slack.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
+		if err != nil {
+			return "", err
+		}
+		return ch.ID, nil
+	})
+}
+
+// post posts a reminder with its metadata.
+func (p *pass) post(ctx context.Context, channel, text string, blocks []slack.Block, r storage.DueCheckin) (string, error) {
+	return callSlack(ctx, p.d.callTimeout, func(ctx context.Context) (string, error) {
+		_, ts, err := p.d.slack.PostMessageContext(ctx, channel,
+			slack.MsgOptionText(text, false), // false: keep <@U…> a mention
+			slack.MsgOptionBlocks(blocks...),
+			slack.MsgOptionMetadata(checkinMetadata(r)))
+		return ts, err
+	})
+}
+
+// callSlack runs one Slack call bounded by timeout.
+func callSlack[T any](ctx context.Context, timeout time.Duration, call func(context.Context) (T, error)) (T, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	return call(ctx)
+}
+
+// The writes after a claim run without the pass's cancellation: what
+// happened in Slack must be recorded even while shutting down.
+
+func (p *pass) markSent(ctx context.Context, r storage.DueCheckin, channel, ts string, at time.Time) {
+	if err := p.d.store.MarkSent(context.WithoutCancel(ctx), r.Checkin.ID, p.d.claimant, channel, ts, at); err != nil {
+		p.lost(r, "sent", err)
+	}
+}
+
+func (p *pass) markFailed(ctx context.Context, r storage.DueCheckin, failure, dm, ts string) {
+	if err := p.d.store.MarkFailed(context.WithoutCancel(ctx), r.Checkin.ID, p.d.claimant, failure, dm, ts); err != nil {
+		p.lost(r, "failed", err)
+	}
+}
+
+func (p *pass) release(ctx context.Context, r storage.DueCheckin, at time.Time, reason string, uncertain bool) {
+	at = p.later(at)
+	release := p.d.store.Release
+	if uncertain {
+		release = p.d.store.ReleaseUncertain
+	}
+	if err := release(context.WithoutCancel(ctx), r.Checkin.ID, p.d.claimant, at, reason); err != nil {
+		p.lost(r, "released", err)
+		return
+	}
+	p.retryAt(at)
+}
+
+// lost reports a write that failed after a Slack call. A lost claim
+// (ErrConflict: someone snoozed or finished it, or took it over) is
+// expected now and then; anything else is a database failure, and the claim
+// will be reconciled from history after the lease.
+func (p *pass) lost(r storage.DueCheckin, what string, err error) {
+	if errors.Is(err, storage.ErrConflict) {
+		p.d.log.Warn("claim lost before the reminder was recorded as "+what, "checkin", r.Checkin.ID, "err", err)
+		return
+	}
+	p.fail(err)
+}
+
+// slackTS writes t as a Slack timestamp.
+func slackTS(t time.Time) string { return fmt.Sprintf("%d.000000", t.Unix()) }
+
+// tsTime reads a Slack message timestamp, or returns def.
+func tsTime(ts string, def time.Time) time.Time {
+	secs, _, _ := strings.Cut(ts, ".")
+	n, err := strconv.ParseInt(secs, 10, 64)
+	if err != nil {
+		return def
+	}
+	return time.Unix(n, 0).UTC()
+}

@@ -1,0 +1,389 @@
+package reminders
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"os"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/robfig/cron/v3"
+	"github.com/slack-go/slack"
+
+	"github.com/longgame/longgame/storage"
+)
+
+// Store is what the dispatcher and the weekly nudge need from the database.
+// *storage.DB implements it.
+type Store interface {
+	ClaimDue(ctx context.Context, claimant string, now time.Time, limit int) ([]storage.DueCheckin, error)
+	ReclaimStuck(ctx context.Context, claimant string, now, olderThan time.Time, limit int) ([]storage.DueCheckin, error)
+	MarkSent(ctx context.Context, id int64, claimant, channel, ts string, at time.Time) error
+	Fold(ctx context.Context, ids []int64, into int64, claimant string) error
+	Release(ctx context.Context, id int64, claimant string, next time.Time, reason string) error
+	ReleaseUncertain(ctx context.Context, id int64, claimant string, next time.Time, reason string) error
+	Hold(ctx context.Context, id int64, claimant string, until time.Time) error
+	MarkFailed(ctx context.Context, id int64, claimant, errText, dmChannel, dmTS string) error
+	LastSentOn(ctx context.Context, teamID, channel string, dayStart, dayEnd time.Time) (time.Time, error)
+
+	Workspaces(ctx context.Context) ([]string, error)
+	Nudges(ctx context.Context, teamID string, w storage.NudgeWindow) ([]storage.Nudge, error)
+	ClaimDigest(ctx context.Context, teamID, userID, slot string) (bool, error)
+	MarkDigestSent(ctx context.Context, teamID, userID, slot, channel, ts string) error
+	MarkDigestFailed(ctx context.Context, teamID, userID, slot, errText string) error
+}
+
+var _ Store = (*storage.DB)(nil)
+
+// Poster is the part of the Slack Web API the dispatcher calls.
+// *slack.Client implements it.
+type Poster interface {
+	PostMessageContext(ctx context.Context, channelID string, options ...slack.MsgOption) (string, string, error)
+	OpenConversationContext(ctx context.Context, params *slack.OpenConversationParameters) (*slack.Channel, bool, bool, error)
+	GetConversationHistoryContext(ctx context.Context, params *slack.GetConversationHistoryParameters) (*slack.GetConversationHistoryResponse, error)
+}
+
+var _ Poster = (*slack.Client)(nil)
+
+// Options configure a Dispatcher. Zero fields take the defaults noted.
+type Options struct {
+	Logger *slog.Logger     // default: discard
+	Now    func() time.Time // the clock; default time.Now
+	// Location is the time zone of owners whose own is not cached, and of
+	// digest specs without CRON_TZ; default UTC.
+	Location *time.Location
+	// ClaimantID names this dispatcher in the claims it makes; it must
+	// differ between processes. Default: host name, process id and a
+	// random suffix.
+	ClaimantID string
+	// Lease is how long a claim may stay in "sending" before another
+	// dispatcher takes it over and reconciles it; default 5 minutes. It
+	// must be longer than a pass takes to send what it claimed.
+	Lease time.Duration
+	// Concurrency is how many deal channels are sent to at once; default 8.
+	Concurrency int
+	// Batch is how many due reminders one claim takes; default 64.
+	Batch int
+	// CallTimeout bounds each Slack call; default 20 seconds.
+	CallTimeout time.Duration
+	// Shared reports whether a channel is shared with another
+	// organisation. A reminder names the champion and lists the deal's
+	// risks, which the customer must never read: for a deal in such a
+	// channel (or one that cannot be checked) it goes to the owner by DM.
+	// Nil means no channel is shared.
+	Shared func(ctx context.Context, channel string) (bool, error)
+}
+
+// Dispatcher delivers due check-in reminders and the weekly nudge. Its
+// methods are safe for concurrent use; Dispatch passes run one at a time.
+// Run one Dispatcher per database: two would each respect the other's
+// claims, but not each other's daily cap.
+type Dispatcher struct {
+	store       Store
+	slack       Poster
+	log         *slog.Logger
+	now         func() time.Time
+	loc         *time.Location
+	claimant    string
+	lease       time.Duration
+	concurrency int
+	batch       int
+	callTimeout time.Duration
+	shared      func(ctx context.Context, channel string) (bool, error)
+
+	zones   sync.Map   // IANA name → *time.Location
+	passMu  sync.Mutex // one Dispatch at a time
+	schedMu sync.Mutex
+	sched   cron.Schedule // the digest schedule Run was started with
+}
+
+// Retry policy for failures that are not rate limits.
+const (
+	backoffBase = 30 * time.Second
+	backoffMax  = time.Hour
+	// maxRefusals is how many times a definite refusal that is not about
+	// the channel (invalid_blocks, missing_scope…) is retried before the
+	// reminder goes to the owner by DM.
+	maxRefusals = 5
+)
+
+// New returns a Dispatcher that reads and records reminders in store and
+// posts them through slack.
+func New(store Store, slack Poster, opts Options) *Dispatcher {
+	d := &Dispatcher{
+		store:       store,
+		slack:       slack,
+		log:         opts.Logger,
+		now:         opts.Now,
+		loc:         opts.Location,
+		claimant:    opts.ClaimantID,
+		lease:       cmp.Or(opts.Lease, 5*time.Minute),
+		concurrency: cmp.Or(opts.Concurrency, 8),
+		batch:       cmp.Or(opts.Batch, 64),
+		callTimeout: cmp.Or(opts.CallTimeout, 20*time.Second),
+		shared:      opts.Shared,
+	}
+	if d.log == nil {
+		d.log = slog.New(slog.DiscardHandler)
+	}
+	if d.now == nil {
+		d.now = time.Now
+	}
+	if d.loc == nil {
+		d.loc = time.UTC
+	}
+	if d.claimant == "" {
+		d.claimant = defaultClaimant()
+	}
+	return d
+}
+
+// defaultClaimant is unique to this process: host, pid, random suffix.
+func defaultClaimant() string {
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%s-%d-%s", cmp.Or(host, "host"), os.Getpid(), hex.EncodeToString(b))
+}
+
+// Claimant is the id this dispatcher claims reminders under.
+func (d *Dispatcher) Claimant() string { return d.claimant }
+
+// Dispatch is one delivery pass at now. It first takes over the claims
+// left in "sending" longer than the lease and reconciles them with the
+// channel's history; then it claims what is due, batch by batch, and sends
+// it, several deal channels at once. Slack failures are handled (retried
+// later, or sent to the owner by DM); next is the earliest retry time this
+// pass scheduled, zero when none. err reports database failures.
+func (d *Dispatcher) Dispatch(ctx context.Context, now time.Time) (next time.Time, err error) {
+	d.passMu.Lock()
+	defer d.passMu.Unlock()
+	p := &pass{d: d, now: now}
+	stuck, err := d.store.ReclaimStuck(ctx, d.claimant, now, now.Add(-d.lease), d.batch)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("dispatch: %w", err)
+	}
+	if len(stuck) > 0 {
+		d.log.Warn("reconciling reminders left mid-send", "count", len(stuck))
+	}
+	p.deliver(ctx, stuck)
+	for ctx.Err() == nil {
+		due, err := d.store.ClaimDue(ctx, d.claimant, now, d.batch)
+		if err != nil {
+			p.fail(fmt.Errorf("dispatch: %w", err))
+			break
+		}
+		p.deliver(ctx, due)
+		if len(due) < d.batch {
+			break
+		}
+	}
+	return p.result()
+}
+
+// pass is one Dispatch: its time, the earliest retry it scheduled and the
+// first database error it met.
+type pass struct {
+	d   *Dispatcher
+	now time.Time
+
+	mu   sync.Mutex
+	next time.Time
+	err  error
+}
+
+func (p *pass) result() (time.Time, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.next, p.err
+}
+
+// retryAt notes a retry scheduled at t.
+func (p *pass) retryAt(t time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.next.IsZero() || t.Before(p.next) {
+		p.next = t
+	}
+}
+
+func (p *pass) fail(err error) {
+	p.d.log.Error("reminder bookkeeping failed", "err", err)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.err == nil {
+		p.err = err
+	}
+}
+
+// deliver sends claimed reminders, one goroutine per deal (one deal per
+// channel, so per channel), at most Concurrency at once: a slow or
+// rate-limited channel never holds up the others.
+func (p *pass) deliver(ctx context.Context, claimed []storage.DueCheckin) {
+	sem := make(chan struct{}, p.d.concurrency)
+	var wg sync.WaitGroup
+	for _, group := range byDeal(claimed) {
+		if !acquire(ctx, sem) {
+			// Shutting down: give the claims back rather than leave them
+			// to the lease.
+			p.holdAll(ctx, group, p.now)
+			continue
+		}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			defer p.recover(group)
+			p.deliverDeal(ctx, group)
+		})
+	}
+	wg.Wait()
+}
+
+// acquire takes a slot of sem, unless ctx ends first.
+func acquire(ctx context.Context, sem chan struct{}) bool {
+	select {
+	case sem <- struct{}{}:
+	case <-ctx.Done():
+		return false
+	}
+	if ctx.Err() != nil { // both were ready
+		<-sem
+		return false
+	}
+	return true
+}
+
+// recover logs a panic in a deal's delivery; its claims stay, to be
+// reconciled after the lease.
+func (p *pass) recover(group []storage.DueCheckin) {
+	if r := recover(); r != nil {
+		p.d.log.Error("reminder delivery panicked", "deal", group[0].Deal.ID, "panic", r)
+	}
+}
+
+// byDeal groups claimed reminders by deal, each group oldest first, the
+// groups in the order of their oldest reminder.
+func byDeal(claimed []storage.DueCheckin) [][]storage.DueCheckin {
+	index := map[int64]int{}
+	var groups [][]storage.DueCheckin
+	for _, c := range claimed {
+		i, ok := index[c.Deal.ID]
+		if !ok {
+			i = len(groups)
+			index[c.Deal.ID] = i
+			groups = append(groups, nil)
+		}
+		groups[i] = append(groups[i], c)
+	}
+	for _, g := range groups {
+		slices.SortStableFunc(g, func(a, b storage.DueCheckin) int {
+			return cmp.Or(a.Checkin.DueAt.Compare(b.Checkin.DueAt), cmp.Compare(a.Checkin.ID, b.Checkin.ID))
+		})
+	}
+	return groups
+}
+
+// deliverDeal delivers one deal's claimed reminders: reconciles those that
+// may have been posted already, applies the daily cap, folds the older ones
+// into the newest and sends that one.
+func (p *pass) deliverDeal(ctx context.Context, group []storage.DueCheckin) {
+	group, ok := p.reconcile(ctx, group)
+	if !ok || len(group) == 0 {
+		return
+	}
+	loc := p.d.location(group[0].OwnerTZ)
+	if capped, until := p.dailyCap(ctx, group[0], loc); capped {
+		p.holdAll(ctx, group, until)
+		return
+	}
+	newest := group[len(group)-1]
+	if older := group[:len(group)-1]; len(older) > 0 {
+		ids := make([]int64, len(older))
+		for i, c := range older {
+			ids[i] = c.Checkin.ID
+		}
+		if err := p.d.store.Fold(context.WithoutCancel(ctx), ids, newest.Checkin.ID, p.d.claimant); err != nil {
+			// A claim was lost meanwhile (e.g. a snooze): try again next pass.
+			p.d.log.Warn("folding missed check-ins failed; retrying", "deal", newest.Deal.ID, "err", err)
+			p.holdAll(ctx, group, p.now.Add(time.Second))
+			return
+		}
+		newest.Missed += len(older)
+	}
+	p.send(ctx, newest)
+}
+
+// dailyCap reports whether the deal channel already had a reminder today
+// in the owner's time zone, and if so when the next may go: 09:00 the next
+// day. On a database error it holds too, and retries soon.
+func (p *pass) dailyCap(ctx context.Context, r storage.DueCheckin, loc *time.Location) (bool, time.Time) {
+	y, m, day := p.now.In(loc).Date()
+	start, end := time.Date(y, m, day, 0, 0, 0, 0, loc), time.Date(y, m, day+1, 0, 0, 0, 0, loc)
+	last, err := p.d.store.LastSentOn(ctx, r.Deal.TeamID, r.Deal.ChannelID, start, end)
+	if err != nil {
+		p.fail(err)
+		return true, p.now.Add(backoffBase)
+	}
+	if last.IsZero() {
+		return false, time.Time{}
+	}
+	tomorrow := DueAt(time.Date(y, m, day+1, 0, 0, 0, 0, time.UTC), loc)
+	p.d.log.Info("deal channel had its reminder today; holding to tomorrow", "deal", r.Deal.ID,
+		"channel", r.Deal.ChannelID, "until", tomorrow)
+	return true, tomorrow
+}
+
+// holdAll gives the group's claims back until until, no attempt counted.
+func (p *pass) holdAll(ctx context.Context, group []storage.DueCheckin, until time.Time) {
+	until = p.later(until)
+	for _, c := range group {
+		if err := p.d.store.Hold(context.WithoutCancel(ctx), c.Checkin.ID, p.d.claimant, until); err != nil {
+			p.lost(c, "held", err)
+		}
+	}
+	p.retryAt(until)
+}
+
+// later is t, or a second after the pass if t is not after it, so a retry
+// never comes back within the same pass.
+func (p *pass) later(t time.Time) time.Time {
+	return maxTime(t, p.now.Add(time.Second))
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// location is the owner's time zone, or the default one.
+func (d *Dispatcher) location(tz string) *time.Location {
+	if tz == "" {
+		return d.loc
+	}
+	if loc, ok := d.zones.Load(tz); ok {
+		return loc.(*time.Location)
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		d.log.Warn("unknown owner time zone; using the default", "tz", tz, "err", err)
+		loc = d.loc
+	}
+	d.zones.Store(tz, loc)
+	return loc
+}
+
+// backoff is the delay before retry number attempts (1, 2, …): 30s
+// doubling, at most an hour.
+func backoff(attempts int) time.Duration {
+	d := backoffBase
+	for i := 1; i < attempts && d < backoffMax; i++ {
+		d *= 2
+	}
+	return min(d, backoffMax)
+}

@@ -1,0 +1,192 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+)
+
+// NudgeWindow is what a weekly nudge covers.
+type NudgeWindow struct {
+	DueBefore time.Time // pending check-ins due before this, overdue ones included
+	WonSince  time.Time // deals won on or after this date (UTC midnight)
+}
+
+// Nudge is what one owner of a workspace gets in the weekly nudge.
+type Nudge struct {
+	TeamID  string
+	OwnerID string
+	OwnerTZ string // cached time zone (IANA name); "" when unknown
+	// Due are the pending check-ins due before the window's end, earliest
+	// first. Check-ins folded into another pending one are left out (its
+	// reminder covers them), and so are the failed ones (see Failed).
+	Due []CheckinDue
+	// Unchecked are the deals won since the window's start with no check-in
+	// done yet.
+	Unchecked []Deal
+	// AtRisk are the open deals with high or critical open risks, or whose
+	// champion is overdrawn.
+	AtRisk []DealOverview
+	// Failed are the pending check-ins whose reminder the deal channel
+	// refused (see Checkin.DeliveryError).
+	Failed []CheckinDue
+}
+
+// Empty reports whether the owner has nothing to hear about.
+func (n Nudge) Empty() bool {
+	return len(n.Due) == 0 && len(n.Unchecked) == 0 && len(n.AtRisk) == 0 && len(n.Failed) == 0
+}
+
+// Workspaces lists the team id of every workspace, in order.
+func (db *DB) Workspaces(ctx context.Context) ([]string, error) {
+	teams, err := queryAll(ctx, db.read, func(s rowScanner, id *string) error { return s.Scan(id) },
+		`SELECT team_id FROM workspaces ORDER BY team_id`)
+	if err != nil {
+		return nil, fmt.Errorf("workspaces: %w", err)
+	}
+	return teams, nil
+}
+
+// nudgeCheckinQuery lists the workspace ?1's pending check-ins, with their
+// deal, by owner then due time; the caller adds its conditions.
+const nudgeCheckinQuery = `SELECT ` + checkinCols + `, ` + dealCols + `
+	FROM checkins c JOIN deals d ON d.team_id = c.team_id AND d.id = c.deal_id
+	WHERE c.team_id = ?1 AND c.status = 'pending' AND `
+
+// Nudges is what each owner of the workspace gets in the weekly nudge for
+// window w, by owner id. Owners with nothing are left out.
+func (db *DB) Nudges(ctx context.Context, teamID string, w NudgeWindow) ([]Nudge, error) {
+	byOwner := map[string]*Nudge{}
+	nudge := func(owner string) *Nudge {
+		if byOwner[owner] == nil {
+			byOwner[owner] = &Nudge{TeamID: teamID, OwnerID: owner}
+		}
+		return byOwner[owner]
+	}
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		due, err := queryAll(ctx, tx, scanCheckinDue, nudgeCheckinQuery+`c.due_at < ?2 AND c.delivery <> 'failed'
+			AND NOT EXISTS (SELECT 1 FROM checkins f WHERE f.id = c.folded_into AND f.status = 'pending')
+			ORDER BY d.owner_id, c.due_at, c.id`, teamID, unixArg(w.DueBefore))
+		if err != nil {
+			return err
+		}
+		for _, cd := range due {
+			n := nudge(cd.Deal.OwnerID)
+			n.Due = append(n.Due, cd)
+		}
+		failed, err := queryAll(ctx, tx, scanCheckinDue, nudgeCheckinQuery+`c.delivery = 'failed'
+			ORDER BY d.owner_id, c.due_at, c.id`, teamID)
+		if err != nil {
+			return err
+		}
+		for _, cd := range failed {
+			n := nudge(cd.Deal.OwnerID)
+			n.Failed = append(n.Failed, cd)
+		}
+		unchecked, err := queryAll(ctx, tx, scanDeal, `SELECT `+dealCols+` FROM deals d
+			WHERE d.team_id = ? AND d.stage = 'won' AND d.closed_on >= ?
+				AND NOT EXISTS (SELECT 1 FROM checkins c WHERE c.team_id = d.team_id AND c.deal_id = d.id AND c.status = 'done')
+			ORDER BY d.owner_id, d.closed_on, d.id`, teamID, dateArg(w.WonSince))
+		if err != nil {
+			return err
+		}
+		for _, d := range unchecked {
+			n := nudge(d.OwnerID)
+			n.Unchecked = append(n.Unchecked, d)
+		}
+		// The overview query computes capital with the same rule as
+		// ComputeCapital and counts open risks by severity.
+		open, err := queryAll(ctx, tx, scanOverview, overviewQuery, teamID, string(StageOpen), "", 0)
+		if err != nil {
+			return err
+		}
+		for _, o := range open {
+			if o.OpenRisks.High+o.OpenRisks.Critical > 0 || o.Capital.Overdrawn() {
+				n := nudge(o.Deal.OwnerID)
+				n.AtRisk = append(n.AtRisk, o)
+			}
+		}
+		return ownerZones(ctx, tx, teamID, byOwner)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("nudges: %w", err)
+	}
+	out := make([]Nudge, 0, len(byOwner))
+	for _, owner := range slices.Sorted(maps.Keys(byOwner)) {
+		out = append(out, *byOwner[owner])
+	}
+	return out, nil
+}
+
+// ownerZones fills in the cached time zones of the nudges' owners.
+func ownerZones(ctx context.Context, q querier, teamID string, byOwner map[string]*Nudge) error {
+	rows, err := q.QueryContext(ctx, `SELECT user_id, tz FROM user_prefs WHERE team_id = ?`, teamID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var user, tz string
+		if err := rows.Scan(&user, &tz); err != nil {
+			return err
+		}
+		if n := byOwner[user]; n != nil {
+			n.OwnerTZ = tz
+		}
+	}
+	return rows.Err()
+}
+
+// ClaimDigest claims the weekly nudge of userID for schedule slot, before
+// it is sent, and reports whether this call claimed it: false means it was
+// claimed already (by an earlier run, or a restart in the same minute) and
+// must not be sent again. A nudge is sent at most once per slot.
+func (db *DB) ClaimDigest(ctx context.Context, teamID, userID, slot string) (bool, error) {
+	first, err := writeValue(ctx, db, func(ctx context.Context, tx *sql.Tx, now time.Time) (bool, error) {
+		if teamID == "" || userID == "" || slot == "" {
+			return false, invalid("a digest needs a team id, a user id and a slot")
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO digests (team_id, user_id, slot, sent_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT DO NOTHING`, teamID, userID, slot, unixArg(now))
+		if err != nil {
+			return false, err
+		}
+		n, err := res.RowsAffected()
+		return n == 1, err
+	})
+	if err != nil {
+		return false, fmt.Errorf("claim digest of %s for %s: %w", userID, slot, err)
+	}
+	return first, nil
+}
+
+// MarkDigestSent records where the claimed nudge of userID for slot was
+// posted.
+func (db *DB) MarkDigestSent(ctx context.Context, teamID, userID, slot, channel, ts string) error {
+	err := db.updateDigest(ctx, teamID, userID, slot, `message_channel = ?, message_ts = ?, error = ''`, channel, ts)
+	if err != nil {
+		return fmt.Errorf("mark digest of %s for %s sent: %w", userID, slot, err)
+	}
+	return nil
+}
+
+// MarkDigestFailed keeps why the claimed nudge of userID for slot could not
+// be posted.
+func (db *DB) MarkDigestFailed(ctx context.Context, teamID, userID, slot, errText string) error {
+	err := db.updateDigest(ctx, teamID, userID, slot, `error = ?`, errText)
+	if err != nil {
+		return fmt.Errorf("mark digest of %s for %s failed: %w", userID, slot, err)
+	}
+	return nil
+}
+
+func (db *DB) updateDigest(ctx context.Context, teamID, userID, slot, set string, args ...any) error {
+	return db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		return updateOne(ctx, tx, fmt.Sprintf("digest of %s for %s", userID, slot),
+			`UPDATE digests SET `+set+` WHERE team_id = ? AND user_id = ? AND slot = ?`,
+			append(args, teamID, userID, slot)...)
+	})
+}
