@@ -169,20 +169,39 @@ func (a answer) expect(t *testing.T, line string, want ...string) {
 // from the SQLite file.
 func (h *e2e) rows() map[string]int {
 	h.t.Helper()
+	db := h.readOnly()
+	defer db.Close()
+	out := map[string]int{}
+	for _, table := range []string{"deals", "champions", "asks", "gives", "risks", "checkins", "audit"} {
+		out[table] = countIn(h.t, db, table)
+	}
+	return out
+}
+
+// count is SELECT count(*) FROM what, straight from the SQLite file.
+func (h *e2e) count(what string) int {
+	h.t.Helper()
+	db := h.readOnly()
+	defer db.Close()
+	return countIn(h.t, db, what)
+}
+
+func (h *e2e) readOnly() *sql.DB {
+	h.t.Helper()
 	db, err := sql.Open("sqlite", "file:"+h.dbPath+"?mode=ro&_pragma=busy_timeout(5000)")
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	defer db.Close()
-	out := map[string]int{}
-	for _, table := range []string{"deals", "champions", "asks", "gives", "risks", "checkins", "audit"} {
-		var n int
-		if err := db.QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil {
-			h.t.Fatalf("count %s: %v", table, err)
-		}
-		out[table] = n
+	return db
+}
+
+func countIn(t *testing.T, db *sql.DB, what string) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM " + what).Scan(&n); err != nil {
+		t.Fatalf("count %s: %v", what, err)
 	}
-	return out
+	return n
 }
 
 // syncBuffer is a log sink the bot and the test share.

@@ -213,12 +213,18 @@ func (s *session) switchChannel(name string) {
 // loop reads lines until end of input, :quit or ctx ends.
 func (s *session) loop(ctx context.Context, in io.Reader) {
 	lines := make(chan string)
+	done := make(chan struct{})
+	defer close(done)
 	go func() {
 		defer close(lines)
 		sc := bufio.NewScanner(in)
 		sc.Buffer(make([]byte, 64*1024), 1024*1024)
 		for sc.Scan() {
-			lines <- sc.Text()
+			select {
+			case lines <- sc.Text():
+			case <-done: // :quit with input left unread
+				return
+			}
 		}
 	}()
 	s.lines = lines
@@ -275,9 +281,12 @@ func (s *session) do(ctx context.Context, line string) (quit bool) {
 	case ":time", "/time":
 		err = s.advance(ctx, arg)
 	default:
-		if strings.HasPrefix(cmd, "/") {
+		switch {
+		case strings.HasPrefix(cmd, "/"):
 			err = s.slash(ctx, cmd, arg)
-		} else {
+		case strings.HasPrefix(cmd, ":"):
+			err = fmt.Errorf("%s is not one of the emulator's commands: :help lists them", cmd)
+		default:
 			err = errors.New("that is not a command: start with / for Slack's slash commands, or : for the emulator's (:help)")
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/longgame/longgame/bot"
+	"github.com/longgame/longgame/reminders"
 	"github.com/longgame/longgame/storage"
 )
 
@@ -80,12 +81,14 @@ func newSlackAPI(cfg config) *slack.Client {
 
 // services are what serve started, for a caller that drives them (local).
 type services struct {
-	db *storage.DB
+	db        *storage.DB
+	reminders *reminders.Dispatcher
 }
 
-// catchUp runs what fell due between from and to: for local's /time.
+// catchUp sends what fell due between from and to: the reminders and the
+// weekly nudge, for local's /time.
 func (s *services) catchUp(ctx context.Context, from, to time.Time) error {
-	return nil
+	return s.reminders.CatchUp(ctx, from, to)
 }
 
 // serve runs the bot until ctx ends: database, Slack, and on the way out the
@@ -119,14 +122,42 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, now func() time.Ti
 		Now:            now,
 		Logger:         log,
 	})
+	d := reminders.New(db, api, reminders.Options{
+		Logger:   log.With("part", "reminders"),
+		Now:      now,
+		Location: cfg.Timezone.Location,
+		Shared:   b.SharedChannel,
+	})
 	if ready != nil {
-		ready(&services{db: db})
+		ready(&services{db: db, reminders: d})
 	}
-	if err := b.Run(ctx); err != nil {
-		return appTokenError(err)
+	return runTogether(ctx, log,
+		func(ctx context.Context) error { return appTokenError(b.Run(ctx)) },
+		func(ctx context.Context) error {
+			return d.Run(ctx, time.Duration(cfg.DispatchInterval), string(cfg.DigestSchedule))
+		})
+}
+
+// runTogether runs the bot and the reminders until ctx ends or one of them
+// fails, then stops the other and waits for both.
+func runTogether(ctx context.Context, log *slog.Logger, parts ...func(context.Context) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make(chan error, len(parts))
+	for _, part := range parts {
+		go func() { errs <- part(ctx) }()
 	}
-	log.Info("stopped taking envelopes; in-flight work finished")
-	return nil
+	var first error
+	for range parts {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+			cancel()
+		}
+	}
+	if first == nil {
+		log.Info("stopped taking envelopes; in-flight work finished")
+	}
+	return first
 }
 
 // authError explains a failed auth.test in terms of what to fix.

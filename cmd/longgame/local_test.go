@@ -1,0 +1,93 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runLocalScript pipes script into `longgame local` and returns what the
+// terminal showed.
+func runLocalScript(t *testing.T, dbPath, script string) string {
+	t.Helper()
+	clearConfigEnv(t)
+	t.Setenv("LONGGAME_DB", dbPath)
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"local"}, strings.NewReader(script), &out, &errOut)
+	if code != exitOK {
+		t.Fatalf("longgame local exited %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errOut.String())
+	}
+	return out.String()
+}
+
+// expectInOrder fails unless each of want appears in text after the one
+// before it.
+func expectInOrder(t *testing.T, text string, want ...string) {
+	t.Helper()
+	at := 0
+	for _, w := range want {
+		i := strings.Index(text[at:], w)
+		if i < 0 {
+			t.Fatalf("%q missing, or out of order, in the transcript:\n%s", w, text)
+		}
+		at += i + len(w)
+	}
+}
+
+func TestLocalSessionPlaysTheLongGame(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "local.db")
+	out := runLocalScript(t, dbPath, strings.Join([]string{
+		"/deal open Acme value:120k",
+		`/champion set Jane Doe title:"VP of IT"`,
+		"/champion ask an intro to the CFO cost:high",
+		"/champion ask",
+		"push the security review",
+		"2",
+		"/risk flag SSO untested severity:high area:security test",
+		":shared on",
+		"/champion give a training plan",
+		":shared off",
+		"/deal close won",
+		"/time +15d",
+		":click 1",
+		":home",
+		":user ben",
+		"/deal",
+		":bogus",
+		":quit",
+		"/never reached",
+	}, "\n")+"\n")
+
+	expectInOrder(t, out,
+		"Data goes to "+dbPath,
+		"you@#deal-demo> /deal open Acme value:120k", "Long Game (in #deal-demo):", "opened the deal *Acme*", "$120,000",
+		"you@#deal-demo> /champion set", "named Jane Doe, VP of IT the champion",
+		"ask #1 of the champion: an intro to the CFO — cost 5 (high)", "Champion capital left: *5 of 10*",
+		"Long Game opened a form: Ask of the champion", "What are you asking of the champion?: push the security review",
+		"Cost [1=1 — low", "ask #2 of the champion: push the security review — cost 2", "*3 of 10*",
+		"flagged risk #1: SSO untested",
+		"#deal-demo is now shared", "Long Game (only visible to you):", "🔒 Only you can see this", "give #1",
+		"#deal-demo is no longer shared",
+		"closed *Acme* as *won*", "check-in 14d after the close",
+		"/time +15d", "the emulated clock moves",
+		"Long Game (in #deal-demo):", "14-day post-sale check-in", "Jane Doe", "SSO untested", "[1: Done] [2: Snooze 1 week] [3: Skip]",
+		":click 1", "(you pressed Done)", "updated its message in #deal-demo", "✅ Done by @you",
+		"App Home of Long Game:", "# Play the long game",
+		"ben@#deal-demo> /deal", "# Acme", "*Stage*: won",
+		"! :bogus is not one of the emulator's commands",
+	)
+	if strings.Contains(out, "/never reached") {
+		t.Error("input after :quit was read")
+	}
+
+	// The data stays in the file: a second session sees the deal.
+	again := runLocalScript(t, dbPath, "/champion ledger\n")
+	expectInOrder(t, again, "# Ledger of Acme", "an intro to the CFO", "push the security review", "a training plan")
+}
+
+func TestLocalEndsAtEndOfInput(t *testing.T) {
+	out := runLocalScript(t, filepath.Join(t.TempDir(), "local.db"), ":help\n")
+	expectInOrder(t, out, ":channel NAME", ":click N", "/time +30d", ":quit")
+}
