@@ -67,7 +67,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.calls[name]++
 	s.mu.Unlock()
-	if f := s.takeFault(name); f != nil && s.applyFault(r.Context(), w, f) {
+	f := s.takeFault(name)
+	if f != nil && s.applyFault(r.Context(), w, f) {
 		s.log.Debug("slack api fault", "method", name, "status", f.Status, "error", f.Error)
 		return
 	}
@@ -87,6 +88,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, e := m.run(s, &call{method: name, p: p})
+	if f != nil && f.After > 0 {
+		// Done, whether or not the app is still there to hear it.
+		_ = s.sleepCtx(r.Context(), f.After)
+	}
 	s.writeResult(w, name, res, e, m.token == tokBot)
 }
 

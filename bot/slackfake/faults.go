@@ -10,10 +10,14 @@ import (
 
 // Fault changes how a Web API method answers, for reliability tests.
 // Delay applies first; then Status, else Error; with neither, the call is
-// answered normally after the delay.
+// carried out and answered normally, After later.
 type Fault struct {
-	Times      int           // calls affected; 0 means every call until ClearFaults
-	Delay      time.Duration // wait before answering
+	Times int           // calls affected; 0 means every call until ClearFaults
+	Delay time.Duration // wait before answering
+	// After holds the answer of a call that was carried out: the message
+	// is posted, but the app hears nothing for this long (a crash or a
+	// timeout in that window leaves it not knowing).
+	After      time.Duration
 	Status     int           // answer this HTTP status (429 carries Retry-After)
 	RetryAfter time.Duration // Retry-After for a 429, in whole seconds; default 1s
 	Error      string        // answer HTTP 200 {"ok":false,"error":Error}
