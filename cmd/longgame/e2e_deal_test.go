@@ -11,7 +11,7 @@ func TestRunWithoutTokensNamesEachMissingOne(t *testing.T) {
 	if code != exitUsage {
 		t.Errorf("exit %d, want %d", code, exitUsage)
 	}
-	for _, want := range []string{"SLACK_BOT_TOKEN is not set", "SLACK_APP_TOKEN is not set", "manifest.yml"} {
+	for _, want := range []string{"SLACK_BOT_TOKEN is not set", "SLACK_APP_TOKEN is not set", "manifest.yml", "longgame local"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr does not say %q:\n%s", want, stderr)
 		}

@@ -30,6 +30,7 @@ func runRun(ctx context.Context, inv invocation) int {
 		}
 		fmt.Fprintln(inv.stderr, "Create the Slack app from manifest.yml (api.slack.com/apps → Create New App → From a manifest),")
 		fmt.Fprintln(inv.stderr, "install it to your workspace, then set both tokens. See README.md.")
+		fmt.Fprintln(inv.stderr, "To try Long Game without a Slack workspace: longgame local (go run ./cmd/longgame local).")
 		return exitUsage
 	}
 	log := newLogger(inv.stderr, cfg.LogLevel)
