@@ -457,3 +457,23 @@ func TestSharedChannelReminderGoesToTheOwnerAlone(t *testing.T) {
 		}
 	}
 }
+
+// Slack takes the post but answers after the call timeout: the dispatcher
+// cannot know, so it looks in the history before sending again, and finds
+// it. Over the real HTTP client, not a mock.
+func TestSlowAnswerPastTheTimeoutIsReconciled(t *testing.T) {
+	e := newEnv(t, t0)
+	_, series := e.wonDeal(alice, "C1", utcDate(t0.AddDate(0, 0, -14)), time.UTC, 14)
+	e.d = New(e.db, e.api, Options{Logger: testLogger(t), Now: e.clock.Now, ClaimantID: "w1", CallTimeout: 200 * time.Millisecond})
+	e.fake.InjectFault("chat.postMessage", slackfake.Fault{Times: 1, After: 2 * time.Second})
+	next := e.dispatch(t0)
+	e.wantPosts("C1", series[0].ID)
+	if c := e.checkin(series[0].ID); c.Delivery != storage.DeliveryQueued {
+		t.Fatalf("after the timeout: %s, want queued for a retry", c.Delivery)
+	}
+	e.dispatch(next)
+	e.wantPosts("C1", series[0].ID) // found in history: not posted again
+	if c := e.checkin(series[0].ID); c.Delivery != storage.DeliverySent {
+		t.Errorf("check-in: %s, want sent", c.Delivery)
+	}
+}
