@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/longgame/longgame/bot/blockkit"
 	"github.com/longgame/longgame/bot/command"
 	"github.com/longgame/longgame/storage"
 )
@@ -141,7 +142,7 @@ func level(key string, opts map[string]string) (int, error) {
 	}
 	n, err := command.ParseLevel(v)
 	if err != nil {
-		return 0, inputError(fmt.Sprintf("%s:%s is not a level: use 1 to 5, low, medium or high.", key, clip(v, 40)),
+		return 0, inputError(fmt.Sprintf("%s:%s is not a level: use 1 to 5, low, medium or high.", key, blockkit.Clip(v, 40)),
 			"/champion ask a reference call "+key+":low")
 	}
 	return n, nil
@@ -283,7 +284,7 @@ func (b *Bot) championHistory(ctx context.Context, req *request) (reply, error) 
 	}
 	ch, err := b.store.FindChampion(ctx, req.actor.TeamID, name, userID)
 	if errors.Is(err, storage.ErrNotFound) {
-		return reply{}, inputError(fmt.Sprintf("No deal in this workspace has a champion called %s.", escape(clip(args.Text, 60))),
+		return reply{}, inputError(fmt.Sprintf("No deal in this workspace has a champion called %s.", blockkit.Escape(blockkit.Clip(args.Text, 60))),
 			"/champion history Jane Doe")
 	}
 	if err != nil {

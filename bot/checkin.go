@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/longgame/longgame/bot/blockkit"
 	"github.com/longgame/longgame/bot/command"
 	"github.com/longgame/longgame/reminders"
 	"github.com/longgame/longgame/storage"
@@ -66,7 +67,7 @@ func (b *Bot) checkinSnooze(ctx context.Context, req *request) (reply, error) {
 	if s := strings.TrimSpace(req.rest); s != "" {
 		n, err := command.ParseDays(s)
 		if err != nil {
-			return reply{}, inputError(fmt.Sprintf("%q is not a duration: use days or weeks such as 3d or 2w.", clip(s, 40)), "/checkin snooze 2w")
+			return reply{}, inputError(fmt.Sprintf("%q is not a duration: use days or weeks such as 3d or 2w.", blockkit.Clip(s, 40)), "/checkin snooze 2w")
 		}
 		days = n
 	}

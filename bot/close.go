@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/longgame/longgame/bot/blockkit"
 	"github.com/longgame/longgame/bot/command"
 	"github.com/longgame/longgame/reminders"
 	"github.com/longgame/longgame/storage"
@@ -30,7 +31,7 @@ func (b *Bot) dealClose(ctx context.Context, req *request) (reply, error) {
 		return reply{}, err
 	}
 	if stage == storage.StageWon && reason != "" {
-		return reply{}, inputError(fmt.Sprintf("`/deal close won` takes only a date; I did not understand %q.", clip(reason, 40)),
+		return reply{}, inputError(fmt.Sprintf("`/deal close won` takes only a date; I did not understand %q.", blockkit.Clip(reason, 40)),
 			"/deal close won 2026-11-20")
 	}
 	if err := checkLength("reason", reason, command.MaxText, "/deal close lost chose the incumbent"); err != nil {
@@ -41,7 +42,7 @@ func (b *Bot) dealClose(ctx context.Context, req *request) (reply, error) {
 		return reply{}, err
 	}
 	if d.Stage != storage.StageOpen {
-		return reply{}, inputError(fmt.Sprintf("The deal *%s* is already closed as %s. Reopen it first to close it again.", escape(d.Name), d.Stage),
+		return reply{}, inputError(fmt.Sprintf("The deal *%s* is already closed as %s. Reopen it first to close it again.", blockkit.Escape(d.Name), d.Stage),
 			"/deal reopen")
 	}
 	loc := b.ownerLocation(ctx, req.actor.TeamID, d.OwnerID)
@@ -53,7 +54,7 @@ func (b *Bot) dealClose(ctx context.Context, req *request) (reply, error) {
 	}
 	closed, err := b.store.CloseDeal(ctx, req.actor, d.ID, c)
 	if errors.Is(err, storage.ErrConflict) {
-		return reply{}, inputError(fmt.Sprintf("The deal *%s* was closed meanwhile.", escape(d.Name)), "/deal")
+		return reply{}, inputError(fmt.Sprintf("The deal *%s* was closed meanwhile.", blockkit.Escape(d.Name)), "/deal")
 	}
 	if err != nil {
 		return reply{}, fmt.Errorf("close deal: %w", err)

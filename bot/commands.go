@@ -10,6 +10,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/longgame/longgame/bot/blockkit"
 	"github.com/longgame/longgame/bot/command"
 	"github.com/longgame/longgame/storage"
 )
@@ -128,10 +129,10 @@ var usage = map[string][]string{
 func usageReply(cmd, unknown string) reply {
 	var intro string
 	if unknown != "" {
-		intro = fmt.Sprintf(":warning: `%s %s` is not a %s command. ", cmd, escape(clip(unknown, 40)), cmd)
+		intro = fmt.Sprintf(":warning: `%s %s` is not a %s command. ", cmd, blockkit.Escape(blockkit.Clip(unknown, 40)), cmd)
 	}
 	text := intro + "*" + cmd + "* — what it can do:\n" + strings.Join(usage[cmd], "\n")
-	return reply{text: text, blocks: []slack.Block{section(text)}}
+	return reply{text: text, blocks: []slack.Block{blockkit.Section(text)}}
 }
 
 // dealFor is the deal of the request's channel, or an answer saying how to

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/longgame/longgame/bot/blockkit"
 	"github.com/longgame/longgame/bot/command"
 	"github.com/longgame/longgame/storage"
 )
@@ -101,7 +102,7 @@ func (b *Bot) alreadyOpen(ctx context.Context, req *request) error {
 		return fmt.Errorf("deal of channel after conflict: %w", err)
 	}
 	return inputError(fmt.Sprintf("This channel is already the home of the deal *%s*: one deal per channel. "+
-		"Change it with `/deal set`, or open the new deal in its own channel.", escape(d.Name)), "/deal set name:\"Acme renewal 2027\"")
+		"Change it with `/deal set`, or open the new deal in its own channel.", blockkit.Escape(d.Name)), "/deal set name:\"Acme renewal 2027\"")
 }
 
 func (b *Bot) dealSet(ctx context.Context, req *request) (reply, error) {
@@ -110,7 +111,7 @@ func (b *Bot) dealSet(ctx context.Context, req *request) (reply, error) {
 		return reply{}, err
 	}
 	if args.Text != "" {
-		return reply{}, inputError(fmt.Sprintf("`/deal set` takes only options; I did not understand %q.", clip(args.Text, 40)),
+		return reply{}, inputError(fmt.Sprintf("`/deal set` takes only options; I did not understand %q.", blockkit.Clip(args.Text, 40)),
 			"/deal set value:150k close:2027-01-31")
 	}
 	if len(args.Options) == 0 {
@@ -164,7 +165,7 @@ func (b *Bot) dealList(ctx context.Context, req *request) (reply, error) {
 			f.OwnerID = req.actor.UserID
 			continue
 		}
-		return reply{}, inputError(fmt.Sprintf("`/deal list` does not understand %q: use open, won, lost or all, and mine.", clip(w, 40)),
+		return reply{}, inputError(fmt.Sprintf("`/deal list` does not understand %q: use open, won, lost or all, and mine.", blockkit.Clip(w, 40)),
 			"/deal list won mine")
 	}
 	deals, err := b.store.ListDeals(ctx, req.actor.TeamID, f)
@@ -184,7 +185,7 @@ func (b *Bot) dealReopen(ctx context.Context, req *request) (reply, error) {
 	}
 	reopened, cancelled, err := b.store.ReopenDeal(ctx, req.actor, d.ID)
 	if errors.Is(err, storage.ErrConflict) {
-		return reply{}, inputError(fmt.Sprintf("The deal *%s* is already open.", escape(d.Name)), "")
+		return reply{}, inputError(fmt.Sprintf("The deal *%s* is already open.", blockkit.Escape(d.Name)), "")
 	}
 	if err != nil {
 		return reply{}, fmt.Errorf("reopen deal: %w", err)

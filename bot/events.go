@@ -9,6 +9,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
+	"github.com/longgame/longgame/bot/blockkit"
 	"github.com/longgame/longgame/storage"
 )
 
@@ -94,7 +95,7 @@ func mentionHelp() reply {
 		"• `/deal` — the deal card · `/champion ask <what>` — record a favor asked\n" +
 		"• `/risk flag <what>` — record a risk · `/checkin` — the post-sale check-ins\n" +
 		"Add `help` to any command for all its forms."
-	return reply{inChannel: true, text: stripMarkup(text), blocks: []slack.Block{section(text)}}
+	return reply{inChannel: true, text: stripMarkup(text), blocks: []slack.Block{blockkit.Section(text)}}
 }
 
 func mentionHint(hasDeal bool) reply {
@@ -102,5 +103,5 @@ func mentionHint(hasDeal bool) reply {
 	if !hasDeal {
 		text = "This channel has no deal yet: open one with `/deal open <name>`, then mention me with *risk summary*."
 	}
-	return reply{text: stripMarkup(text), blocks: []slack.Block{section(text)}}
+	return reply{text: stripMarkup(text), blocks: []slack.Block{blockkit.Section(text)}}
 }

@@ -68,13 +68,6 @@ func mention(userID string) string {
 	return "<@" + userID + ">"
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
 // capitalState is what the capital left means for the seller.
 type capitalState int
 

@@ -12,6 +12,8 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/longgame/longgame/bot/blockkit"
+
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -30,7 +32,7 @@ type goldenMessage struct {
 // not make visible.
 func checkGolden(t *testing.T, name string, r reply) {
 	t.Helper()
-	checkGoldenWithin(t, name, r, maxMessageBlocks)
+	checkGoldenWithin(t, name, r, blockkit.MaxMessageBlocks)
 }
 
 // checkGoldenWithin is checkGolden for a surface with another block limit:
@@ -86,19 +88,19 @@ func checkLimits(t *testing.T, blocks []slack.Block, maxBlocks int) {
 			if b.Text == nil && len(b.Fields) == 0 {
 				t.Errorf("block %d: section with neither text nor fields", i)
 			}
-			if b.Text != nil && (utf8.RuneCountInString(b.Text.Text) > maxSectionText || b.Text.Text == "") {
+			if b.Text != nil && (utf8.RuneCountInString(b.Text.Text) > blockkit.MaxSectionText || b.Text.Text == "") {
 				t.Errorf("block %d: section text of %d characters", i, utf8.RuneCountInString(b.Text.Text))
 			}
 			if len(b.Fields) > 10 {
 				t.Errorf("block %d: %d fields, Slack allows 10", i, len(b.Fields))
 			}
 		case *slack.HeaderBlock:
-			if n := utf8.RuneCountInString(b.Text.Text); n > maxHeaderText || n == 0 {
+			if n := utf8.RuneCountInString(b.Text.Text); n > blockkit.MaxHeaderText || n == 0 {
 				t.Errorf("block %d: header of %d characters", i, n)
 			}
 		case *slack.ActionBlock:
 			for _, e := range b.Elements.ElementSet {
-				if btn, ok := e.(*slack.ButtonBlockElement); ok && utf8.RuneCountInString(btn.Text.Text) > maxButtonText {
+				if btn, ok := e.(*slack.ButtonBlockElement); ok && utf8.RuneCountInString(btn.Text.Text) > blockkit.MaxButtonText {
 					t.Errorf("block %d: button text %q too long", i, btn.Text.Text)
 				}
 			}

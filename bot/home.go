@@ -10,6 +10,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/longgame/longgame/bot/blockkit"
 	"github.com/longgame/longgame/reminders"
 	"github.com/longgame/longgame/storage"
 )
@@ -105,22 +106,22 @@ const (
 )
 
 func homeBlocks(deals []storage.DealOverview, due []storage.CheckinDue, now time.Time, loc *time.Location) []slack.Block {
-	blocks := []slack.Block{header("Play the long game"), section(fmt.Sprintf("*Your open deals: %d*", len(deals)))}
+	blocks := []slack.Block{blockkit.Header("Play the long game"), blockkit.Section(fmt.Sprintf("*Your open deals: %d*", len(deals)))}
 	if len(deals) == 0 {
-		blocks = append(blocks, contextBlock("No open deal of yours. Open one in its channel with `/deal open <name>`."))
+		blocks = append(blocks, blockkit.Context("No open deal of yours. Open one in its channel with `/deal open <name>`."))
 	}
 	lines := make([]string, 0, len(deals))
 	for _, ov := range deals {
 		lines = append(lines, dealListLine(ov))
 	}
-	blocks = append(blocks, listSection(limitLines(lines, homeMaxDeals), 10)...)
-	blocks = append(blocks, slack.NewDividerBlock(), section(fmt.Sprintf("*Your check-ins due in the next 14 days or overdue: %d*", len(due))))
+	blocks = append(blocks, listSection(blockkit.Limit(lines, homeMaxDeals), 10)...)
+	blocks = append(blocks, slack.NewDividerBlock(), blockkit.Section(fmt.Sprintf("*Your check-ins due in the next 14 days or overdue: %d*", len(due))))
 	if len(due) == 0 {
-		blocks = append(blocks, contextBlock("Nothing to chase right now."))
+		blocks = append(blocks, blockkit.Context("Nothing to chase right now."))
 	}
 	for i, cd := range due {
 		if i == homeMaxCheckins {
-			blocks = append(blocks, contextBlock(fmt.Sprintf("…and %d more: `/checkin` lists them all.", len(due)-i)))
+			blocks = append(blocks, blockkit.Context(fmt.Sprintf("…and %d more: `/checkin` lists them all.", len(due)-i)))
 			break
 		}
 		blocks = append(blocks, checkinBlocks(cd, now, loc)...)
@@ -130,15 +131,15 @@ func homeBlocks(deals []storage.DealOverview, due []storage.CheckinDue, now time
 
 func checkinBlocks(cd storage.CheckinDue, now time.Time, loc *time.Location) []slack.Block {
 	c := cd.Checkin
-	line := fmt.Sprintf("*%s* in <#%s> — %s\n%s · %s", escape(cd.Deal.Name), cd.Deal.ChannelID, checkinWhat(c),
+	line := fmt.Sprintf("*%s* in <#%s> — %s\n%s · %s", blockkit.Escape(cd.Deal.Name), cd.Deal.ChannelID, checkinWhat(c),
 		formatMoment(c.DueAt, loc), checkinStatus(c, now))
 	// The reminder messages' buttons: one handler serves both.
 	id := strconv.FormatInt(c.ID, 10)
 	actions := slack.NewActionBlock(reminders.BlockID(c.ID),
-		button(string(reminders.ActionDone), "Done", id, slack.StylePrimary),
-		button(string(reminders.ActionSnooze), "Snooze 1 week", id, slack.StyleDefault),
+		blockkit.Button(string(reminders.ActionDone), "Done", id, slack.StylePrimary),
+		blockkit.Button(string(reminders.ActionSnooze), "Snooze 1 week", id, slack.StyleDefault),
 	)
-	return []slack.Block{section(line), actions}
+	return []slack.Block{blockkit.Section(line), actions}
 }
 
 // onCheckinButton handles Done, Snooze 1 week and Skip, on a reminder or

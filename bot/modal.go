@@ -11,6 +11,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/longgame/longgame/bot/blockkit"
 	"github.com/longgame/longgame/bot/command"
 	"github.com/longgame/longgame/storage"
 )
@@ -45,29 +46,29 @@ func (b *Bot) openAskModal(ctx context.Context, req *request) (reply, error) {
 }
 
 func askModal(dealName, meta string) slack.ModalViewRequest {
-	what := slack.NewPlainTextInputBlockElement(plain("e.g. an intro to the CFO before the budget review"), askWhatBlock)
+	what := slack.NewPlainTextInputBlockElement(blockkit.Plain("e.g. an intro to the CFO before the budget review"), askWhatBlock)
 	what.Multiline = true
 	what.MaxLength = command.MaxText
-	cost := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("How much capital it costs"), askCostBlock,
+	cost := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, blockkit.Plain("How much capital it costs"), askCostBlock,
 		levelOption(1, "1 — low"), levelOption(2, "2"), levelOption(3, "3 — medium"), levelOption(4, "4"), levelOption(5, "5 — high"))
 	cost.InitialOption = levelOption(3, "3 — medium")
 	return slack.ModalViewRequest{
 		Type:            slack.VTModal,
 		CallbackID:      askCallbackID,
-		Title:           plain("Ask of the champion"),
-		Submit:          plain("Record"),
-		Close:           plain("Cancel"),
+		Title:           blockkit.Plain("Ask of the champion"),
+		Submit:          blockkit.Plain("Record"),
+		Close:           blockkit.Plain("Cancel"),
 		PrivateMetadata: meta,
 		Blocks: slack.Blocks{BlockSet: []slack.Block{
-			contextBlock("Deal: *" + escape(clip(dealName, 200)) + "*. The ask is posted in the deal channel with the capital left."),
-			slack.NewInputBlock(askWhatBlock, plain("What are you asking of the champion?"), nil, what),
-			slack.NewInputBlock(askCostBlock, plain("Cost"), nil, cost),
+			blockkit.Context("Deal: *" + blockkit.Escape(blockkit.Clip(dealName, 200)) + "*. The ask is posted in the deal channel with the capital left."),
+			slack.NewInputBlock(askWhatBlock, blockkit.Plain("What are you asking of the champion?"), nil, what),
+			slack.NewInputBlock(askCostBlock, blockkit.Plain("Cost"), nil, cost),
 		}},
 	}
 }
 
 func levelOption(n int, label string) *slack.OptionBlockObject {
-	return slack.NewOptionBlockObject(strconv.Itoa(n), plain(label), nil)
+	return slack.NewOptionBlockObject(strconv.Itoa(n), blockkit.Plain(label), nil)
 }
 
 // askInput is a validated modal submission.

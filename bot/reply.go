@@ -6,6 +6,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/longgame/longgame/bot/blockkit"
 	"github.com/longgame/longgame/bot/command"
 )
 
@@ -57,13 +58,13 @@ func problemReply(problem, example string) reply {
 	if example != "" {
 		text += "\nFor example: `" + example + "`"
 	}
-	return reply{text: text, blocks: []slack.Block{section(text)}}
+	return reply{text: text, blocks: []slack.Block{blockkit.Section(text)}}
 }
 
 func internalErrorReply() reply {
 	text := ":x: Long Game could not finish this command because of an error on its side. " +
 		"Please try again in a moment; if it keeps failing, ask your Slack admin to check the bot's logs."
-	return reply{text: text, blocks: []slack.Block{section(text)}}
+	return reply{text: text, blocks: []slack.Block{blockkit.Section(text)}}
 }
 
 // Notices added to a private answer that is shown only to its user.
@@ -91,6 +92,6 @@ func (b *Bot) applyPrivacy(ctx context.Context, channelID string, r reply) reply
 	}
 	r.inChannel = false
 	r.text = notice + "\n" + r.text
-	r.blocks = append([]slack.Block{contextBlock(notice)}, r.blocks...)
+	r.blocks = append([]slack.Block{blockkit.Context(notice)}, r.blocks...)
 	return r
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/longgame/longgame/bot/blockkit"
 	"github.com/longgame/longgame/bot/command"
 	"github.com/longgame/longgame/storage"
 )
@@ -53,7 +54,7 @@ func parseNewRisk(args command.Args) (storage.NewRisk, error) {
 	if v, ok := args.Options["severity"]; ok {
 		s, ok := severities[strings.ToLower(v)]
 		if !ok {
-			return nr, inputError(fmt.Sprintf("severity:%s is not a severity: use low, medium, high or critical.", clip(v, 40)),
+			return nr, inputError(fmt.Sprintf("severity:%s is not a severity: use low, medium, high or critical.", blockkit.Clip(v, 40)),
 				"/risk flag data migration may slip severity:high")
 		}
 		nr.Severity = s
@@ -61,7 +62,7 @@ func parseNewRisk(args command.Args) (storage.NewRisk, error) {
 	if v, ok := args.Options["area"]; ok {
 		a, ok := areas[strings.ToLower(v)]
 		if !ok {
-			return nr, inputError(fmt.Sprintf("area:%s is not an area: use %s.", clip(v, 40), strings.Join(sortedKeys(areas), ", ")),
+			return nr, inputError(fmt.Sprintf("area:%s is not an area: use %s.", blockkit.Clip(v, 40), strings.Join(sortedKeys(areas), ", ")),
 				"/risk flag admins not trained before go-live area:training")
 		}
 		nr.Area = a
@@ -83,7 +84,7 @@ func (b *Bot) riskList(ctx context.Context, req *request) (reply, error) {
 	case "all":
 		all = true
 	default:
-		return reply{}, inputError(fmt.Sprintf("`/risk list` takes only `all`; I did not understand %q.", clip(req.rest, 40)), "/risk list all")
+		return reply{}, inputError(fmt.Sprintf("`/risk list` takes only `all`; I did not understand %q.", blockkit.Clip(req.rest, 40)), "/risk list all")
 	}
 	d, err := b.dealFor(ctx, req)
 	if err != nil {
@@ -127,7 +128,7 @@ func (b *Bot) changeRisk(ctx context.Context, req *request, change riskChange, c
 	}
 	n, err := command.ParseNumber(args.Words[0].Text)
 	if err != nil {
-		return reply{}, inputError(fmt.Sprintf("%q is not a risk number: give the number `/risk list` shows.", clip(args.Words[0].Text, 40)), example)
+		return reply{}, inputError(fmt.Sprintf("%q is not a risk number: give the number `/risk list` shows.", blockkit.Clip(args.Words[0].Text, 40)), example)
 	}
 	note := args.TextAfter(1)
 	if err := checkLength("note", note, command.MaxText, example); err != nil {

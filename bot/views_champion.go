@@ -7,22 +7,23 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/longgame/longgame/bot/blockkit"
 	"github.com/longgame/longgame/storage"
 )
 
 func championSetReply(d storage.Deal, ch storage.Champion, capital storage.Capital, actorID string) reply {
-	text := fmt.Sprintf(":star: %s named %s the champion of *%s*.", mention(actorID), championName(ch), escape(d.Name))
+	text := fmt.Sprintf(":star: %s named %s the champion of *%s*.", mention(actorID), championName(ch), blockkit.Escape(d.Name))
 	blocks := []slack.Block{
-		section(text),
-		section(capitalLine(capital)),
-		contextBlock("Record each favor you ask with `/champion ask`, and what you do for them with `/champion give`."),
+		blockkit.Section(text),
+		blockkit.Section(capitalLine(capital)),
+		blockkit.Context("Record each favor you ask with `/champion ask`, and what you do for them with `/champion give`."),
 	}
 	return reply{inChannel: true, private: true, text: stripMarkup(text), blocks: blocks}
 }
 
 func askRecordedReply(ask storage.Ask, capital storage.Capital, actorID string) reply {
 	text := fmt.Sprintf(":handshake: %s recorded ask #%d of the champion: %s — cost %s.",
-		mention(actorID), ask.Number, escape(ask.What), levelWord(ask.Cost))
+		mention(actorID), ask.Number, blockkit.Escape(ask.What), levelWord(ask.Cost))
 	return capitalReply(text, capital)
 }
 
@@ -31,13 +32,13 @@ func askStatusReply(ask storage.Ask, capital storage.Capital, actorID string) re
 	if ask.Status == storage.AskDeclined {
 		verb = "marked as declined by the champion (it no longer costs capital)"
 	}
-	text := fmt.Sprintf(":white_check_mark: %s %s ask #%d: %s.", mention(actorID), verb, ask.Number, escape(ask.What))
+	text := fmt.Sprintf(":white_check_mark: %s %s ask #%d: %s.", mention(actorID), verb, ask.Number, blockkit.Escape(ask.What))
 	return capitalReply(text, capital)
 }
 
 func giveRecordedReply(give storage.Give, capital storage.Capital, actorID string) reply {
 	text := fmt.Sprintf(":gift: %s recorded give #%d for the champion: %s — value %s.",
-		mention(actorID), give.Number, escape(give.What), levelWord(give.Value))
+		mention(actorID), give.Number, blockkit.Escape(give.What), levelWord(give.Value))
 	return capitalReply(text, capital)
 }
 
@@ -52,7 +53,7 @@ func capitalReply(text string, capital storage.Capital) reply {
 		inChannel: true,
 		private:   true,
 		text:      stripMarkup(text + " " + strings.SplitN(capitalLine(capital), "\n", 2)[0]),
-		blocks:    []slack.Block{section(text), section(capitalLine(capital))},
+		blocks:    []slack.Block{blockkit.Section(text), blockkit.Section(capitalLine(capital))},
 	}
 }
 
@@ -64,7 +65,7 @@ func championStatusReply(d storage.Deal, ch *storage.Champion, entries []storage
 	if ch != nil {
 		who = "Champion: " + championName(*ch)
 	}
-	blocks := []slack.Block{header("Champion of " + d.Name), section(who), section(capitalLine(capital))}
+	blocks := []slack.Block{blockkit.Header("Champion of " + d.Name), blockkit.Section(who), blockkit.Section(capitalLine(capital))}
 	var asks, gives []string
 	for i := len(entries) - 1; i >= 0; i-- {
 		e := entries[i]
@@ -76,15 +77,15 @@ func championStatusReply(d storage.Deal, ch *storage.Champion, entries []storage
 		}
 	}
 	if len(asks) > 0 {
-		blocks = append(blocks, section("*Last asks*\n"+strings.Join(asks, "\n")))
+		blocks = append(blocks, blockkit.Section("*Last asks*\n"+strings.Join(asks, "\n")))
 	}
 	if len(gives) > 0 {
-		blocks = append(blocks, section("*Last gives*\n"+strings.Join(gives, "\n")))
+		blocks = append(blocks, blockkit.Section("*Last gives*\n"+strings.Join(gives, "\n")))
 	}
 	if len(asks)+len(gives) == 0 {
-		blocks = append(blocks, contextBlock("Nothing asked or given yet."))
+		blocks = append(blocks, blockkit.Context("Nothing asked or given yet."))
 	}
-	text := fmt.Sprintf("Champion of %s: capital %d of %d", escape(d.Name), capital.Left, capital.Budget)
+	text := fmt.Sprintf("Champion of %s: capital %d of %d", blockkit.Escape(d.Name), capital.Left, capital.Budget)
 	return reply{text: text, blocks: blocks, private: true}
 }
 
@@ -103,11 +104,11 @@ func askLine(a storage.Ask) string {
 	case storage.AskDeclined:
 		status = " — declined"
 	}
-	return fmt.Sprintf("#%d %s (cost %d)%s", a.Number, escape(clip(a.What, 200)), a.Cost, status)
+	return fmt.Sprintf("#%d %s (cost %d)%s", a.Number, blockkit.Escape(blockkit.Clip(a.What, 200)), a.Cost, status)
 }
 
 func giveLine(g storage.Give) string {
-	return fmt.Sprintf("#%d %s (value %d)", g.Number, escape(clip(g.What, 200)), g.Value)
+	return fmt.Sprintf("#%d %s (value %d)", g.Number, blockkit.Escape(blockkit.Clip(g.What, 200)), g.Value)
 }
 
 func ledgerReply(d storage.Deal, ch *storage.Champion, entries []storage.LedgerEntry) reply {
@@ -125,19 +126,19 @@ func ledgerReply(d storage.Deal, ch *storage.Champion, entries []storage.LedgerE
 			lines = append(lines, fmt.Sprintf("%s · give %s → *%d*", day, giveLine(*e.Give), e.Left))
 		}
 	}
-	blocks := []slack.Block{header(title), section(fmt.Sprintf("Budget %d. Each line shows the capital left after it.", d.Budget))}
+	blocks := []slack.Block{blockkit.Header(title), blockkit.Section(fmt.Sprintf("Budget %d. Each line shows the capital left after it.", d.Budget))}
 	if len(lines) == 0 {
-		blocks = append(blocks, contextBlock("Nothing asked or given yet."))
+		blocks = append(blocks, blockkit.Context("Nothing asked or given yet."))
 	} else {
-		blocks = append(blocks, listSection(lines, maxMessageBlocks-3)...)
+		blocks = append(blocks, listSection(lines, blockkit.MaxMessageBlocks-3)...)
 	}
-	blocks = append(blocks, section(capitalLine(capital)))
-	text := fmt.Sprintf("%s: %d entries, capital %d of %d", escape(title), len(entries), capital.Left, capital.Budget)
+	blocks = append(blocks, blockkit.Section(capitalLine(capital)))
+	text := fmt.Sprintf("%s: %d entries, capital %d of %d", blockkit.Escape(title), len(entries), capital.Left, capital.Budget)
 	return reply{text: text, blocks: blocks, private: true}
 }
 
 func historyReply(ch storage.Champion, deals []storage.ChampionDeal, loc *time.Location) reply {
-	title := fmt.Sprintf("%s across the workspace: %s", ch.Name, plural(len(deals), "deal", "deals"))
+	title := fmt.Sprintf("%s across the workspace: %s", ch.Name, blockkit.Plural(len(deals), "deal", "deals"))
 	lines := make([]string, 0, len(deals))
 	for _, cd := range deals {
 		last := "never"
@@ -145,9 +146,9 @@ func historyReply(ch storage.Champion, deals []storage.ChampionDeal, loc *time.L
 			last = cd.LastContact.In(loc).Format("2 Jan 2006")
 		}
 		lines = append(lines, fmt.Sprintf("• *%s* in <#%s> — %s; %s, %s; capital %d/%d; last contact %s",
-			escape(cd.Deal.Name), cd.Deal.ChannelID, cd.Deal.Stage, plural(cd.Asks, "ask", "asks"),
-			plural(cd.Gives, "give", "gives"), cd.Capital.Left, cd.Capital.Budget, last))
+			blockkit.Escape(cd.Deal.Name), cd.Deal.ChannelID, cd.Deal.Stage, blockkit.Plural(cd.Asks, "ask", "asks"),
+			blockkit.Plural(cd.Gives, "give", "gives"), cd.Capital.Left, cd.Capital.Budget, last))
 	}
-	blocks := append([]slack.Block{header(title), section(championName(ch))}, listSection(lines, maxMessageBlocks-2)...)
-	return reply{text: escape(title), blocks: blocks, private: true}
+	blocks := append([]slack.Block{blockkit.Header(title), blockkit.Section(championName(ch))}, listSection(lines, blockkit.MaxMessageBlocks-2)...)
+	return reply{text: blockkit.Escape(title), blocks: blocks, private: true}
 }

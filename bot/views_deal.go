@@ -7,19 +7,20 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/longgame/longgame/bot/blockkit"
 	"github.com/longgame/longgame/storage"
 )
 
 func dealOpenedReply(d storage.Deal, actorID string) reply {
-	title := fmt.Sprintf(":briefcase: %s opened the deal *%s* in this channel.", mention(actorID), escape(d.Name))
+	title := fmt.Sprintf(":briefcase: %s opened the deal *%s* in this channel.", mention(actorID), blockkit.Escape(d.Name))
 	blocks := []slack.Block{
-		section(title),
-		fieldsSection(
+		blockkit.Section(title),
+		blockkit.Fields(
 			[2]string{"Owner", mention(d.OwnerID)},
 			[2]string{"Value", formatMoney(d.Value)},
 			[2]string{"Expected close", formatDay(d.ExpectedClose)},
 		),
-		contextBlock("Next: name the champion with `/champion set <name>`, and flag what could go wrong with `/risk flag`."),
+		blockkit.Context("Next: name the champion with `/champion set <name>`, and flag what could go wrong with `/risk flag`."),
 	}
 	return reply{inChannel: true, text: stripMarkup(title), blocks: blocks}
 }
@@ -27,7 +28,7 @@ func dealOpenedReply(d storage.Deal, actorID string) reply {
 func dealUpdatedReply(before, after storage.Deal, actorID string) reply {
 	var changes []string
 	if before.Name != after.Name {
-		changes = append(changes, fmt.Sprintf("name: %s → *%s*", escape(before.Name), escape(after.Name)))
+		changes = append(changes, fmt.Sprintf("name: %s → *%s*", blockkit.Escape(before.Name), blockkit.Escape(after.Name)))
 	}
 	if before.Value != after.Value {
 		changes = append(changes, fmt.Sprintf("value: %s → *%s*", formatMoney(before.Value), formatMoney(after.Value)))
@@ -41,29 +42,29 @@ func dealUpdatedReply(before, after storage.Deal, actorID string) reply {
 	if len(changes) == 0 {
 		changes = append(changes, "nothing changed: the deal already had these values")
 	}
-	text := fmt.Sprintf(":pencil2: %s updated the deal *%s*:\n• %s", mention(actorID), escape(after.Name), strings.Join(changes, "\n• "))
-	return reply{inChannel: true, text: stripMarkup(text), blocks: []slack.Block{section(text)}}
+	text := fmt.Sprintf(":pencil2: %s updated the deal *%s*:\n• %s", mention(actorID), blockkit.Escape(after.Name), strings.Join(changes, "\n• "))
+	return reply{inChannel: true, text: stripMarkup(text), blocks: []slack.Block{blockkit.Section(text)}}
 }
 
 func dealClosedReply(d storage.Deal, checkins []storage.NewCheckin, actorID string, loc *time.Location) reply {
 	var text string
 	if d.Stage == storage.StageWon {
 		text = fmt.Sprintf(":trophy: %s closed *%s* as *won* on %s. Now play the long game: your champion stays tied to this choice.",
-			mention(actorID), escape(d.Name), formatDay(d.ClosedOn))
+			mention(actorID), blockkit.Escape(d.Name), formatDay(d.ClosedOn))
 	} else {
-		text = fmt.Sprintf(":handshake: %s closed *%s* as *lost* on %s.", mention(actorID), escape(d.Name), formatDay(d.ClosedOn))
+		text = fmt.Sprintf(":handshake: %s closed *%s* as *lost* on %s.", mention(actorID), blockkit.Escape(d.Name), formatDay(d.ClosedOn))
 		if d.LostReason != "" {
-			text += "\nReason: " + escape(d.LostReason)
+			text += "\nReason: " + blockkit.Escape(d.LostReason)
 		}
 	}
-	blocks := []slack.Block{section(text)}
+	blocks := []slack.Block{blockkit.Section(text)}
 	if len(checkins) > 0 {
 		var lines []string
 		for _, c := range checkins {
 			lines = append(lines, fmt.Sprintf("• %s — %s", formatMoment(c.DueAt, loc), checkinLabel(c.Kind, c.Offset)))
 		}
 		intro := fmt.Sprintf("%s will be reminded here:", mention(d.OwnerID))
-		blocks = append(blocks, section(intro+"\n"+strings.Join(limitLines(lines, 20), "\n")))
+		blocks = append(blocks, blockkit.Section(intro+"\n"+strings.Join(blockkit.Limit(lines, 20), "\n")))
 	}
 	return reply{inChannel: true, text: stripMarkup(text), blocks: blocks}
 }
@@ -79,11 +80,11 @@ func checkinLabel(kind storage.CheckinKind, offset string) string {
 }
 
 func dealReopenedReply(d storage.Deal, cancelled int, actorID string) reply {
-	text := fmt.Sprintf(":arrows_counterclockwise: %s reopened the deal *%s*.", mention(actorID), escape(d.Name))
+	text := fmt.Sprintf(":arrows_counterclockwise: %s reopened the deal *%s*.", mention(actorID), blockkit.Escape(d.Name))
 	if cancelled > 0 {
-		text += fmt.Sprintf(" The close's %s cancelled.", plural(cancelled, "pending reminder was", "pending reminders were"))
+		text += fmt.Sprintf(" The close's %s cancelled.", blockkit.Plural(cancelled, "pending reminder was", "pending reminders were"))
 	}
-	return reply{inChannel: true, text: stripMarkup(text), blocks: []slack.Block{section(text)}}
+	return reply{inChannel: true, text: stripMarkup(text), blocks: []slack.Block{blockkit.Section(text)}}
 }
 
 // dealCardReply is the deal card: only its caller sees it.
@@ -102,8 +103,8 @@ func dealCardReply(ov storage.DealOverview, now time.Time, loc *time.Location) r
 		stage += " on " + formatDay(d.ClosedOn)
 	}
 	blocks := []slack.Block{
-		header(d.Name),
-		fieldsSection(
+		blockkit.Header(d.Name),
+		blockkit.Fields(
 			[2]string{"Stage", stage},
 			[2]string{"Owner", mention(d.OwnerID)},
 			[2]string{"Value", formatMoney(d.Value)},
@@ -112,12 +113,12 @@ func dealCardReply(ov storage.DealOverview, now time.Time, loc *time.Location) r
 			[2]string{"Open risks", riskCountsLine(ov.OpenRisks)},
 			[2]string{"Next check-in", next},
 		),
-		section(capitalLine(ov.Capital)),
+		blockkit.Section(capitalLine(ov.Capital)),
 	}
 	if d.Stage == storage.StageLost && d.LostReason != "" {
-		blocks = append(blocks, contextBlock("Lost: "+escape(d.LostReason)))
+		blocks = append(blocks, blockkit.Context("Lost: "+blockkit.Escape(d.LostReason)))
 	}
-	text := fmt.Sprintf("%s: %s, capital %d of %d, %s open risks", escape(d.Name), stage, ov.Capital.Left, ov.Capital.Budget, riskCountsLine(ov.OpenRisks))
+	text := fmt.Sprintf("%s: %s, capital %d of %d, %s open risks", blockkit.Escape(d.Name), stage, ov.Capital.Left, ov.Capital.Budget, riskCountsLine(ov.OpenRisks))
 	return reply{text: text, blocks: blocks, private: true}
 }
 
@@ -138,9 +139,9 @@ func riskCountsLine(c storage.RiskCounts) string {
 }
 
 func championName(c storage.Champion) string {
-	s := escape(c.Name)
+	s := blockkit.Escape(c.Name)
 	if c.Title != "" {
-		s += ", " + escape(c.Title)
+		s += ", " + blockkit.Escape(c.Title)
 	}
 	if c.UserID != "" {
 		s += " (" + mention(c.UserID) + ")"
@@ -159,22 +160,22 @@ func dealListReply(deals []storage.DealOverview, label string, mine bool) reply 
 	}
 	if len(deals) == 0 {
 		text := title + ". Open one in a deal's channel with `/deal open <name>`."
-		return reply{text: text, blocks: []slack.Block{section(text)}}
+		return reply{text: text, blocks: []slack.Block{blockkit.Section(text)}}
 	}
 	lines := make([]string, 0, len(deals))
 	for _, ov := range deals {
 		lines = append(lines, dealListLine(ov))
 	}
-	blocks := append([]slack.Block{section("*" + title + "*")}, listSection(lines, maxMessageBlocks-1)...)
+	blocks := append([]slack.Block{blockkit.Section("*" + title + "*")}, listSection(lines, blockkit.MaxMessageBlocks-1)...)
 	return reply{text: title, blocks: blocks}
 }
 
 func dealListLine(ov storage.DealOverview) string {
 	d := ov.Deal
 	line := fmt.Sprintf("• *%s* in <#%s> — %s, %s, owner %s, capital %d/%d",
-		escape(d.Name), d.ChannelID, d.Stage, formatMoney(d.Value), mention(d.OwnerID), ov.Capital.Left, ov.Capital.Budget)
+		blockkit.Escape(d.Name), d.ChannelID, d.Stage, formatMoney(d.Value), mention(d.OwnerID), ov.Capital.Left, ov.Capital.Budget)
 	if hi := ov.OpenRisks.High + ov.OpenRisks.Critical; hi > 0 {
-		line += fmt.Sprintf(", :warning: %s", plural(hi, "high/critical risk", "high/critical risks"))
+		line += fmt.Sprintf(", :warning: %s", blockkit.Plural(hi, "high/critical risk", "high/critical risks"))
 	}
 	if stateOf(ov.Capital) == capitalOverdrawn {
 		line += ", :rotating_light: overdrawn"

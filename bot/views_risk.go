@@ -8,6 +8,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/longgame/longgame/bot/blockkit"
 	"github.com/longgame/longgame/storage"
 )
 
@@ -33,11 +34,11 @@ var adoption = []struct {
 }
 
 func riskLine(r storage.Risk) string {
-	line := fmt.Sprintf("%s *#%d* %s — %s, %s", severityIcon[r.Severity], r.Number, escape(clip(r.What, 300)), r.Severity, r.Area)
+	line := fmt.Sprintf("%s *#%d* %s — %s, %s", severityIcon[r.Severity], r.Number, blockkit.Escape(blockkit.Clip(r.What, 300)), r.Severity, r.Area)
 	if r.NeedsTest {
 		line += " · :test_tube: needs testing"
 		if r.Scenario != "" {
-			line += ": " + escape(clip(r.Scenario, 200))
+			line += ": " + blockkit.Escape(blockkit.Clip(r.Scenario, 200))
 		}
 	}
 	if r.Status == storage.RiskResolved {
@@ -47,15 +48,15 @@ func riskLine(r storage.Risk) string {
 }
 
 func riskFlaggedReply(r storage.Risk, actorID string) reply {
-	text := fmt.Sprintf(":triangular_flag_on_post: %s flagged risk #%d: %s", mention(actorID), r.Number, escape(r.What))
+	text := fmt.Sprintf(":triangular_flag_on_post: %s flagged risk #%d: %s", mention(actorID), r.Number, blockkit.Escape(r.What))
 	detail := fmt.Sprintf("Severity *%s* · area *%s*", r.Severity, r.Area)
 	if r.NeedsTest {
 		detail += " · :test_tube: needs more testing"
 		if r.Scenario != "" {
-			detail += ": " + escape(r.Scenario)
+			detail += ": " + blockkit.Escape(r.Scenario)
 		}
 	}
-	blocks := []slack.Block{section(text), contextBlock(detail + " · not yet disclosed to the customer: `/risk disclose " + fmt.Sprint(r.Number) + "` once you have")}
+	blocks := []slack.Block{blockkit.Section(text), blockkit.Context(detail + " · not yet disclosed to the customer: `/risk disclose " + fmt.Sprint(r.Number) + "` once you have")}
 	return reply{inChannel: true, private: true, text: stripMarkup(text), blocks: blocks}
 }
 
@@ -63,19 +64,19 @@ func riskChangedReply(sub string, r storage.Risk, actorID string) reply {
 	var text string
 	switch sub {
 	case "resolve":
-		text = fmt.Sprintf(":white_check_mark: %s resolved risk #%d: %s", mention(actorID), r.Number, escape(r.What))
+		text = fmt.Sprintf(":white_check_mark: %s resolved risk #%d: %s", mention(actorID), r.Number, blockkit.Escape(r.What))
 		if r.ResolutionNote != "" {
-			text += "\n> " + escape(r.ResolutionNote)
+			text += "\n> " + blockkit.Escape(r.ResolutionNote)
 		}
 	case "reopen":
-		text = fmt.Sprintf(":arrows_counterclockwise: %s reopened risk #%d: %s", mention(actorID), r.Number, escape(r.What))
+		text = fmt.Sprintf(":arrows_counterclockwise: %s reopened risk #%d: %s", mention(actorID), r.Number, blockkit.Escape(r.What))
 	default:
-		text = fmt.Sprintf(":mega: %s disclosed risk #%d to the customer: %s", mention(actorID), r.Number, escape(r.What))
+		text = fmt.Sprintf(":mega: %s disclosed risk #%d to the customer: %s", mention(actorID), r.Number, blockkit.Escape(r.What))
 		if r.DisclosureNote != "" {
-			text += "\n> " + escape(r.DisclosureNote)
+			text += "\n> " + blockkit.Escape(r.DisclosureNote)
 		}
 	}
-	return reply{inChannel: true, private: true, text: stripMarkup(text), blocks: []slack.Block{section(text)}}
+	return reply{inChannel: true, private: true, text: stripMarkup(text), blocks: []slack.Block{blockkit.Section(text)}}
 }
 
 func riskListReply(d storage.Deal, risks []storage.Risk, all bool, loc *time.Location) reply {
@@ -86,7 +87,7 @@ func riskListReply(d storage.Deal, risks []storage.Risk, all bool, loc *time.Loc
 	title := fmt.Sprintf("%s of %s: %d", which, d.Name, len(risks))
 	if len(risks) == 0 {
 		text := title + ". Flag one with `/risk flag <what> [severity:…] [area:…] [test]`."
-		return reply{text: escape(text), blocks: []slack.Block{section(escape(text))}, private: true}
+		return reply{text: blockkit.Escape(text), blocks: []slack.Block{blockkit.Section(blockkit.Escape(text))}, private: true}
 	}
 	lines := make([]string, 0, len(risks))
 	for _, r := range risks {
@@ -96,8 +97,8 @@ func riskListReply(d storage.Deal, risks []storage.Risk, all bool, loc *time.Loc
 		}
 		lines = append(lines, line)
 	}
-	blocks := append([]slack.Block{header(title)}, listSection(lines, maxMessageBlocks-1)...)
-	return reply{text: escape(title), blocks: blocks, private: true}
+	blocks := append([]slack.Block{blockkit.Header(title)}, listSection(lines, blockkit.MaxMessageBlocks-1)...)
+	return reply{text: blockkit.Escape(title), blocks: blocks, private: true}
 }
 
 // sortBySeverity orders risks critical first, then by number.
@@ -124,7 +125,7 @@ const (
 func riskSummaryReply(ov storage.DealOverview, risks []storage.Risk) reply {
 	d := ov.Deal
 	sorted := sortBySeverity(risks)
-	blocks := []slack.Block{header("Risk summary — " + d.Name), section(summaryCounts(ov.OpenRisks, sorted))}
+	blocks := []slack.Block{blockkit.Header("Risk summary — " + d.Name), blockkit.Section(summaryCounts(ov.OpenRisks, sorted))}
 
 	var undisclosed, disclosed, tests []string
 	for _, r := range sorted {
@@ -138,20 +139,20 @@ func riskSummaryReply(ov storage.DealOverview, risks []storage.Risk) reply {
 		}
 	}
 	if len(undisclosed) > 0 {
-		blocks = append(blocks, section(fmt.Sprintf(":mega: *Not yet disclosed to the customer (%d)* — if you feel there are risks you need to highlight, do it, before your champion gets burned:", len(undisclosed))))
+		blocks = append(blocks, blockkit.Section(fmt.Sprintf(":mega: *Not yet disclosed to the customer (%d)* — if you feel there are risks you need to highlight, do it, before your champion gets burned:", len(undisclosed))))
 		blocks = append(blocks, budgetedList(undisclosed)...)
 	}
 	if len(disclosed) > 0 {
-		blocks = append(blocks, section(fmt.Sprintf("*Disclosed, still open (%d)*", len(disclosed))))
+		blocks = append(blocks, blockkit.Section(fmt.Sprintf("*Disclosed, still open (%d)*", len(disclosed))))
 		blocks = append(blocks, budgetedList(disclosed)...)
 	}
 	if len(tests) > 0 {
-		blocks = append(blocks, section(fmt.Sprintf(":test_tube: *Scenarios still to test (%d)*", len(tests))))
+		blocks = append(blocks, blockkit.Section(fmt.Sprintf(":test_tube: *Scenarios still to test (%d)*", len(tests))))
 		blocks = append(blocks, budgetedList(tests)...)
 	}
-	blocks = append(blocks, slack.NewDividerBlock(), section(championLine(ov)), section(checklist(sorted)))
+	blocks = append(blocks, slack.NewDividerBlock(), blockkit.Section(championLine(ov)), blockkit.Section(checklist(sorted)))
 	text := fmt.Sprintf("Risk summary of %s: %s open, %d not disclosed, %d to test; capital %d of %d",
-		escape(d.Name), riskCountsLine(ov.OpenRisks), len(undisclosed), len(tests), ov.Capital.Left, ov.Capital.Budget)
+		blockkit.Escape(d.Name), riskCountsLine(ov.OpenRisks), len(undisclosed), len(tests), ov.Capital.Left, ov.Capital.Budget)
 	return reply{text: text, blocks: blocks, private: true}
 }
 
@@ -177,11 +178,11 @@ func testLine(r storage.Risk) string {
 	if scenario == "" {
 		scenario = r.What
 	}
-	return fmt.Sprintf("• #%d %s", r.Number, escape(clip(scenario, 300)))
+	return fmt.Sprintf("• #%d %s", r.Number, blockkit.Escape(blockkit.Clip(scenario, 300)))
 }
 
 func budgetedList(lines []string) []slack.Block {
-	return listSectionWithin(lines, summaryListBlocks, summaryListChars)
+	return blockkit.Lines(lines, summaryListBlocks, summaryListChars)
 }
 
 func championLine(ov storage.DealOverview) string {
@@ -207,7 +208,7 @@ func checklist(risks []storage.Risk) string {
 			lines = append(lines, ":grey_question: "+a.prompt)
 			continue
 		}
-		lines = append(lines, fmt.Sprintf(":white_check_mark: %s: covered by %s", a.label, strings.Join(limitLines(nums, 10), ", ")))
+		lines = append(lines, fmt.Sprintf(":white_check_mark: %s: covered by %s", a.label, strings.Join(blockkit.Limit(nums, 10), ", ")))
 	}
 	return strings.Join(lines, "\n")
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/longgame/longgame/bot/blockkit"
 	"github.com/longgame/longgame/storage"
 )
 
@@ -108,5 +109,5 @@ func TestHomeGolden(t *testing.T) {
 
 func checkHome(t *testing.T, name string, blocks []slack.Block) {
 	t.Helper()
-	checkGoldenWithin(t, name, reply{blocks: blocks, text: "home"}, maxViewBlocks)
+	checkGoldenWithin(t, name, reply{blocks: blocks, text: "home"}, blockkit.MaxViewBlocks)
 }

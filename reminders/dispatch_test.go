@@ -11,6 +11,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/longgame/longgame/bot/blockkit"
 	"github.com/longgame/longgame/bot/slackfake"
 	"github.com/longgame/longgame/storage"
 )
@@ -146,7 +147,7 @@ func TestCrashAfterThePostBeforeTheMark(t *testing.T) {
 	due := must(e.db.ClaimDue(t.Context(), "crashed", t0, 10))
 	// The crashed dispatcher posted (as the real one does) but never marked.
 	crashed := &pass{d: e.dispatcher("crashed", e.api), now: t0}
-	ts, err := crashed.post(t.Context(), "C1", "reminder", []slack.Block{section("reminder")}, due[0])
+	ts, err := crashed.post(t.Context(), "C1", "reminder", []slack.Block{blockkit.Section("reminder")}, due[0])
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/longgame/longgame/bot/blockkit"
 	"github.com/longgame/longgame/storage"
 )
 
@@ -71,34 +72,34 @@ func CheckinMessage(r storage.DueCheckin) (text string, blocks []slack.Block) {
 	deal := userText(d.Name, 150)
 	switch c.Kind {
 	case storage.KindKeepInTouch:
-		text = fmt.Sprintf("%s: keep in touch with %s, %s — a light touch, no pitch.", deal, championName(r.Champion), mention(d.OwnerID))
+		text = fmt.Sprintf("%s: keep in touch with %s, %s — a light touch, no pitch.", deal, championName(r.Champion), blockkit.Mention(d.OwnerID))
 		blocks = keepInTouchBlocks(r)
 	case storage.KindManual:
-		text = fmt.Sprintf("%s: the check-in you asked for, %s.", deal, mention(d.OwnerID))
+		text = fmt.Sprintf("%s: the check-in you asked for, %s.", deal, blockkit.Mention(d.OwnerID))
 		blocks = manualBlocks(r)
 	default:
 		text = fmt.Sprintf("%s: %s post-sale check-in, %s — ask %s about training, process and trust.",
-			deal, offsetLabel(c.Offset), mention(d.OwnerID), championName(r.Champion))
+			deal, offsetLabel(c.Offset), blockkit.Mention(d.OwnerID), championName(r.Champion))
 		blocks = postCloseBlocks(r)
 	}
 	if r.Missed > 0 {
 		text += " " + missedLine(r.Missed)
 	}
-	blocks = append(blocks, actionsBlock(c.ID), contextBlock(fmt.Sprintf("Due %s · check-in #%d", formatDay(c.DueOn), c.ID)))
+	blocks = append(blocks, actionsBlock(c.ID), blockkit.Context(fmt.Sprintf("Due %s · check-in #%d", formatDay(c.DueOn), c.ID)))
 	return text, blocks
 }
 
 func postCloseBlocks(r storage.DueCheckin) []slack.Block {
 	c, d := r.Checkin, r.Deal
 	blocks := []slack.Block{
-		section(fmt.Sprintf(":seedling: *%s* — %s post-sale check-in (won on %s)",
+		blockkit.Section(fmt.Sprintf(":seedling: *%s* — %s post-sale check-in (won on %s)",
 			userText(d.Name, 150), offsetLabel(c.Offset), formatDay(d.ClosedOn))),
-		section(greeting(r)),
+		blockkit.Section(greeting(r)),
 	}
 	if r.Missed > 0 {
-		blocks = append(blocks, contextBlock(":hourglass_flowing_sand: "+missedLine(r.Missed)))
+		blocks = append(blocks, blockkit.Context(":hourglass_flowing_sand: "+missedLine(r.Missed)))
 	}
-	blocks = append(blocks, section(adoptionQuestions(r.Champion)))
+	blocks = append(blocks, blockkit.Section(adoptionQuestions(r.Champion)))
 	return appendRisks(blocks, r)
 }
 
@@ -106,20 +107,20 @@ func keepInTouchBlocks(r storage.DueCheckin) []slack.Block {
 	d := r.Deal
 	who := championName(r.Champion)
 	blocks := []slack.Block{
-		section(fmt.Sprintf(":handshake: *%s* — keep in touch (lost on %s)", userText(d.Name, 150), formatDay(d.ClosedOn))),
-		section(fmt.Sprintf("%s, the deal was lost, but %s's career goes on, and the IT world is small: "+
+		blockkit.Section(fmt.Sprintf(":handshake: *%s* — keep in touch (lost on %s)", userText(d.Name, 150), formatDay(d.ClosedOn))),
+		blockkit.Section(fmt.Sprintf("%s, the deal was lost, but %s's career goes on, and the IT world is small: "+
 			"they may be choosing a vendor again one day, here or at their next company.\n"+
 			"Send a light touch — ask how things are going, share something useful to them. *No pitch.*",
-			mention(d.OwnerID), who)),
+			blockkit.Mention(d.OwnerID), who)),
 	}
 	if r.Champion == nil {
-		blocks = append(blocks, contextBlock("No champion was named for this deal: reach out to whoever defended it inside."))
+		blocks = append(blocks, blockkit.Context("No champion was named for this deal: reach out to whoever defended it inside."))
 	}
 	if d.LostReason != "" {
-		blocks = append(blocks, contextBlock("Lost because: "+userText(d.LostReason, 500)))
+		blocks = append(blocks, blockkit.Context("Lost because: "+userText(d.LostReason, 500)))
 	}
 	if r.Missed > 0 {
-		blocks = append(blocks, contextBlock(":hourglass_flowing_sand: "+missedLine(r.Missed)))
+		blocks = append(blocks, blockkit.Context(":hourglass_flowing_sand: "+missedLine(r.Missed)))
 	}
 	return blocks
 }
@@ -131,21 +132,21 @@ func manualBlocks(r storage.DueCheckin) []slack.Block {
 		note = "> " + strings.ReplaceAll(userText(c.Note, 2500), "\n", "\n> ")
 	}
 	blocks := []slack.Block{
-		section(fmt.Sprintf(":memo: *%s* — the check-in you asked for", userText(d.Name, 150))),
-		section(fmt.Sprintf("%s, you asked me to remind you:\n%s", mention(d.OwnerID), note)),
+		blockkit.Section(fmt.Sprintf(":memo: *%s* — the check-in you asked for", userText(d.Name, 150))),
+		blockkit.Section(fmt.Sprintf("%s, you asked me to remind you:\n%s", blockkit.Mention(d.OwnerID), note)),
 	}
 	if r.Missed > 0 {
-		blocks = append(blocks, contextBlock(":hourglass_flowing_sand: "+missedLine(r.Missed)))
+		blocks = append(blocks, blockkit.Context(":hourglass_flowing_sand: "+missedLine(r.Missed)))
 	}
 	if d.Stage == storage.StageWon {
-		blocks = append(blocks, section(adoptionQuestions(r.Champion)))
+		blocks = append(blocks, blockkit.Section(adoptionQuestions(r.Champion)))
 	}
 	return appendRisks(blocks, r)
 }
 
 // greeting mentions the owner and names the champion.
 func greeting(r storage.DueCheckin) string {
-	owner := mention(r.Deal.OwnerID)
+	owner := blockkit.Mention(r.Deal.OwnerID)
 	if r.Champion == nil {
 		return owner + ", time to check in with the customer. No champion is named for this deal: " +
 			"who defends the purchase inside? Name them with `/champion set`."
@@ -193,7 +194,7 @@ func appendRisks(blocks []slack.Block, r storage.DueCheckin) []slack.Block {
 	for _, k := range r.Risks {
 		lines = append(lines, riskLine(k))
 	}
-	return append(blocks, section(list(title, lines)))
+	return append(blocks, blockkit.Section(list(title, lines)))
 }
 
 var severityIcon = map[storage.Severity]string{
@@ -214,9 +215,9 @@ func riskLine(k storage.Risk) string {
 func actionsBlock(checkinID int64) *slack.ActionBlock {
 	id := strconv.FormatInt(checkinID, 10)
 	return slack.NewActionBlock(BlockID(checkinID),
-		button(string(ActionDone), "Done", id, slack.StylePrimary),
-		button(string(ActionSnooze), "Snooze 1 week", id, slack.StyleDefault),
-		button(string(ActionSkip), "Skip", id, slack.StyleDefault),
+		blockkit.Button(string(ActionDone), "Done", id, slack.StylePrimary),
+		blockkit.Button(string(ActionSnooze), "Snooze 1 week", id, slack.StyleDefault),
+		blockkit.Button(string(ActionSkip), "Skip", id, slack.StyleDefault),
 	)
 }
 
@@ -246,8 +247,8 @@ func formatDay(d time.Time) string {
 func ownerCopy(r storage.DueCheckin, cause string) (text string, blocks []slack.Block) {
 	text, blocks = CheckinMessage(r)
 	why := fmt.Sprintf(":warning: I could not post this reminder in <#%s> (`%s`): %s, so here it is.",
-		r.Deal.ChannelID, escape(cause), channelProblem(cause))
-	return "I could not post this in the deal channel. " + text, append([]slack.Block{section(why)}, blocks...)
+		r.Deal.ChannelID, blockkit.Escape(cause), channelProblem(cause))
+	return "I could not post this in the deal channel. " + text, append([]slack.Block{blockkit.Section(why)}, blocks...)
 }
 
 // privateCopy is the reminder as sent to the owner alone because the deal
@@ -256,7 +257,7 @@ func privateCopy(r storage.DueCheckin) (text string, blocks []slack.Block) {
 	text, blocks = CheckinMessage(r)
 	why := fmt.Sprintf(":lock: <#%s> is shared with another organisation, so this reminder comes to you alone: "+
 		"it names the champion and lists the deal's risks.", r.Deal.ChannelID)
-	return "Only for you: " + text, append([]slack.Block{contextBlock(why)}, blocks...)
+	return "Only for you: " + text, append([]slack.Block{blockkit.Context(why)}, blocks...)
 }
 
 // channelProblem says what a channel error means for the owner.
@@ -285,17 +286,17 @@ type Resolution struct {
 func (r Resolution) Line() string {
 	switch r.Action {
 	case ActionDone:
-		return ":white_check_mark: Done by " + mention(r.UserID)
+		return ":white_check_mark: Done by " + blockkit.Mention(r.UserID)
 	case ActionSnooze:
 		loc := r.Location
 		if loc == nil {
 			loc = time.UTC
 		}
-		return fmt.Sprintf(":zzz: Snoozed to %s by %s", r.Until.In(loc).Format("Mon 2 Jan 2006 15:04 MST"), mention(r.UserID))
+		return fmt.Sprintf(":zzz: Snoozed to %s by %s", r.Until.In(loc).Format("Mon 2 Jan 2006 15:04 MST"), blockkit.Mention(r.UserID))
 	case ActionSkip:
-		return ":fast_forward: Skipped by " + mention(r.UserID)
+		return ":fast_forward: Skipped by " + blockkit.Mention(r.UserID)
 	}
-	return "Handled by " + mention(r.UserID)
+	return "Handled by " + blockkit.Mention(r.UserID)
 }
 
 // ErrNoButtons means the message has no buttons of that check-in to
@@ -312,7 +313,7 @@ func ResolvedMessage(original []slack.Block, checkinID int64, r Resolution) (tex
 	for _, b := range original {
 		if a, ok := b.(*slack.ActionBlock); ok && a.BlockID == id {
 			found = true
-			b = contextBlock(r.Line())
+			b = blockkit.Context(r.Line())
 		}
 		blocks = append(blocks, b)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/slack-go/slack"
 
+	"github.com/longgame/longgame/bot/blockkit"
 	"github.com/longgame/longgame/storage"
 )
 
@@ -67,8 +68,8 @@ func checkGolden(t *testing.T, name, text string, blocks []slack.Block) {
 // invalid_blocks or msg_blocks_too_long.
 func checkLimits(t *testing.T, blocks []slack.Block) {
 	t.Helper()
-	if len(blocks) > maxMessageBlocks {
-		t.Errorf("%d blocks, Slack allows %d", len(blocks), maxMessageBlocks)
+	if len(blocks) > blockkit.MaxMessageBlocks {
+		t.Errorf("%d blocks, Slack allows %d", len(blocks), blockkit.MaxMessageBlocks)
 	}
 	total := 0
 	for i, b := range blocks {
@@ -76,7 +77,7 @@ func checkLimits(t *testing.T, blocks []slack.Block) {
 		case *slack.SectionBlock:
 			n := utf8.RuneCountInString(b.Text.Text)
 			total += n
-			if n == 0 || n > maxSectionText {
+			if n == 0 || n > blockkit.MaxSectionText {
 				t.Errorf("block %d: section text of %d characters", i, n)
 			}
 		case *slack.ContextBlock:

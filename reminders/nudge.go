@@ -10,6 +10,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/longgame/longgame/bot/blockkit"
 	"github.com/longgame/longgame/storage"
 )
 
@@ -142,26 +143,26 @@ func (d *Dispatcher) tryDM(ctx context.Context, user, text string, blocks []slac
 // NudgeMessage is the weekly nudge DM of one owner at now, with dates in
 // loc: the plain-text fallback and the blocks.
 func NudgeMessage(n storage.Nudge, now time.Time, loc *time.Location) (text string, blocks []slack.Block) {
-	blocks = []slack.Block{slack.NewHeaderBlock(plain(digestHeading))}
+	blocks = []slack.Block{slack.NewHeaderBlock(blockkit.Plain(digestHeading))}
 	var parts []string
 	if len(n.Due) > 0 {
-		parts = append(parts, plural(len(n.Due), "check-in due", "check-ins due"))
-		blocks = append(blocks, section(list("*:calendar: Check-ins due* — the next 7 days, and overdue", dueLines(n.Due, now))))
+		parts = append(parts, blockkit.Plural(len(n.Due), "check-in due", "check-ins due"))
+		blocks = append(blocks, blockkit.Section(list("*:calendar: Check-ins due* — the next 7 days, and overdue", dueLines(n.Due, now))))
 	}
 	if len(n.Failed) > 0 {
-		parts = append(parts, plural(len(n.Failed), "reminder I could not deliver", "reminders I could not deliver"))
-		blocks = append(blocks, section(list("*:warning: Reminders I could not post in their channel*", failedLines(n.Failed))))
+		parts = append(parts, blockkit.Plural(len(n.Failed), "reminder I could not deliver", "reminders I could not deliver"))
+		blocks = append(blocks, blockkit.Section(list("*:warning: Reminders I could not post in their channel*", failedLines(n.Failed))))
 	}
 	if len(n.Unchecked) > 0 {
-		parts = append(parts, plural(len(n.Unchecked), "new win without a check-in", "new wins without a check-in"))
-		blocks = append(blocks, section(list("*:trophy: Won in the last 30 days, no check-in done yet*", wonLines(n.Unchecked))))
+		parts = append(parts, blockkit.Plural(len(n.Unchecked), "new win without a check-in", "new wins without a check-in"))
+		blocks = append(blocks, blockkit.Section(list("*:trophy: Won in the last 30 days, no check-in done yet*", wonLines(n.Unchecked))))
 	}
 	if len(n.AtRisk) > 0 {
-		parts = append(parts, plural(len(n.AtRisk), "open deal at risk", "open deals at risk"))
-		blocks = append(blocks, section(list("*:rotating_light: Open deals at risk* — high or critical risks, or an overdrawn champion",
+		parts = append(parts, blockkit.Plural(len(n.AtRisk), "open deal at risk", "open deals at risk"))
+		blocks = append(blocks, blockkit.Section(list("*:rotating_light: Open deals at risk* — high or critical risks, or an overdrawn champion",
 			riskyLines(n.AtRisk))))
 	}
-	blocks = append(blocks, contextBlock(fmt.Sprintf("Week of %s · `/checkin list` shows all your check-ins · Play the long game.",
+	blocks = append(blocks, blockkit.Context(fmt.Sprintf("Week of %s · `/checkin list` shows all your check-ins · Play the long game.",
 		now.In(loc).Format("Mon 2 Jan 2006"))))
 	return digestHeading + ": " + strings.Join(parts, ", ") + ".", blocks
 }
@@ -208,10 +209,10 @@ func riskyLines(deals []storage.DealOverview) []string {
 	for _, o := range deals {
 		var why []string
 		if r := o.OpenRisks; r.Critical > 0 {
-			why = append(why, plural(r.Critical, "critical open risk", "critical open risks"))
+			why = append(why, blockkit.Plural(r.Critical, "critical open risk", "critical open risks"))
 		}
 		if r := o.OpenRisks; r.High > 0 {
-			why = append(why, plural(r.High, "high open risk", "high open risks"))
+			why = append(why, blockkit.Plural(r.High, "high open risk", "high open risks"))
 		}
 		if o.Capital.Overdrawn() {
 			why = append(why, fmt.Sprintf("champion overdrawn (capital %d of %d) — give back before you ask again",
