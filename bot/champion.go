@@ -82,22 +82,29 @@ func (b *Bot) championAsk(ctx context.Context, req *request) (reply, error) {
 	if strings.TrimSpace(req.rest) == "" {
 		return b.openAskModal(ctx, req)
 	}
-	args, err := command.Parse(req.rest, championAskSpec)
+	what, cost, d, err := b.favor(ctx, req, "cost", "/champion ask an intro to the CFO cost:high")
 	if err != nil {
 		return reply{}, err
 	}
-	cost, err := level("cost", args.Options)
+	return b.recordAsk(ctx, req.actor, d, what, cost)
+}
+
+// favor reads an ask or a give: what it is, and its level from the option
+// key (cost or value; medium when absent), for the deal of the channel.
+func (b *Bot) favor(ctx context.Context, req *request, key, example string) (string, int, storage.Deal, error) {
+	args, err := command.Parse(req.rest, command.Spec{Options: []string{key}})
 	if err != nil {
-		return reply{}, err
+		return "", 0, storage.Deal{}, err
 	}
-	if err := checkWhat(args.Text, "/champion ask an intro to the CFO cost:high"); err != nil {
-		return reply{}, err
+	n, err := level(key, args.Options, example)
+	if err != nil {
+		return "", 0, storage.Deal{}, err
+	}
+	if err := checkWhat(args.Text, example); err != nil {
+		return "", 0, storage.Deal{}, err
 	}
 	d, err := b.dealFor(ctx, req)
-	if err != nil {
-		return reply{}, err
-	}
-	return b.recordAsk(ctx, req.actor, d, args.Text, cost)
+	return args.Text, n, d, err
 }
 
 // recordAsk is shared by the command and the modal.
@@ -135,15 +142,14 @@ func checkLength(part, s string, limit int, example string) error {
 }
 
 // level reads a cost or value option; absent means medium.
-func level(key string, opts map[string]string) (int, error) {
+func level(key string, opts map[string]string, example string) (int, error) {
 	v, ok := opts[key]
 	if !ok {
 		return defaultLevel, nil
 	}
 	n, err := command.ParseLevel(v)
 	if err != nil {
-		return 0, inputError(fmt.Sprintf("%s:%s is not a level: use 1 to 5, low, medium or high.", key, blockkit.Clip(v, 40)),
-			"/champion ask a reference call "+key+":low")
+		return 0, inputError(fmt.Sprintf("%s:%s is not a level: use 1 to 5, low, medium or high.", key, blockkit.Clip(v, 40)), example)
 	}
 	return n, nil
 }
@@ -181,22 +187,11 @@ func (b *Bot) setAskStatus(ctx context.Context, req *request, status storage.Ask
 }
 
 func (b *Bot) championGive(ctx context.Context, req *request) (reply, error) {
-	args, err := command.Parse(req.rest, championGiveSpec)
+	what, value, d, err := b.favor(ctx, req, "value", "/champion give a training plan for their admins value:medium")
 	if err != nil {
 		return reply{}, err
 	}
-	value, err := level("value", args.Options)
-	if err != nil {
-		return reply{}, err
-	}
-	if err := checkWhat(args.Text, "/champion give a training plan for their admins value:medium"); err != nil {
-		return reply{}, err
-	}
-	d, err := b.dealFor(ctx, req)
-	if err != nil {
-		return reply{}, err
-	}
-	give, err := b.store.AddGive(ctx, req.actor, d.ID, args.Text, value)
+	give, err := b.store.AddGive(ctx, req.actor, d.ID, what, value)
 	if err != nil {
 		return reply{}, fmt.Errorf("add give: %w", err)
 	}
