@@ -46,6 +46,7 @@ type Bot struct {
 	log      *slog.Logger
 	channels *channelCache
 	homes    homeRefreshes
+	stopping chan struct{} // closed when Run stops taking envelopes
 	commands map[string]map[string]commandHandler
 	inflight sync.WaitGroup
 }
@@ -76,6 +77,7 @@ func New(api *slack.Client, store Store, cfg Config) *Bot {
 		cfg:      cfg,
 		log:      cfg.Logger,
 		channels: newChannelCache(api, cfg.ChannelInfoTTL, cfg.Now),
+		stopping: make(chan struct{}),
 	}
 	b.commands = b.commandTable()
 	return b
@@ -101,6 +103,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	go func() { runErr <- client.RunContext(sockCtx) }()
 
 	socketDone, err := b.drain(ctx, client, runErr)
+	close(b.stopping)
 	b.waitInflight()
 	stopSocket()
 	if !socketDone {

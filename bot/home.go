@@ -34,10 +34,15 @@ func (b *Bot) publishHome(ctx context.Context, teamID, userID string) error {
 	return nil
 }
 
+// homeRefreshGap is the least time between two refreshes of one user's
+// Home: a burst of commands must not turn into a burst of publishes, each
+// several queries, competing with the commands for the CPU.
+const homeRefreshGap = time.Second
+
 // refreshHomes republishes the App Home of each user after a change, in the
 // background: the answer to the command does not wait for it. Refreshes of
 // one user coalesce: while one runs, further changes ask for one more run
-// after it, not one each, so a burst of commands costs two publishes.
+// after it (and after homeRefreshGap), not one each.
 func (b *Bot) refreshHomes(ctx context.Context, teamID string, userIDs ...string) {
 	seen := map[string]bool{}
 	for _, u := range userIDs {
@@ -53,6 +58,12 @@ func (b *Bot) refreshHomes(ctx context.Context, teamID string, userIDs ...string
 			for {
 				if err := b.publishHome(ctx, teamID, u); err != nil {
 					b.log.Warn("app home refresh failed", "user", u, "err", err)
+				}
+				gap := time.NewTimer(homeRefreshGap)
+				select {
+				case <-gap.C:
+				case <-b.stopping:
+					gap.Stop()
 				}
 				if !b.homes.again(teamID, u) {
 					return
