@@ -40,6 +40,8 @@ func subcommands() []subcommand {
 		{"backup", "write a consistent copy of the database, even while the bot runs", runBackup},
 		{"export", "write every deal and its records as JSON or CSV", runExport},
 		{"version", "print the version", runVersion},
+		{"bench", "measure latency, throughput, reminders, memory and start-up against a bare bot", runBench},
+		{"bench-baseline", "", runBenchBaseline}, // hidden: the bare bot bench measures against
 		{"help", "show this help", runHelp},
 	}
 }
@@ -73,6 +75,9 @@ func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "usage: longgame <command> [arguments]")
 	fmt.Fprintln(w)
 	for _, sc := range subcommands() {
+		if sc.summary == "" {
+			continue // hidden: for the binary's own use
+		}
 		fmt.Fprintf(w, "  %-8s %s\n", sc.name, sc.summary)
 	}
 	fmt.Fprintln(w)
