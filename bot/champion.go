@@ -12,11 +12,7 @@ import (
 	"github.com/longgame/longgame/storage"
 )
 
-var (
-	championSetSpec  = command.Spec{Options: []string{"title"}}
-	championAskSpec  = command.Spec{Options: []string{"cost"}}
-	championGiveSpec = command.Spec{Options: []string{"value"}}
-)
+var championSetSpec = command.Spec{Options: []string{"title"}}
 
 // defaultLevel is "medium": the cost of an ask or value of a give when the
 // user does not say.

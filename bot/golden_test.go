@@ -107,13 +107,6 @@ func checkLimits(t *testing.T, blocks []slack.Block, maxBlocks int) {
 		}
 	}
 }
-
-func mustJSON(t *testing.T, v any) []byte {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
 	return b
 }
 
