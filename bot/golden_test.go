@@ -107,8 +107,6 @@ func checkLimits(t *testing.T, blocks []slack.Block, maxBlocks int) {
 		}
 	}
 }
-	return b
-}
 
 // blockText is every text of blocks joined, as Slack would read the mrkdwn.
 func blockText(blocks []slack.Block) string {
