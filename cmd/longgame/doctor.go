@@ -59,6 +59,7 @@ var requiredScopes = []scope{
 	{"app_mentions:read", `"@Long Game risk summary"`},
 	{"channels:history", "reconciling an interrupted reminder in a public channel"},
 	{"groups:history", "reconciling an interrupted reminder in a private channel"},
+	{"im:history", "reconciling an interrupted reminder sent to its owner by DM"},
 }
 
 func runDoctor(ctx context.Context, inv invocation) int {
