@@ -166,9 +166,9 @@ func (b *Bot) summaryOf(ctx context.Context, d storage.Deal) (reply, error) {
 	if err != nil {
 		return reply{}, fmt.Errorf("deal overview: %w", err)
 	}
-	risks, err := b.store.Risks(ctx, d.TeamID, d.ID, false)
+	s, err := b.store.RiskSummary(ctx, d.TeamID, d.ID, summaryListRisks)
 	if err != nil {
-		return reply{}, fmt.Errorf("risks for summary: %w", err)
+		return reply{}, fmt.Errorf("risk summary: %w", err)
 	}
-	return riskSummaryReply(ov, risks), nil
+	return riskSummaryReply(ov, s), nil
 }

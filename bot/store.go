@@ -30,6 +30,7 @@ type Store interface {
 
 	AddRisk(ctx context.Context, a storage.Actor, dealID int64, r storage.NewRisk) (storage.Risk, error)
 	Risks(ctx context.Context, teamID string, dealID int64, includeResolved bool) ([]storage.Risk, error)
+	RiskSummary(ctx context.Context, teamID string, dealID int64, limit int) (storage.RiskSummary, error)
 	ResolveRisk(ctx context.Context, a storage.Actor, dealID int64, number int, note string) (storage.Risk, error)
 	ReopenRisk(ctx context.Context, a storage.Actor, dealID int64, number int) (storage.Risk, error)
 	DiscloseRisk(ctx context.Context, a storage.Actor, dealID int64, number int, note string) (storage.Risk, error)

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -11,10 +10,6 @@ import (
 	"github.com/longgame/longgame/bot/blockkit"
 	"github.com/longgame/longgame/storage"
 )
-
-var severityRank = map[storage.Severity]int{
-	storage.SeverityCritical: 0, storage.SeverityHigh: 1, storage.SeverityMedium: 2, storage.SeverityLow: 3,
-}
 
 var severityIcon = map[storage.Severity]string{
 	storage.SeverityCritical: ":red_circle:", storage.SeverityHigh: ":large_orange_circle:",
@@ -101,76 +96,60 @@ func riskListReply(d storage.Deal, risks []storage.Risk, all bool, loc *time.Loc
 	return reply{text: blockkit.Escape(title), blocks: blocks, private: true}
 }
 
-// sortBySeverity orders risks critical first, then by number.
-func sortBySeverity(risks []storage.Risk) []storage.Risk {
-	out := append([]storage.Risk(nil), risks...)
-	sort.SliceStable(out, func(i, j int) bool {
-		if severityRank[out[i].Severity] != severityRank[out[j].Severity] {
-			return severityRank[out[i].Severity] < severityRank[out[j].Severity]
-		}
-		return out[i].Number < out[j].Number
-	})
-	return out
-}
-
 // Each list of the summary gets a share of the message's room, so a deal
 // with thousands of risks still makes a valid message.
 const (
 	summaryListBlocks = 8
 	summaryListChars  = 2800
+	// summaryListRisks is how many risks of each list the summary reads:
+	// more than fit in a list's share.
+	summaryListRisks = 25
 )
 
 // riskSummaryReply is the deal's honest risk picture, the answer a seller
-// reads before a forecast call. risks are the open ones.
-func riskSummaryReply(ov storage.DealOverview, risks []storage.Risk) reply {
+// reads before a forecast call.
+func riskSummaryReply(ov storage.DealOverview, s storage.RiskSummary) reply {
 	d := ov.Deal
-	sorted := sortBySeverity(risks)
-	blocks := []slack.Block{blockkit.Header("Risk summary — " + d.Name), blockkit.Section(summaryCounts(ov.OpenRisks, sorted))}
-
-	var undisclosed, disclosed, tests []string
-	for _, r := range sorted {
-		if r.DisclosedAt.IsZero() {
-			undisclosed = append(undisclosed, riskLine(r))
-		} else {
-			disclosed = append(disclosed, riskLine(r))
-		}
-		if r.NeedsTest {
-			tests = append(tests, testLine(r))
-		}
+	blocks := []slack.Block{blockkit.Header("Risk summary — " + d.Name), blockkit.Section(summaryCounts(s))}
+	if s.Undisclosed > 0 {
+		blocks = append(blocks, blockkit.Section(fmt.Sprintf(":mega: *Not yet disclosed to the customer (%d)* — if you feel there are risks you need to highlight, do it, before your champion gets burned:", s.Undisclosed)))
+		blocks = append(blocks, riskList(s.UndisclosedTop, s.Undisclosed, riskLine)...)
 	}
-	if len(undisclosed) > 0 {
-		blocks = append(blocks, blockkit.Section(fmt.Sprintf(":mega: *Not yet disclosed to the customer (%d)* — if you feel there are risks you need to highlight, do it, before your champion gets burned:", len(undisclosed))))
-		blocks = append(blocks, budgetedList(undisclosed)...)
+	if s.Disclosed > 0 {
+		blocks = append(blocks, blockkit.Section(fmt.Sprintf("*Disclosed, still open (%d)*", s.Disclosed)))
+		blocks = append(blocks, riskList(s.DisclosedTop, s.Disclosed, riskLine)...)
 	}
-	if len(disclosed) > 0 {
-		blocks = append(blocks, blockkit.Section(fmt.Sprintf("*Disclosed, still open (%d)*", len(disclosed))))
-		blocks = append(blocks, budgetedList(disclosed)...)
+	if s.Untested > 0 {
+		blocks = append(blocks, blockkit.Section(fmt.Sprintf(":test_tube: *Scenarios still to test (%d)*", s.Untested)))
+		blocks = append(blocks, riskList(s.UntestedTop, s.Untested, testLine)...)
 	}
-	if len(tests) > 0 {
-		blocks = append(blocks, blockkit.Section(fmt.Sprintf(":test_tube: *Scenarios still to test (%d)*", len(tests))))
-		blocks = append(blocks, budgetedList(tests)...)
-	}
-	blocks = append(blocks, slack.NewDividerBlock(), blockkit.Section(championLine(ov)), blockkit.Section(checklist(sorted)))
+	blocks = append(blocks, slack.NewDividerBlock(), blockkit.Section(championLine(ov)), blockkit.Section(checklist(s)))
 	text := fmt.Sprintf("Risk summary of %s: %s open, %d not disclosed, %d to test; capital %d of %d",
-		blockkit.Escape(d.Name), riskCountsLine(ov.OpenRisks), len(undisclosed), len(tests), ov.Capital.Left, ov.Capital.Budget)
+		blockkit.Escape(d.Name), riskCountsLine(s.Open), s.Undisclosed, s.Untested, ov.Capital.Left, ov.Capital.Budget)
 	return reply{text: text, blocks: blocks, private: true}
 }
 
-func summaryCounts(c storage.RiskCounts, risks []storage.Risk) string {
-	if c.Total() == 0 {
-		return "*No open risks.* If that sounds too good, it is: what could still go wrong for your champion after the purchase?"
+// riskList renders the first risks of a list of total, within the list's
+// share of the message.
+func riskList(top []storage.Risk, total int, line func(storage.Risk) string) []slack.Block {
+	lines := make([]string, 0, len(top))
+	for _, r := range top {
+		lines = append(lines, line(r))
 	}
-	byArea := map[storage.Area]int{}
-	for _, r := range risks {
-		byArea[r.Area]++
+	return blockkit.LinesOf(lines, total, summaryListBlocks, summaryListChars)
+}
+
+func summaryCounts(s storage.RiskSummary) string {
+	if s.Open.Total() == 0 {
+		return "*No open risks.* If that sounds too good, it is: what could still go wrong for your champion after the purchase?"
 	}
 	var areaParts []string
 	for _, a := range sortedKeys(areas) {
-		if n := byArea[areas[a]]; n > 0 {
+		if n := s.ByArea[areas[a]]; n > 0 {
 			areaParts = append(areaParts, fmt.Sprintf("%s %d", a, n))
 		}
 	}
-	return fmt.Sprintf("*Open risks: %d* — %s\nBy area: %s", c.Total(), riskCountsLine(c), strings.Join(areaParts, " · "))
+	return fmt.Sprintf("*Open risks: %d* — %s\nBy area: %s", s.Open.Total(), riskCountsLine(s.Open), strings.Join(areaParts, " · "))
 }
 
 func testLine(r storage.Risk) string {
@@ -179,10 +158,6 @@ func testLine(r storage.Risk) string {
 		scenario = r.What
 	}
 	return fmt.Sprintf("• #%d %s", r.Number, blockkit.Escape(blockkit.Clip(scenario, 300)))
-}
-
-func budgetedList(lines []string) []slack.Block {
-	return blockkit.Lines(lines, summaryListBlocks, summaryListChars)
 }
 
 func championLine(ov storage.DealOverview) string {
@@ -195,20 +170,22 @@ func championLine(ov storage.DealOverview) string {
 
 // checklist says, for each adoption cost, which risks cover it, or asks the
 // question nobody has answered yet.
-func checklist(risks []storage.Risk) string {
+func checklist(s storage.RiskSummary) string {
 	lines := []string{"*Adoption checklist* — what your champion carries after the purchase:"}
 	for _, a := range adoption {
-		var nums []string
-		for _, r := range risks {
-			if r.Area == a.area {
-				nums = append(nums, fmt.Sprintf("#%d", r.Number))
-			}
-		}
+		nums := s.Coverage[a.area]
 		if len(nums) == 0 {
 			lines = append(lines, ":grey_question: "+a.prompt)
 			continue
 		}
-		lines = append(lines, fmt.Sprintf(":white_check_mark: %s: covered by %s", a.label, strings.Join(blockkit.Limit(nums, 10), ", ")))
+		refs := make([]string, 0, len(nums)+1)
+		for _, n := range nums {
+			refs = append(refs, fmt.Sprintf("#%d", n))
+		}
+		if more := s.ByArea[a.area] - len(nums); more > 0 {
+			refs = append(refs, fmt.Sprintf("…and %d more", more))
+		}
+		lines = append(lines, fmt.Sprintf(":white_check_mark: %s: covered by %s", a.label, strings.Join(refs, ", ")))
 	}
 	return strings.Join(lines, "\n")
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -48,8 +49,8 @@ func typicalRisks() []storage.Risk {
 }
 
 func TestRiskSummaryGolden(t *testing.T) {
-	checkGolden(t, "risk_summary_small", riskSummaryReply(overviewWith(nil, storage.Capital{Budget: 10, Left: 10}), nil))
-	typical := riskSummaryReply(overviewWith(typicalRisks(), storage.Capital{Budget: 10, Left: 2}), typicalRisks())
+	checkGolden(t, "risk_summary_small", riskSummaryReply(overviewWith(nil, storage.Capital{Budget: 10, Left: 10}), summarize(nil)))
+	typical := riskSummaryReply(overviewWith(typicalRisks(), storage.Capital{Budget: 10, Left: 2}), summarize(typicalRisks()))
 	checkGolden(t, "risk_summary_typical", typical)
 
 	var huge []storage.Risk
@@ -63,7 +64,7 @@ func TestRiskSummaryGolden(t *testing.T) {
 		}
 		huge = append(huge, r)
 	}
-	hugeReply := riskSummaryReply(overviewWith(huge, storage.Capital{Budget: 10, Left: -4}), huge)
+	hugeReply := riskSummaryReply(overviewWith(huge, storage.Capital{Budget: 10, Left: -4}), summarize(huge))
 	checkGolden(t, "risk_summary_huge", hugeReply)
 	if text := blockText(hugeReply.blocks); !strings.Contains(text, "more") || !strings.Contains(text, "Open risks: 2000") {
 		t.Errorf("a 2,000-risk summary does not give the total and say how many more:\n%.500s", text)
@@ -71,7 +72,7 @@ func TestRiskSummaryGolden(t *testing.T) {
 }
 
 func TestRiskSummaryOrder(t *testing.T) {
-	text := blockText(riskSummaryReply(overviewWith(typicalRisks(), storage.Capital{Budget: 10, Left: 2}), typicalRisks()).blocks)
+	text := blockText(riskSummaryReply(overviewWith(typicalRisks(), storage.Capital{Budget: 10, Left: 2}), summarize(typicalRisks())).blocks)
 	order := []string{
 		"Not yet disclosed", "#4* data migration", "#2* SSO", "#1* renewal price",
 		"Disclosed, still open", "#3* admins",
@@ -88,6 +89,58 @@ func TestRiskSummaryOrder(t *testing.T) {
 		}
 		at += i
 	}
+}
+
+var severityRank = map[storage.Severity]int{
+	storage.SeverityCritical: 0, storage.SeverityHigh: 1, storage.SeverityMedium: 2, storage.SeverityLow: 3,
+}
+
+// summarize is what storage's RiskSummary reads for these open risks.
+func summarize(risks []storage.Risk) storage.RiskSummary {
+	sorted := append([]storage.Risk(nil), risks...)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		if severityRank[sorted[i].Severity] != severityRank[sorted[j].Severity] {
+			return severityRank[sorted[i].Severity] < severityRank[sorted[j].Severity]
+		}
+		return sorted[i].Number < sorted[j].Number
+	})
+	s := storage.RiskSummary{ByArea: map[storage.Area]int{}, Coverage: map[storage.Area][]int{}}
+	for _, r := range sorted {
+		s.ByArea[r.Area]++
+		switch r.Severity {
+		case storage.SeverityCritical:
+			s.Open.Critical++
+		case storage.SeverityHigh:
+			s.Open.High++
+		case storage.SeverityMedium:
+			s.Open.Medium++
+		default:
+			s.Open.Low++
+		}
+		if r.DisclosedAt.IsZero() {
+			s.Undisclosed++
+			if len(s.UndisclosedTop) < summaryListRisks {
+				s.UndisclosedTop = append(s.UndisclosedTop, r)
+			}
+		} else {
+			s.Disclosed++
+			if len(s.DisclosedTop) < summaryListRisks {
+				s.DisclosedTop = append(s.DisclosedTop, r)
+			}
+		}
+		if r.NeedsTest {
+			s.Untested++
+			if len(s.UntestedTop) < summaryListRisks {
+				s.UntestedTop = append(s.UntestedTop, r)
+			}
+		}
+	}
+	for _, r := range risks {
+		if a := r.Area; (a == storage.AreaTraining || a == storage.AreaProcess || a == storage.AreaTrust) && len(s.Coverage[a]) < 10 {
+			s.Coverage[a] = append(s.Coverage[a], r.Number)
+		}
+	}
+	return s
 }
 
 func TestHomeGolden(t *testing.T) {

@@ -28,6 +28,32 @@ func (db *DB) IntegrityCheck(ctx context.Context) error {
 	if len(fk) > 0 {
 		return fmt.Errorf("foreign key check: %s", strings.Join(fk, "; "))
 	}
+	drift, err := queryAll(ctx, db.read, scanTallyDrift, tallyCheckQuery)
+	if err != nil {
+		return fmt.Errorf("risk tally check: %w", err)
+	}
+	if len(drift) > 0 {
+		return fmt.Errorf("risk tally check: %s", strings.Join(drift, "; "))
+	}
+	return nil
+}
+
+// tallyCheckQuery recounts the open risks and lists the risk tallies
+// (migration 0003) that disagree: team, deal, tallied, counted.
+const tallyCheckQuery = `SELECT team_id, deal_id, SUM(tallied), SUM(counted) FROM (
+		SELECT team_id, deal_id, severity, area, needs_test, disclosed, n AS tallied, 0 AS counted FROM risk_tallies
+		UNION ALL
+		SELECT team_id, deal_id, severity, area, needs_test, disclosed, 0, 1 FROM risks WHERE status = 'open')
+	GROUP BY team_id, deal_id, severity, area, needs_test, disclosed
+	HAVING SUM(tallied) <> SUM(counted)`
+
+func scanTallyDrift(s rowScanner, v *string) error {
+	var team string
+	var deal, tallied, counted int64
+	if err := s.Scan(&team, &deal, &tallied, &counted); err != nil {
+		return err
+	}
+	*v = fmt.Sprintf("deal %d of %s has %d open risks of a kind tallied as %d", deal, team, counted, tallied)
 	return nil
 }
 

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -26,7 +25,7 @@ func scanGive(s rowScanner, g *Give) error {
 // AddAsk records a favor asked of the deal's champion, costing 1 to 5,
 // numbered after the deal's last ask.
 func (db *DB) AddAsk(ctx context.Context, a Actor, dealID int64, what string, cost int) (Ask, error) {
-	ask, err := writeValue(ctx, db, func(ctx context.Context, tx *sql.Tx, now time.Time) (Ask, error) {
+	ask, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (Ask, error) {
 		return addAsk(ctx, tx, a, now, dealID, what, cost)
 	})
 	if err != nil {
@@ -35,25 +34,27 @@ func (db *DB) AddAsk(ctx context.Context, a Actor, dealID int64, what string, co
 	return ask, nil
 }
 
-func addAsk(ctx context.Context, tx *sql.Tx, a Actor, now time.Time, dealID int64, what string, cost int) (Ask, error) {
+func addAsk(ctx context.Context, tx *txn, a Actor, now time.Time, dealID int64, what string, cost int) (Ask, error) {
 	if err := validEntry(a, what, "cost", cost); err != nil {
 		return Ask{}, err
 	}
-	n, err := nextNumber(ctx, tx, "asks", a.TeamID, dealID)
+	var ask Ask
+	err := scanAsk(tx.QueryRowContext(ctx, insertAskQuery, a.TeamID, dealID, what, cost, a.UserID, unixArg(now)), &ask)
 	if err != nil {
+		return Ask{}, found(err, fmt.Sprintf("deal %d", dealID))
+	}
+	if err := audit(ctx, tx, a, now, "ask.add", dealID, map[string]any{"number": ask.Number, "what": what, "cost": cost}); err != nil {
 		return Ask{}, err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO asks (team_id, deal_id, number, what, cost, created_by, created_at,
-		updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.TeamID, dealID, n, what, cost, a.UserID, unixArg(now), a.UserID, unixArg(now))
-	if err != nil {
-		return Ask{}, err
-	}
-	if err := audit(ctx, tx, a, now, "ask.add", dealID, map[string]any{"number": n, "what": what, "cost": cost}); err != nil {
-		return Ask{}, err
-	}
-	return askByNumber(ctx, tx, a.TeamID, dealID, n)
+	return ask, nil
 }
+
+// insertAskQuery adds an ask to deal ?2 of workspace ?1, numbered after the
+// deal's last, and returns it; nothing when there is no such deal.
+var insertAskQuery = `INSERT INTO asks (team_id, deal_id, number, what, cost, created_by, created_at, updated_by, updated_at)
+	SELECT d.team_id, d.id, ` + nextNumber("asks") + `, ?3, ?4, ?5, ?6, ?5, ?6
+	FROM deals d WHERE d.team_id = ?1 AND d.id = ?2
+	RETURNING ` + returning(askCols, "a", "asks")
 
 // validEntry checks an ask or a give: an actor, some text, a weight of 1 to 5.
 func validEntry(a Actor, what, weight string, n int) error {
@@ -69,21 +70,17 @@ func validEntry(a Actor, what, weight string, n int) error {
 	return nil
 }
 
-// nextNumber checks that the deal exists and returns the number its next
-// row in table gets. Safe because one writer runs one transaction at a time.
-func nextNumber(ctx context.Context, tx *sql.Tx, table string, teamID string, dealID int64) (int, error) {
-	if _, err := dealByID(ctx, tx, teamID, dealID); err != nil {
-		return 0, err
-	}
-	var n int
-	err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(number), 0) + 1 FROM `+table+`
-		WHERE team_id = ? AND deal_id = ?`, teamID, dealID).Scan(&n)
-	return n, err
+// nextNumber is the SQL expression numbering a new row of table after the
+// last of deal d's, for an INSERT … SELECT … FROM deals d. It reads one
+// entry of the table's UNIQUE (team_id, deal_id, number) index. Safe
+// because one writer runs one transaction at a time.
+func nextNumber(table string) string {
+	return `(SELECT COALESCE(MAX(n.number), 0) + 1 FROM ` + table + ` n WHERE n.team_id = d.team_id AND n.deal_id = d.id)`
 }
 
 // SetAskStatus records what became of ask #number of a deal.
 func (db *DB) SetAskStatus(ctx context.Context, a Actor, dealID int64, number int, s AskStatus) (Ask, error) {
-	ask, err := writeValue(ctx, db, func(ctx context.Context, tx *sql.Tx, now time.Time) (Ask, error) {
+	ask, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (Ask, error) {
 		return setAskStatus(ctx, tx, a, now, dealID, number, s)
 	})
 	if err != nil {
@@ -92,7 +89,7 @@ func (db *DB) SetAskStatus(ctx context.Context, a Actor, dealID int64, number in
 	return ask, nil
 }
 
-func setAskStatus(ctx context.Context, tx *sql.Tx, a Actor, now time.Time, dealID int64, number int, s AskStatus) (Ask, error) {
+func setAskStatus(ctx context.Context, tx *txn, a Actor, now time.Time, dealID int64, number int, s AskStatus) (Ask, error) {
 	if err := a.validate(); err != nil {
 		return Ask{}, err
 	}
@@ -137,7 +134,7 @@ func listAsks(ctx context.Context, q querier, teamID string, dealID int64) ([]As
 // AddGive records something done for the deal's champion, worth 1 to 5,
 // numbered after the deal's last give.
 func (db *DB) AddGive(ctx context.Context, a Actor, dealID int64, what string, value int) (Give, error) {
-	g, err := writeValue(ctx, db, func(ctx context.Context, tx *sql.Tx, now time.Time) (Give, error) {
+	g, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (Give, error) {
 		return addGive(ctx, tx, a, now, dealID, what, value)
 	})
 	if err != nil {
@@ -146,28 +143,27 @@ func (db *DB) AddGive(ctx context.Context, a Actor, dealID int64, what string, v
 	return g, nil
 }
 
-func addGive(ctx context.Context, tx *sql.Tx, a Actor, now time.Time, dealID int64, what string, value int) (Give, error) {
+func addGive(ctx context.Context, tx *txn, a Actor, now time.Time, dealID int64, what string, value int) (Give, error) {
 	if err := validEntry(a, what, "value", value); err != nil {
 		return Give{}, err
 	}
-	n, err := nextNumber(ctx, tx, "gives", a.TeamID, dealID)
-	if err != nil {
-		return Give{}, err
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO gives (team_id, deal_id, number, what, value, created_by, created_at,
-		updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.TeamID, dealID, n, what, value, a.UserID, unixArg(now), a.UserID, unixArg(now))
-	if err != nil {
-		return Give{}, err
-	}
-	if err := audit(ctx, tx, a, now, "give.add", dealID, map[string]any{"number": n, "what": what, "value": value}); err != nil {
-		return Give{}, err
-	}
 	var g Give
-	err = scanGive(tx.QueryRowContext(ctx, `SELECT `+giveCols+` FROM gives g
-		WHERE g.team_id = ? AND g.deal_id = ? AND g.number = ?`, a.TeamID, dealID, n), &g)
-	return g, err
+	err := scanGive(tx.QueryRowContext(ctx, insertGiveQuery, a.TeamID, dealID, what, value, a.UserID, unixArg(now)), &g)
+	if err != nil {
+		return Give{}, found(err, fmt.Sprintf("deal %d", dealID))
+	}
+	if err := audit(ctx, tx, a, now, "give.add", dealID, map[string]any{"number": g.Number, "what": what, "value": value}); err != nil {
+		return Give{}, err
+	}
+	return g, nil
 }
+
+// insertGiveQuery adds a give to deal ?2 of workspace ?1, numbered after
+// the deal's last, and returns it; nothing when there is no such deal.
+var insertGiveQuery = `INSERT INTO gives (team_id, deal_id, number, what, value, created_by, created_at, updated_by, updated_at)
+	SELECT d.team_id, d.id, ` + nextNumber("gives") + `, ?3, ?4, ?5, ?6, ?5, ?6
+	FROM deals d WHERE d.team_id = ?1 AND d.id = ?2
+	RETURNING ` + returning(giveCols, "g", "gives")
 
 // Gives lists a deal's gives, oldest first.
 func (db *DB) Gives(ctx context.Context, teamID string, dealID int64) ([]Give, error) {

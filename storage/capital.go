@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"time"
@@ -53,16 +52,19 @@ func capitalOf(budget, spent, given int) Capital {
 }
 
 // capitalSums are common table expressions summing, per deal of workspace
-// ?1, the asks (count, cost as askCost counts it, latest) and the gives
-// (count, value, latest). Their results must agree with ComputeCapital.
-const capitalSums = `
+// ?1 that scope (a condition on deal_id) selects, the asks (count, cost as
+// askCost counts it, latest) and the gives (count, value, latest). Their
+// results must agree with ComputeCapital, as must overviewOf's.
+func capitalSums(scope string) string {
+	return `
 	ask_sums AS (
 		SELECT deal_id, COUNT(*) AS n, SUM(CASE status WHEN 'declined' THEN 0 ELSE cost END) AS spent,
 			MAX(created_at) AS last
-		FROM asks WHERE team_id = ?1 GROUP BY deal_id),
+		FROM asks WHERE team_id = ?1 AND ` + scope + ` GROUP BY deal_id),
 	give_sums AS (
 		SELECT deal_id, COUNT(*) AS n, SUM(value) AS given, MAX(created_at) AS last
-		FROM gives WHERE team_id = ?1 GROUP BY deal_id)`
+		FROM gives WHERE team_id = ?1 AND ` + scope + ` GROUP BY deal_id)`
+}
 
 // LedgerEntry is one ask or give of a deal, with the capital left after it.
 type LedgerEntry struct {
@@ -80,7 +82,7 @@ func (db *DB) Ledger(ctx context.Context, teamID string, dealID int64) ([]Ledger
 		asks  []Ask
 		gives []Give
 	)
-	err := db.readTx(ctx, func(tx *sql.Tx) error {
+	err := db.readTx(ctx, func(tx *txn) error {
 		var err error
 		if d, err = dealByID(ctx, tx, teamID, dealID); err != nil {
 			return err

@@ -46,7 +46,7 @@ func nameKey(name string) string {
 // another user is another person. A new champion is created when none
 // matches. A given name, title or user id is recorded on the champion.
 func (db *DB) SetChampion(ctx context.Context, a Actor, dealID int64, c ChampionInput) (Champion, error) {
-	ch, err := writeValue(ctx, db, func(ctx context.Context, tx *sql.Tx, now time.Time) (Champion, error) {
+	ch, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (Champion, error) {
 		return setChampion(ctx, tx, a, now, dealID, c)
 	})
 	if err != nil {
@@ -55,7 +55,7 @@ func (db *DB) SetChampion(ctx context.Context, a Actor, dealID int64, c Champion
 	return ch, nil
 }
 
-func setChampion(ctx context.Context, tx *sql.Tx, a Actor, now time.Time, dealID int64, in ChampionInput) (Champion, error) {
+func setChampion(ctx context.Context, tx *txn, a Actor, now time.Time, dealID int64, in ChampionInput) (Champion, error) {
 	if err := a.validate(); err != nil {
 		return Champion{}, err
 	}
@@ -83,7 +83,7 @@ func setChampion(ctx context.Context, tx *sql.Tx, a Actor, now time.Time, dealID
 }
 
 // upsertChampion updates the matching champion with in, or creates one.
-func upsertChampion(ctx context.Context, tx *sql.Tx, a Actor, now time.Time, in ChampionInput) (int64, error) {
+func upsertChampion(ctx context.Context, tx *txn, a Actor, now time.Time, in ChampionInput) (int64, error) {
 	c, err := findChampion(ctx, tx, a.TeamID, in.Name, in.UserID)
 	if errors.Is(err, ErrNotFound) {
 		return insertChampion(ctx, tx, a, now, in)
@@ -101,7 +101,7 @@ func upsertChampion(ctx context.Context, tx *sql.Tx, a Actor, now time.Time, in 
 	return c.ID, err
 }
 
-func insertChampion(ctx context.Context, tx *sql.Tx, a Actor, now time.Time, in ChampionInput) (int64, error) {
+func insertChampion(ctx context.Context, tx *txn, a Actor, now time.Time, in ChampionInput) (int64, error) {
 	if in.Name == "" {
 		return 0, invalid("no champion is linked to user %s yet: give a name", in.UserID)
 	}
@@ -171,12 +171,12 @@ func championByID(ctx context.Context, q querier, teamID string, id int64) (Cham
 // champion, oldest first.
 func (db *DB) ChampionHistory(ctx context.Context, teamID string, championID int64) ([]ChampionDeal, error) {
 	var deals []ChampionDeal
-	err := db.readTx(ctx, func(tx *sql.Tx) error {
+	err := db.readTx(ctx, func(tx *txn) error {
 		if _, err := championByID(ctx, tx, teamID, championID); err != nil {
 			return err
 		}
 		var err error
-		deals, err = queryAll(ctx, tx, scanChampionDeal, `WITH `+capitalSums+`
+		deals, err = queryAll(ctx, tx, scanChampionDeal, `WITH `+championCapitalSums+`
 			SELECT `+dealCols+`, COALESCE(ak.n, 0), COALESCE(gv.n, 0), COALESCE(ak.spent, 0), COALESCE(gv.given, 0),
 				NULLIF(MAX(COALESCE(ak.last, 0), COALESCE(gv.last, 0)), 0)
 			FROM deals d
@@ -191,6 +191,9 @@ func (db *DB) ChampionHistory(ctx context.Context, teamID string, championID int
 	}
 	return deals, nil
 }
+
+// championCapitalSums are capitalSums over the deals of champion ?2.
+var championCapitalSums = capitalSums(`deal_id IN (SELECT id FROM deals WHERE team_id = ?1 AND champion_id = ?2)`)
 
 func scanChampionDeal(s rowScanner, cd *ChampionDeal) error {
 	var spent, given int

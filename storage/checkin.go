@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 )
@@ -38,7 +37,7 @@ func scanCheckin(s rowScanner, c *Checkin) error { return s.Scan(checkinDest(c).
 
 // AddCheckin schedules a check-in of one's own on a deal.
 func (db *DB) AddCheckin(ctx context.Context, a Actor, c NewCheckin) (Checkin, error) {
-	ci, err := writeValue(ctx, db, func(ctx context.Context, tx *sql.Tx, now time.Time) (Checkin, error) {
+	ci, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (Checkin, error) {
 		return addCheckin(ctx, tx, a, now, c)
 	})
 	if err != nil {
@@ -47,7 +46,7 @@ func (db *DB) AddCheckin(ctx context.Context, a Actor, c NewCheckin) (Checkin, e
 	return ci, nil
 }
 
-func addCheckin(ctx context.Context, tx *sql.Tx, a Actor, now time.Time, c NewCheckin) (Checkin, error) {
+func addCheckin(ctx context.Context, tx *txn, a Actor, now time.Time, c NewCheckin) (Checkin, error) {
 	if err := a.validate(); err != nil {
 		return Checkin{}, err
 	}
@@ -66,7 +65,7 @@ func addCheckin(ctx context.Context, tx *sql.Tx, a Actor, now time.Time, c NewCh
 
 // insertCheckin inserts c, tagged with the close that scheduled it
 // (closeSeq, 0 for none).
-func insertCheckin(ctx context.Context, tx *sql.Tx, a Actor, now time.Time, c NewCheckin, closeSeq int64) (int64, error) {
+func insertCheckin(ctx context.Context, tx *txn, a Actor, now time.Time, c NewCheckin, closeSeq int64) (int64, error) {
 	if err := c.normalize(); err != nil {
 		return 0, err
 	}
@@ -176,7 +175,7 @@ func pendingCheckin(ctx context.Context, q querier, teamID string, id int64) (Ch
 // FinishCheckin marks a pending check-in done or skipped, with a note. It
 // touches no other check-in. ErrConflict if it is not pending.
 func (db *DB) FinishCheckin(ctx context.Context, a Actor, checkinID int64, s CheckinStatus, note string) (Checkin, error) {
-	c, err := writeValue(ctx, db, func(ctx context.Context, tx *sql.Tx, now time.Time) (Checkin, error) {
+	c, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (Checkin, error) {
 		return finishCheckin(ctx, tx, a, now, checkinID, s, note)
 	})
 	if err != nil {
@@ -185,7 +184,7 @@ func (db *DB) FinishCheckin(ctx context.Context, a Actor, checkinID int64, s Che
 	return c, nil
 }
 
-func finishCheckin(ctx context.Context, tx *sql.Tx, a Actor, now time.Time, id int64, s CheckinStatus, note string) (Checkin, error) {
+func finishCheckin(ctx context.Context, tx *txn, a Actor, now time.Time, id int64, s CheckinStatus, note string) (Checkin, error) {
 	if err := a.validate(); err != nil {
 		return Checkin{}, err
 	}
@@ -212,7 +211,7 @@ func finishCheckin(ctx context.Context, tx *sql.Tx, a Actor, now time.Time, id i
 // dueAt's date in UTC) and queues its reminder to be announced again. The
 // rest of the series stays where it is. ErrConflict if it is not pending.
 func (db *DB) SnoozeCheckin(ctx context.Context, a Actor, checkinID int64, dueOn, dueAt time.Time) (Checkin, error) {
-	c, err := writeValue(ctx, db, func(ctx context.Context, tx *sql.Tx, now time.Time) (Checkin, error) {
+	c, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (Checkin, error) {
 		return snoozeCheckin(ctx, tx, a, now, checkinID, dueOn, dueAt)
 	})
 	if err != nil {
@@ -221,7 +220,7 @@ func (db *DB) SnoozeCheckin(ctx context.Context, a Actor, checkinID int64, dueOn
 	return c, nil
 }
 
-func snoozeCheckin(ctx context.Context, tx *sql.Tx, a Actor, now time.Time, id int64, dueOn, dueAt time.Time) (Checkin, error) {
+func snoozeCheckin(ctx context.Context, tx *txn, a Actor, now time.Time, id int64, dueOn, dueAt time.Time) (Checkin, error) {
 	if err := a.validate(); err != nil {
 		return Checkin{}, err
 	}

@@ -4,11 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 )
 
-// querier runs SQL: *sql.DB, *sql.Conn and *sql.Tx all do, so the helpers
-// holding the SQL serve both the read pool and the writer's transaction.
+// querier runs SQL: *pool and *txn do (as do *sql.DB and *sql.Tx), so the
+// helpers holding the SQL serve both the read pool and the writer's
+// transaction, with prepared statements.
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
@@ -34,6 +36,16 @@ func queryAll[T any](ctx context.Context, q querier, scan func(rowScanner, *T) e
 		all = append(all, v)
 	}
 	return all, rows.Err()
+}
+
+// returning is cols, a column list qualified by alias ("r.id, r.what"),
+// qualified by table instead: a RETURNING clause takes no alias.
+func returning(cols, alias, table string) string {
+	fields := strings.Split(cols, ",")
+	for i, f := range fields {
+		fields[i] = table + "." + strings.TrimPrefix(strings.TrimSpace(f), alias+".")
+	}
+	return strings.Join(fields, ", ")
 }
 
 // Conversions between Go values and columns live here and only here. An

@@ -5,6 +5,9 @@
 // Reads go through a small pool of read-only connections. Writes go through
 // one connection owned by a goroutine that commits them in groups (see
 // writer.go): a write method returns nil only once its change is on disk.
+// That goroutine also checkpoints the WAL between batches (checkpoint.go).
+// Both pools run each query as a prepared statement, parsed once per
+// connection (stmt.go).
 package storage
 
 import (
@@ -49,18 +52,23 @@ var (
 	}
 	// Readers are query_only, so nothing can write behind the writer's back.
 	readPragmas = slices.Concat(commonPragmas, []pragma{{"query_only", "query_only(1)", "1"}})
+	// The writer never checkpoints inside a commit: its goroutine does it
+	// between batches (see checkpoint.go).
+	writePragmas = slices.Concat(commonPragmas, []pragma{{"wal_autocheckpoint", "wal_autocheckpoint(0)", "0"}})
 )
 
 // Options configure Open.
 type Options struct {
 	// Now returns the current time; nil means time.Now. Tests inject a clock.
 	Now func() time.Time
+
+	checkpoint checkpointPolicy // zero means the defaults; tests shrink it
 }
 
 // DB is the Long Game store, safe for concurrent use.
 type DB struct {
 	path  string
-	read  *sql.DB // readConns query_only connections
+	read  *pool   // readConns query_only connections
 	w     *writer // the only writer
 	clock func() time.Time
 
@@ -78,7 +86,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if err := checkPath(path); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	conn, err := openPool(ctx, dsn(path, commonPragmas, "immediate"), 1, commonPragmas)
+	conn, err := openPool(ctx, dsn(path, writePragmas, "immediate"), 1, writePragmas)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: writer: %w", path, err)
 	}
@@ -86,11 +94,13 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		conn.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	if db.read, err = openPool(ctx, dsn(path, readPragmas, ""), readConns, readPragmas); err != nil {
+	read, err := openPool(ctx, dsn(path, readPragmas, ""), readConns, readPragmas)
+	if err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("open %s: readers: %w", path, err)
 	}
-	db.w = startWriter(conn, maxBatch)
+	db.read = newPool(read)
+	db.w = startWriter(newPool(conn), maxBatch, opts.checkpoint)
 	return db, nil
 }
 
@@ -160,8 +170,8 @@ func checkPragmas(ctx context.Context, pool *sql.DB, pragmas []pragma) error {
 // closes the connections. Writes attempted afterwards fail with ErrClosed.
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
-		db.w.stop()
-		db.closeErr = errors.Join(db.w.conn.Close(), db.read.Close())
+		db.w.stop() // commits what it took, then checkpoints and closes its statements
+		db.closeErr = errors.Join(db.w.conn.Close(), db.read.stmts.close(), db.read.Close())
 	})
 	return db.closeErr
 }
@@ -179,11 +189,14 @@ func (db *DB) write(ctx context.Context, fn writeFunc) error {
 }
 
 // readTx runs fn in a read-only transaction, so its queries see one snapshot.
-func (db *DB) readTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+func (db *DB) readTx(ctx context.Context, fn func(tx *txn) error) error {
+	tx, err := db.read.begin(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return err
 	}
+	// Once the connection is back in the pool, prepare what the
+	// transaction ran unprepared.
+	defer db.read.stmts.prepareWanted(context.WithoutCancel(ctx))
 	defer tx.Rollback()
 	return fn(tx)
 }

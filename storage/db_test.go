@@ -17,8 +17,8 @@ func TestOpenPragmasReadBack(t *testing.T) {
 		pool    *sql.DB
 		pragmas []pragma
 	}{
-		{"writer", db.w.conn, commonPragmas},
-		{"readers", db.read, readPragmas},
+		{"writer", db.w.conn.DB, writePragmas},
+		{"readers", db.read.DB, readPragmas},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if err := checkPragmas(t.Context(), tc.pool, tc.pragmas); err != nil {

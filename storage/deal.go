@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -49,7 +48,7 @@ func scanDeal(s rowScanner, d *Deal) error { return s.Scan(dealDest(d)...) }
 // OpenDeal makes channel n.ChannelID a deal's home, recording the workspace
 // if it is new. ErrConflict if the channel already has a deal.
 func (db *DB) OpenDeal(ctx context.Context, a Actor, n NewDeal) (Deal, error) {
-	d, err := writeValue(ctx, db, func(ctx context.Context, tx *sql.Tx, now time.Time) (Deal, error) {
+	d, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (Deal, error) {
 		return openDeal(ctx, tx, a, now, n)
 	})
 	if err != nil {
@@ -58,7 +57,7 @@ func (db *DB) OpenDeal(ctx context.Context, a Actor, n NewDeal) (Deal, error) {
 	return d, nil
 }
 
-func openDeal(ctx context.Context, tx *sql.Tx, a Actor, now time.Time, n NewDeal) (Deal, error) {
+func openDeal(ctx context.Context, tx *txn, a Actor, now time.Time, n NewDeal) (Deal, error) {
 	if err := a.validate(); err != nil {
 		return Deal{}, err
 	}
@@ -163,7 +162,7 @@ func dealByID(ctx context.Context, q querier, teamID string, id int64) (Deal, er
 
 // UpdateDeal applies c to a deal. With nothing to change it writes nothing.
 func (db *DB) UpdateDeal(ctx context.Context, a Actor, dealID int64, c DealChanges) (Deal, error) {
-	d, err := writeValue(ctx, db, func(ctx context.Context, tx *sql.Tx, now time.Time) (Deal, error) {
+	d, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (Deal, error) {
 		return updateDeal(ctx, tx, a, now, dealID, c)
 	})
 	if err != nil {
@@ -172,7 +171,7 @@ func (db *DB) UpdateDeal(ctx context.Context, a Actor, dealID int64, c DealChang
 	return d, nil
 }
 
-func updateDeal(ctx context.Context, tx *sql.Tx, a Actor, now time.Time, dealID int64, c DealChanges) (Deal, error) {
+func updateDeal(ctx context.Context, tx *txn, a Actor, now time.Time, dealID int64, c DealChanges) (Deal, error) {
 	if err := a.validate(); err != nil {
 		return Deal{}, err
 	}
@@ -224,7 +223,7 @@ func (c DealChanges) assignments() (sets []string, args []any, err error) {
 // CloseDeal closes an open deal as won or lost and schedules c.Checkins in
 // the same transaction. ErrConflict if the deal is not open.
 func (db *DB) CloseDeal(ctx context.Context, a Actor, dealID int64, c Close) (Deal, error) {
-	d, err := writeValue(ctx, db, func(ctx context.Context, tx *sql.Tx, now time.Time) (Deal, error) {
+	d, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (Deal, error) {
 		return closeDeal(ctx, tx, a, now, dealID, c)
 	})
 	if err != nil {
@@ -233,7 +232,7 @@ func (db *DB) CloseDeal(ctx context.Context, a Actor, dealID int64, c Close) (De
 	return d, nil
 }
 
-func closeDeal(ctx context.Context, tx *sql.Tx, a Actor, now time.Time, dealID int64, c Close) (Deal, error) {
+func closeDeal(ctx context.Context, tx *txn, a Actor, now time.Time, dealID int64, c Close) (Deal, error) {
 	if err := a.validate(); err != nil {
 		return Deal{}, err
 	}
@@ -287,7 +286,7 @@ func (db *DB) ReopenDeal(ctx context.Context, a Actor, dealID int64) (Deal, int,
 		deal      Deal
 		cancelled int
 	}
-	r, err := writeValue(ctx, db, func(ctx context.Context, tx *sql.Tx, now time.Time) (reopened, error) {
+	r, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (reopened, error) {
 		d, n, err := reopenDeal(ctx, tx, a, now, dealID)
 		return reopened{d, n}, err
 	})
@@ -297,7 +296,7 @@ func (db *DB) ReopenDeal(ctx context.Context, a Actor, dealID int64) (Deal, int,
 	return r.deal, r.cancelled, nil
 }
 
-func reopenDeal(ctx context.Context, tx *sql.Tx, a Actor, now time.Time, dealID int64) (Deal, int, error) {
+func reopenDeal(ctx context.Context, tx *txn, a Actor, now time.Time, dealID int64) (Deal, int, error) {
 	if err := a.validate(); err != nil {
 		return Deal{}, 0, err
 	}
@@ -330,7 +329,7 @@ func reopenDeal(ctx context.Context, tx *sql.Tx, a Actor, now time.Time, dealID 
 
 // SetBudget sets the champion's capital budget for a deal.
 func (db *DB) SetBudget(ctx context.Context, a Actor, dealID int64, budget int) (Deal, error) {
-	d, err := writeValue(ctx, db, func(ctx context.Context, tx *sql.Tx, now time.Time) (Deal, error) {
+	d, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (Deal, error) {
 		return setBudget(ctx, tx, a, now, dealID, budget)
 	})
 	if err != nil {
@@ -339,7 +338,7 @@ func (db *DB) SetBudget(ctx context.Context, a Actor, dealID int64, budget int) 
 	return d, nil
 }
 
-func setBudget(ctx context.Context, tx *sql.Tx, a Actor, now time.Time, dealID int64, budget int) (Deal, error) {
+func setBudget(ctx context.Context, tx *txn, a Actor, now time.Time, dealID int64, budget int) (Deal, error) {
 	if err := a.validate(); err != nil {
 		return Deal{}, err
 	}
@@ -359,9 +358,9 @@ func setBudget(ctx context.Context, tx *sql.Tx, a Actor, now time.Time, dealID i
 
 // writeValue runs fn in the writer with the time of the write and returns
 // its result once committed: the shell of every write method.
-func writeValue[T any](ctx context.Context, db *DB, fn func(ctx context.Context, tx *sql.Tx, now time.Time) (T, error)) (T, error) {
+func writeValue[T any](ctx context.Context, db *DB, fn func(ctx context.Context, tx *txn, now time.Time) (T, error)) (T, error) {
 	var v T
-	err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
 		var err error
 		v, err = fn(ctx, tx, db.now())
 		return err

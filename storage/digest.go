@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"maps"
 	"slices"
@@ -66,7 +65,7 @@ func (db *DB) Nudges(ctx context.Context, teamID string, w NudgeWindow) ([]Nudge
 		}
 		return byOwner[owner]
 	}
-	err := db.readTx(ctx, func(tx *sql.Tx) error {
+	err := db.readTx(ctx, func(tx *txn) error {
 		due, err := queryAll(ctx, tx, scanCheckinDue, nudgeCheckinQuery+`c.due_at < ?2 AND c.delivery <> 'failed'
 			AND NOT EXISTS (SELECT 1 FROM checkins f WHERE f.id = c.folded_into AND f.status = 'pending')
 			ORDER BY d.owner_id, c.due_at, c.id`, teamID, unixArg(w.DueBefore))
@@ -99,7 +98,7 @@ func (db *DB) Nudges(ctx context.Context, teamID string, w NudgeWindow) ([]Nudge
 		}
 		// The overview query computes capital with the same rule as
 		// ComputeCapital and counts open risks by severity.
-		open, err := queryAll(ctx, tx, scanOverview, overviewQuery, teamID, string(StageOpen), "", 0)
+		open, err := queryAll(ctx, tx, scanOverview, listQuery, teamID, string(StageOpen), "")
 		if err != nil {
 			return err
 		}
@@ -145,7 +144,7 @@ func ownerZones(ctx context.Context, q querier, teamID string, byOwner map[strin
 // claimed already (by an earlier run, or a restart in the same minute) and
 // must not be sent again. A nudge is sent at most once per slot.
 func (db *DB) ClaimDigest(ctx context.Context, teamID, userID, slot string) (bool, error) {
-	first, err := writeValue(ctx, db, func(ctx context.Context, tx *sql.Tx, now time.Time) (bool, error) {
+	first, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (bool, error) {
 		if teamID == "" || userID == "" || slot == "" {
 			return false, invalid("a digest needs a team id, a user id and a slot")
 		}
@@ -184,7 +183,7 @@ func (db *DB) MarkDigestFailed(ctx context.Context, teamID, userID, slot, errTex
 }
 
 func (db *DB) updateDigest(ctx context.Context, teamID, userID, slot, set string, args ...any) error {
-	return db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *txn) error {
 		return updateOne(ctx, tx, fmt.Sprintf("digest of %s for %s", userID, slot),
 			`UPDATE digests SET `+set+` WHERE team_id = ? AND user_id = ? AND slot = ?`,
 			append(args, teamID, userID, slot)...)

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -65,7 +64,7 @@ const claimQuery = `WITH picked AS MATERIALIZED (
 // few more than limit. They come with their deal, champion and open risks,
 // oldest first.
 func (db *DB) ClaimDue(ctx context.Context, claimant string, now time.Time, limit int) ([]DueCheckin, error) {
-	due, err := writeValue(ctx, db, func(ctx context.Context, tx *sql.Tx, _ time.Time) ([]DueCheckin, error) {
+	due, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, _ time.Time) ([]DueCheckin, error) {
 		if err := validClaim(claimant, limit); err != nil {
 			return nil, err
 		}
@@ -100,7 +99,7 @@ func scanID(s rowScanner, id *int64) error { return s.Scan(id) }
 // channel's history before sending again. Stuck claims of check-ins that
 // are no longer pending are simply dropped back to "queued".
 func (db *DB) ReclaimStuck(ctx context.Context, claimant string, now, olderThan time.Time, limit int) ([]DueCheckin, error) {
-	due, err := writeValue(ctx, db, func(ctx context.Context, tx *sql.Tx, _ time.Time) ([]DueCheckin, error) {
+	due, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, _ time.Time) ([]DueCheckin, error) {
 		if err := validClaim(claimant, limit); err != nil {
 			return nil, err
 		}
@@ -129,7 +128,7 @@ func (db *DB) ReclaimStuck(ctx context.Context, claimant string, now, olderThan 
 // logs. The dispatcher uses ReclaimStuck.
 func (db *DB) StuckSending(ctx context.Context, olderThan time.Time) ([]DueCheckin, error) {
 	var due []DueCheckin
-	err := db.readTx(ctx, func(tx *sql.Tx) error {
+	err := db.readTx(ctx, func(tx *txn) error {
 		ids, err := queryAll(ctx, tx, scanID, `SELECT id FROM checkins WHERE delivery = 'sending' AND claimed_at < ?
 			ORDER BY claimed_at, id`, unixArg(olderThan))
 		if err != nil {
@@ -292,12 +291,12 @@ func (db *DB) MarkFailed(ctx context.Context, id int64, claimant, errText, dmCha
 // fenced runs UPDATE checkins SET <set> on check-in id if claimant still
 // holds its claim; else ErrConflict.
 func (db *DB) fenced(ctx context.Context, id int64, claimant, set string, args ...any) error {
-	return db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *txn) error {
 		return fencedUpdate(ctx, tx, id, claimant, set, args...)
 	})
 }
 
-func fencedUpdate(ctx context.Context, tx *sql.Tx, id int64, claimant, set string, args ...any) error {
+func fencedUpdate(ctx context.Context, tx *txn, id int64, claimant, set string, args ...any) error {
 	res, err := tx.ExecContext(ctx, `UPDATE checkins SET `+set+` WHERE id = ? AND claimed_by = ? AND delivery = 'sending'`,
 		append(args, id, claimant)...)
 	if err != nil {
@@ -319,7 +318,7 @@ func fencedUpdate(ctx context.Context, tx *sql.Tx, id int64, claimant, set strin
 // ids now count against into. All or nothing: ErrConflict if any claim was
 // lost.
 func (db *DB) Fold(ctx context.Context, ids []int64, into int64, claimant string) error {
-	err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
 		return fold(ctx, tx, ids, into, claimant)
 	})
 	if err != nil {
@@ -328,7 +327,7 @@ func (db *DB) Fold(ctx context.Context, ids []int64, into int64, claimant string
 	return nil
 }
 
-func fold(ctx context.Context, tx *sql.Tx, ids []int64, into int64, claimant string) error {
+func fold(ctx context.Context, tx *txn, ids []int64, into int64, claimant string) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -383,7 +382,7 @@ func (db *DB) LastSentOn(ctx context.Context, teamID, channel string, dayStart, 
 // or Skip on that reminder answers them too. It returns how many it
 // finished. Call it with FinishCheckin of into; a snooze moves into alone.
 func (db *DB) FinishFolded(ctx context.Context, a Actor, into int64, s CheckinStatus, note string) (int, error) {
-	n, err := writeValue(ctx, db, func(ctx context.Context, tx *sql.Tx, now time.Time) (int, error) {
+	n, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (int, error) {
 		return finishFolded(ctx, tx, a, now, into, s, note)
 	})
 	if err != nil {
@@ -392,7 +391,7 @@ func (db *DB) FinishFolded(ctx context.Context, a Actor, into int64, s CheckinSt
 	return n, nil
 }
 
-func finishFolded(ctx context.Context, tx *sql.Tx, a Actor, now time.Time, into int64, s CheckinStatus, note string) (int, error) {
+func finishFolded(ctx context.Context, tx *txn, a Actor, now time.Time, into int64, s CheckinStatus, note string) (int, error) {
 	if err := a.validate(); err != nil {
 		return 0, err
 	}

@@ -101,7 +101,9 @@ func TestFencedWrites(t *testing.T) {
 	if c := must(db.CheckinByID(t.Context(), "T1", id)); c.Attempts != 1 {
 		t.Errorf("a hold counted an attempt: %d", c.Attempts)
 	}
-	due = must(db.ClaimDue(t.Context(), "w2", now.Add(24*time.Hour), 10))
+	if due = must(db.ClaimDue(t.Context(), "w2", now.Add(24*time.Hour), 10)); len(due) != 1 {
+		t.Fatalf("after the hold: claimed %d, want the held check-in", len(due))
+	}
 	wantErr(t, db.Release(t.Context(), id, "w2", now.Add(25*time.Hour), "ratelimited"), nil)
 	due = must(db.ClaimDue(t.Context(), "w3", now.Add(25*time.Hour), 10))
 	if len(due) != 1 || due[0].Uncertain {

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 )
@@ -10,7 +9,7 @@ import (
 // MarkEventSeen records an events_api event id and reports whether it is
 // the first time: Slack may deliver an event more than once.
 func (db *DB) MarkEventSeen(ctx context.Context, teamID, eventID string) (first bool, err error) {
-	first, err = writeValue(ctx, db, func(ctx context.Context, tx *sql.Tx, now time.Time) (bool, error) {
+	first, err = writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (bool, error) {
 		if teamID == "" || eventID == "" {
 			return false, invalid("an event needs a team id and an event id")
 		}
@@ -42,7 +41,7 @@ func (db *DB) UserTZ(ctx context.Context, teamID, userID string) (tz string, fet
 // SaveUserTZ caches a user's time zone (an IANA name from users.info), as
 // fetched now.
 func (db *DB) SaveUserTZ(ctx context.Context, teamID, userID, tz string) error {
-	err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
 		if teamID == "" || userID == "" || tz == "" {
 			return invalid("a time zone needs a team id, a user id and a zone")
 		}

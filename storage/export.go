@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 )
 
@@ -35,7 +34,7 @@ type DealExport struct {
 // while the bot writes. A teamID with no workspace gives an empty Export.
 func (db *DB) Export(ctx context.Context, teamID string) (Export, error) {
 	var out Export
-	err := db.readTx(ctx, func(tx *sql.Tx) error {
+	err := db.readTx(ctx, func(tx *txn) error {
 		var err error
 		out, err = export(ctx, tx, teamID)
 		return err

@@ -29,27 +29,44 @@ type RiskCounts struct {
 // Total is the number of open risks.
 func (r RiskCounts) Total() int { return r.Low + r.Medium + r.High + r.Critical }
 
-// overviewQuery reads deal overviews of workspace ?1 in one statement,
-// filtered by stage ?2, owner ?3 and deal id ?4 ("" and 0 match all).
-const overviewQuery = `WITH ` + capitalSums + `,
-	open_risks AS (
-		SELECT deal_id, SUM(severity = 'low') AS low, SUM(severity = 'medium') AS medium,
-			SUM(severity = 'high') AS high, SUM(severity = 'critical') AS critical, SUM(needs_test) AS untested
-		FROM risks WHERE team_id = ?1 AND status = 'open' GROUP BY deal_id),
-	next_checkins AS (
-		SELECT *, ROW_NUMBER() OVER (PARTITION BY deal_id ORDER BY due_at, id) AS rank
-		FROM checkins WHERE team_id = ?1 AND status = 'pending')
-	SELECT ` + dealCols + `, ` + championCols + `, ` + checkinCols + `,
-		COALESCE(ak.spent, 0), COALESCE(gv.given, 0),
+// overviewOf is the query reading the overviews of the deals d of
+// workspace ?1 that where (a condition on d, which may use ?2 and up)
+// selects. Every sum, count and next check-in is computed for those deals
+// only, through their indexes: a deal card costs the same in a workspace of
+// ten deals or of a hundred thousand (the CROSS JOIN keeps SQLite from
+// reading the workspace's tallies first). The capital sums must agree with
+// ComputeCapital.
+func overviewOf(where string) string {
+	return `SELECT ` + dealCols + `, ` + championCols + `, ` + checkinCols + `,
+		(SELECT COALESCE(SUM(CASE a.status WHEN 'declined' THEN 0 ELSE a.cost END), 0) FROM asks a
+			WHERE a.team_id = d.team_id AND a.deal_id = d.id),
+		(SELECT COALESCE(SUM(g.value), 0) FROM gives g WHERE g.team_id = d.team_id AND g.deal_id = d.id),
 		COALESCE(r.low, 0), COALESCE(r.medium, 0), COALESCE(r.high, 0), COALESCE(r.critical, 0), COALESCE(r.untested, 0)
 	FROM deals d
 	LEFT JOIN champions ch ON ch.team_id = d.team_id AND ch.id = d.champion_id
-	LEFT JOIN next_checkins c ON c.deal_id = d.id AND c.rank = 1
-	LEFT JOIN ask_sums ak ON ak.deal_id = d.id
-	LEFT JOIN give_sums gv ON gv.deal_id = d.id
-	LEFT JOIN open_risks r ON r.deal_id = d.id
-	WHERE d.team_id = ?1 AND (?2 = '' OR d.stage = ?2) AND (?3 = '' OR d.owner_id = ?3) AND (?4 = 0 OR d.id = ?4)
+	LEFT JOIN checkins c ON c.id = (
+		SELECT nc.id FROM checkins nc WHERE nc.team_id = d.team_id AND nc.deal_id = d.id AND nc.status = 'pending'
+		ORDER BY nc.due_at, nc.id LIMIT 1)
+	LEFT JOIN (
+		SELECT t.deal_id, SUM(CASE t.severity WHEN 'low' THEN t.n ELSE 0 END) AS low,
+			SUM(CASE t.severity WHEN 'medium' THEN t.n ELSE 0 END) AS medium,
+			SUM(CASE t.severity WHEN 'high' THEN t.n ELSE 0 END) AS high,
+			SUM(CASE t.severity WHEN 'critical' THEN t.n ELSE 0 END) AS critical,
+			SUM(t.needs_test * t.n) AS untested
+		FROM deals d CROSS JOIN risk_tallies t ON t.team_id = d.team_id AND t.deal_id = d.id
+		WHERE d.team_id = ?1 AND ` + where + `
+		GROUP BY t.deal_id) r ON r.deal_id = d.id
+	WHERE d.team_id = ?1 AND ` + where + `
 	ORDER BY CASE d.stage WHEN 'open' THEN 0 WHEN 'won' THEN 1 ELSE 2 END, d.name COLLATE NOCASE, d.id`
+}
+
+var (
+	// listQuery reads the overviews of workspace ?1's deals at stage ?2 of
+	// owner ?3 ("" matches all).
+	listQuery = overviewOf(`(?2 = '' OR d.stage = ?2) AND (?3 = '' OR d.owner_id = ?3)`)
+	// overviewQuery reads the overview of deal ?2 of workspace ?1.
+	overviewQuery = overviewOf(`d.id = ?2`)
+)
 
 // ListDeals lists the workspace's deals that f selects, open ones first,
 // then by name.
@@ -57,7 +74,7 @@ func (db *DB) ListDeals(ctx context.Context, teamID string, f DealFilter) ([]Dea
 	if f.Stage != "" && !f.Stage.Valid() {
 		return nil, fmt.Errorf("list deals: %w", invalid("unknown stage %q", f.Stage))
 	}
-	all, err := queryAll(ctx, db.read, scanOverview, overviewQuery, teamID, string(f.Stage), f.OwnerID, 0)
+	all, err := queryAll(ctx, db.read, scanOverview, listQuery, teamID, string(f.Stage), f.OwnerID)
 	if err != nil {
 		return nil, fmt.Errorf("list deals: %w", err)
 	}
@@ -67,7 +84,7 @@ func (db *DB) ListDeals(ctx context.Context, teamID string, f DealFilter) ([]Dea
 // DealOverview is one deal's overview.
 func (db *DB) DealOverview(ctx context.Context, teamID string, dealID int64) (DealOverview, error) {
 	var o DealOverview
-	err := scanOverview(db.read.QueryRowContext(ctx, overviewQuery, teamID, "", "", dealID), &o)
+	err := scanOverview(db.read.QueryRowContext(ctx, overviewQuery, teamID, dealID), &o)
 	if err != nil {
 		return DealOverview{}, fmt.Errorf("deal overview: %w", found(err, fmt.Sprintf("deal %d", dealID)))
 	}

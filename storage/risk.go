@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -21,16 +22,18 @@ const riskCols = `r.id, r.deal_id, r.number, r.what, r.severity, r.area, r.needs
 	r.resolution_note, r.resolved_at, r.disclosed_at, r.disclosed_by, r.disclosure_note,
 	r.created_by, r.created_at, r.updated_by, r.updated_at`
 
-func scanRisk(s rowScanner, r *Risk) error {
-	return s.Scan(integer(&r.ID), integer(&r.DealID), integer(&r.Number), text(&r.What), text(&r.Severity),
+func riskDest(r *Risk) []any {
+	return []any{integer(&r.ID), integer(&r.DealID), integer(&r.Number), text(&r.What), text(&r.Severity),
 		text(&r.Area), boolean(&r.NeedsTest), text(&r.Scenario), text(&r.Status),
 		text(&r.ResolutionNote), unix(&r.ResolvedAt), unix(&r.DisclosedAt), text(&r.DisclosedBy), text(&r.DisclosureNote),
-		text(&r.CreatedBy), unix(&r.CreatedAt), text(&r.UpdatedBy), unix(&r.UpdatedAt))
+		text(&r.CreatedBy), unix(&r.CreatedAt), text(&r.UpdatedBy), unix(&r.UpdatedAt)}
 }
+
+func scanRisk(s rowScanner, r *Risk) error { return s.Scan(riskDest(r)...) }
 
 // AddRisk records a risk of a deal, numbered after the deal's last risk.
 func (db *DB) AddRisk(ctx context.Context, a Actor, dealID int64, r NewRisk) (Risk, error) {
-	risk, err := writeValue(ctx, db, func(ctx context.Context, tx *sql.Tx, now time.Time) (Risk, error) {
+	risk, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (Risk, error) {
 		return addRisk(ctx, tx, a, now, dealID, r)
 	})
 	if err != nil {
@@ -39,29 +42,35 @@ func (db *DB) AddRisk(ctx context.Context, a Actor, dealID int64, r NewRisk) (Ri
 	return risk, nil
 }
 
-func addRisk(ctx context.Context, tx *sql.Tx, a Actor, now time.Time, dealID int64, r NewRisk) (Risk, error) {
+func addRisk(ctx context.Context, tx *txn, a Actor, now time.Time, dealID int64, r NewRisk) (Risk, error) {
 	if err := a.validate(); err != nil {
 		return Risk{}, err
 	}
 	if err := r.normalize(); err != nil {
 		return Risk{}, err
 	}
-	n, err := nextNumber(ctx, tx, "risks", a.TeamID, dealID)
+	var risk Risk
+	err := scanRisk(tx.QueryRowContext(ctx, insertRiskQuery, a.TeamID, dealID, r.What, r.Severity, r.Area,
+		boolArg(r.NeedsTest), r.Scenario, a.UserID, unixArg(now)), &risk)
 	if err != nil {
+		return Risk{}, found(err, fmt.Sprintf("deal %d", dealID))
+	}
+	if err := audit(ctx, tx, a, now, "risk.add", dealID, map[string]any{"number": risk.Number, "risk": r}); err != nil {
 		return Risk{}, err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO risks (team_id, deal_id, number, what, severity, area, needs_test,
-		scenario, created_by, created_at, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.TeamID, dealID, n, r.What, r.Severity, r.Area, boolArg(r.NeedsTest), r.Scenario,
-		a.UserID, unixArg(now), a.UserID, unixArg(now))
-	if err != nil {
-		return Risk{}, err
-	}
-	if err := audit(ctx, tx, a, now, "risk.add", dealID, map[string]any{"number": n, "risk": r}); err != nil {
-		return Risk{}, err
-	}
-	return riskByNumber(ctx, tx, a.TeamID, dealID, n)
+	return risk, nil
 }
+
+// insertRiskQuery adds a risk to deal ?2 of workspace ?1, numbered after
+// the deal's last, and returns it: one statement that inserts nothing when
+// the workspace has no such deal. The numbers stay gap-free and unique
+// because the one writer runs one transaction at a time (and the UNIQUE
+// constraint would refuse a duplicate).
+var insertRiskQuery = `INSERT INTO risks (team_id, deal_id, number, what, severity, area, needs_test,
+		scenario, created_by, created_at, updated_by, updated_at)
+	SELECT d.team_id, d.id, ` + nextNumber("risks") + `, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?9
+	FROM deals d WHERE d.team_id = ?1 AND d.id = ?2
+	RETURNING ` + riskReturning
 
 // normalize fills in the defaults and checks the values.
 func (r *NewRisk) normalize() error {
@@ -160,29 +169,36 @@ type riskChange struct {
 
 // changeRisk applies c to risk #number of a deal.
 func (db *DB) changeRisk(ctx context.Context, a Actor, dealID int64, number int, c riskChange) (Risk, error) {
-	return writeValue(ctx, db, func(ctx context.Context, tx *sql.Tx, now time.Time) (Risk, error) {
+	return writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (Risk, error) {
 		return changeRisk(ctx, tx, a, now, dealID, number, c)
 	})
 }
 
-func changeRisk(ctx context.Context, tx *sql.Tx, a Actor, now time.Time, dealID int64, number int, c riskChange) (Risk, error) {
+func changeRisk(ctx context.Context, tx *txn, a Actor, now time.Time, dealID int64, number int, c riskChange) (Risk, error) {
 	if err := a.validate(); err != nil {
 		return Risk{}, err
 	}
-	r, err := riskByNumber(ctx, tx, a.TeamID, dealID, number)
-	if err != nil {
-		return Risk{}, err
-	}
-	if c.from != "" && r.Status != c.from {
+	args := append(c.args(now), a.UserID, unixArg(now), a.TeamID, dealID, number, string(c.from))
+	query := `UPDATE risks SET ` + c.set + `, updated_by = ?, updated_at = ?
+		WHERE team_id = ? AND deal_id = ? AND number = ? AND ? IN ('', status)
+		RETURNING ` + riskReturning
+	var r Risk
+	err := scanRisk(tx.QueryRowContext(ctx, query, args...), &r)
+	if errors.Is(err, sql.ErrNoRows) {
+		// No such risk, or not in the status the change needs: say which.
+		r, err := riskByNumber(ctx, tx, a.TeamID, dealID, number)
+		if err != nil {
+			return Risk{}, err
+		}
 		return Risk{}, fmt.Errorf("risk #%d is %s: %w", number, r.Status, ErrConflict)
-	}
-	args := append(c.args(now), a.UserID, unixArg(now), a.TeamID, r.ID)
-	query := `UPDATE risks SET ` + c.set + `, updated_by = ?, updated_at = ? WHERE team_id = ? AND id = ?`
-	if _, err := tx.ExecContext(ctx, query, args...); err != nil {
+	} else if err != nil {
 		return Risk{}, err
 	}
 	if err := audit(ctx, tx, a, now, c.action, dealID, c.detail); err != nil {
 		return Risk{}, err
 	}
-	return riskByNumber(ctx, tx, a.TeamID, dealID, number)
+	return r, nil
 }
+
+// riskReturning is riskCols for the RETURNING clause of a write to risks.
+var riskReturning = returning(riskCols, "r", "risks")

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"path/filepath"
 	"sync"
@@ -107,7 +106,7 @@ func count(t testing.TB, db *DB, query string, args ...any) int {
 // exec runs a statement through the writer, as a test fixture.
 func exec(t testing.TB, db *DB, query string, args ...any) {
 	t.Helper()
-	err := db.write(t.Context(), func(ctx context.Context, tx *sql.Tx) error {
+	err := db.write(t.Context(), func(ctx context.Context, tx *txn) error {
 		_, err := tx.ExecContext(ctx, query, args...)
 		return err
 	})

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 	"testing"
 )
@@ -27,6 +26,7 @@ func TestWorkspacesAreIsolated(t *testing.T) {
 		{"DealByID", func() error { _, err := db.DealByID(ctx, "T2", d.ID); return err }},
 		{"DealByChannel", func() error { _, err := db.DealByChannel(ctx, "T2", "C1"); return err }},
 		{"DealOverview", func() error { _, err := db.DealOverview(ctx, "T2", d.ID); return err }},
+		{"RiskSummary", func() error { _, err := db.RiskSummary(ctx, "T2", d.ID, 10); return err }},
 		{"ChampionByID", func() error { _, err := db.ChampionByID(ctx, "T2", jane.ID); return err }},
 		{"FindChampion by name", func() error { _, err := db.FindChampion(ctx, "T2", "Jane", ""); return err }},
 		{"FindChampion by user", func() error { _, err := db.FindChampion(ctx, "T2", "", "UJANE"); return err }},
@@ -93,7 +93,7 @@ func TestSchemaRefusesCrossWorkspaceRows(t *testing.T) {
 	db, _ := openTest(t)
 	d := newDeal(t, db, alice, "C1")
 	newDeal(t, db, mallory, "C9")
-	err := db.write(t.Context(), func(ctx context.Context, tx *sql.Tx) error {
+	err := db.write(t.Context(), func(ctx context.Context, tx *txn) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO asks (team_id, deal_id, number, what, cost, created_by, created_at,
 			updated_by, updated_at) VALUES ('T2', ?, 1, 'x', 1, 'U', 0, 'U', 0)`, d.ID)
 		return err

@@ -2,15 +2,16 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"runtime/debug"
 	"sync/atomic"
+	"time"
 )
 
 // writeFunc is one write. It runs inside the batch's transaction, in its own
-// savepoint, and must neither commit nor roll back tx.
-type writeFunc func(ctx context.Context, tx *sql.Tx) error
+// savepoint when it shares the batch, and must neither commit nor roll back
+// tx.
+type writeFunc func(ctx context.Context, tx *txn) error
 
 // writeOp is a write waiting for its batch and the caller waiting for it.
 type writeOp struct {
@@ -24,23 +25,29 @@ type writeOp struct {
 // commits once, then answers each caller: a group commit. With
 // synchronous=FULL one fsync covers the whole batch, so throughput grows with
 // concurrency while every nil answer still means "on disk".
+//
+// Between batches the same goroutine checkpoints the WAL (checkpoint.go):
+// never inside a commit, and never while another write could start.
 type writer struct {
-	conn     *sql.DB // at most one connection
+	conn     *pool // at most one connection
 	ops      chan *writeOp
 	quit     chan struct{} // closed by stop
 	stopped  chan struct{} // closed when the goroutine is gone
 	maxBatch int
 	batches  atomic.Int64 // transactions begun; tests read it
+
+	ckpt checkpointer
 }
 
 // startWriter starts the writer goroutine on conn.
-func startWriter(conn *sql.DB, maxBatch int) *writer {
+func startWriter(conn *pool, maxBatch int, policy checkpointPolicy) *writer {
 	w := &writer{
 		conn:     conn,
 		ops:      make(chan *writeOp), // unbuffered: a write is either taken or still the caller's
 		quit:     make(chan struct{}),
 		stopped:  make(chan struct{}),
 		maxBatch: maxBatch,
+		ckpt:     checkpointer{conn: conn.DB, policy: policy.withDefaults()},
 	}
 	go w.loop()
 	return w
@@ -61,7 +68,7 @@ func (w *writer) write(ctx context.Context, fn writeFunc) error {
 	return <-op.done
 }
 
-// stop makes the writer commit what it has taken and exit.
+// stop makes the writer commit what it has taken, checkpoint and exit.
 func (w *writer) stop() {
 	close(w.quit)
 	<-w.stopped
@@ -70,14 +77,67 @@ func (w *writer) stop() {
 // loop is the writer goroutine.
 func (w *writer) loop() {
 	defer close(w.stopped)
+	idle := time.NewTimer(w.ckpt.policy.Idle)
+	idle.Stop()                        // armed by wait while the WAL has frames to checkpoint
+	w.ckpt.count(context.Background()) // what the migrations wrote
 	for {
-		select {
-		case op := <-w.ops:
-			w.commit(w.collect(op))
-		case <-w.quit:
+		op := w.wait(idle)
+		if op == nil {
 			w.drain()
+			w.ckpt.close(context.Background())
+			w.conn.stmts.close()
 			return
 		}
+		for op != nil {
+			w.commit(w.collect(op))
+			op = w.afterCommit()
+		}
+	}
+}
+
+// wait blocks until a write arrives, and returns it, or until stop, and
+// returns nil. A WAL left with frames is checkpointed once the writer has
+// been idle for the policy's Idle.
+func (w *writer) wait(idle *time.Timer) *writeOp {
+	for {
+		var fired <-chan time.Time
+		if w.ckpt.pending() {
+			idle.Reset(w.ckpt.policy.Idle)
+			fired = idle.C
+		}
+		select {
+		case op := <-w.ops:
+			idle.Stop()
+			return op
+		case <-fired:
+			w.ckpt.run(context.Background(), checkpointPassive)
+		case <-w.quit:
+			idle.Stop()
+			return nil
+		}
+	}
+}
+
+// afterCommit prepares the statements the batch missed and counts the WAL
+// pages it wrote. Past the policy's Pages it checkpoints, unless a write is
+// already waiting: then it returns that write, to run first (past MaxPages
+// the checkpoint runs anyway, so the WAL stays bounded under any load).
+func (w *writer) afterCommit() *writeOp {
+	ctx := context.Background()
+	w.conn.stmts.prepareWanted(ctx)
+	w.ckpt.count(ctx)
+	if !w.ckpt.due() {
+		return nil
+	}
+	select {
+	case op := <-w.ops:
+		if w.ckpt.overdue() {
+			w.ckpt.run(ctx, checkpointPassive)
+		}
+		return op
+	default:
+		w.ckpt.run(ctx, checkpointPassive)
+		return nil
 	}
 }
 
@@ -129,9 +189,12 @@ func (w *writer) run(batch []*writeOp, opErrs []error) error {
 	// Not the callers' contexts: one caller giving up must not roll back the
 	// others' writes.
 	ctx := context.Background()
-	tx, err := w.conn.BeginTx(ctx, nil)
+	tx, err := w.conn.begin(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
+	}
+	if len(batch) == 1 {
+		return runAlone(ctx, tx, batch[0], opErrs)
 	}
 	for i, op := range batch {
 		if opErrs[i], err = runOp(ctx, tx, op); err != nil {
@@ -145,10 +208,30 @@ func (w *writer) run(batch []*writeOp, opErrs []error) error {
 	return nil
 }
 
+// runAlone runs a batch of one: the transaction is the write's own, so it
+// needs no savepoint; if the write fails, the transaction rolls back whole.
+func runAlone(ctx context.Context, tx *txn, op *writeOp, opErrs []error) error {
+	if err := op.ctx.Err(); err != nil {
+		opErrs[0] = err // its caller gave up while it waited
+		tx.Rollback()
+		return nil
+	}
+	if opErrs[0] = domainError(call(op, tx)); opErrs[0] != nil {
+		if err := tx.Rollback(); err != nil {
+			return fmt.Errorf("rollback: %w", err)
+		}
+		return nil
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
 // runOp runs op in a savepoint and rolls it back alone if it fails. opErr is
 // the write's own failure; err means the transaction is no longer usable
 // (e.g. SQLite rolled it back whole after an I/O error).
-func runOp(ctx context.Context, tx *sql.Tx, op *writeOp) (opErr, err error) {
+func runOp(ctx context.Context, tx *txn, op *writeOp) (opErr, err error) {
 	if err := op.ctx.Err(); err != nil {
 		return err, nil // its caller gave up while it waited in the batch
 	}
@@ -169,7 +252,7 @@ func runOp(ctx context.Context, tx *sql.Tx, op *writeOp) (opErr, err error) {
 // call runs op.fn. A panic becomes the op's error, so the batch and the
 // writer live on. The statements run without the caller's cancellation: an
 // interrupted statement can roll back the whole transaction in SQLite.
-func call(op *writeOp, tx *sql.Tx) (err error) {
+func call(op *writeOp, tx *txn) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("write panicked: %v\n%s", r, debug.Stack())

@@ -13,7 +13,7 @@ import (
 
 // insertEvent is a write op that records event id in seen_events.
 func insertEvent(id string) writeFunc {
-	return func(ctx context.Context, tx *sql.Tx) error {
+	return func(ctx context.Context, tx *txn) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO seen_events (team_id, event_id, seen_at) VALUES ('T1', ?, 0)`, id)
 		return err
 	}
@@ -42,14 +42,14 @@ func TestBatchOneFailingOpKeepsItsBatchMates(t *testing.T) {
 		bad  *writeOp // runs second, after inserting "bad" where it can
 		want error
 	}{
-		{"error", newOp(t.Context(), func(ctx context.Context, tx *sql.Tx) error {
+		{"error", newOp(t.Context(), func(ctx context.Context, tx *txn) error {
 			if err := insertEvent("bad")(ctx, tx); err != nil {
 				return err
 			}
 			return errBoom
 		}), errBoom},
 		{"constraint", newOp(t.Context(), insertEvent("a")), ErrConflict}, // "a" is already in the batch
-		{"panic", newOp(t.Context(), func(ctx context.Context, tx *sql.Tx) error {
+		{"panic", newOp(t.Context(), func(ctx context.Context, tx *txn) error {
 			insertEvent("bad")(ctx, tx)
 			panic("boom")
 		}), nil},
@@ -72,7 +72,7 @@ func TestBatchOneFailingOpKeepsItsBatchMates(t *testing.T) {
 
 func TestWriteReturnsAfterCommit(t *testing.T) {
 	db, _ := openTest(t)
-	err := db.write(t.Context(), func(ctx context.Context, tx *sql.Tx) error {
+	err := db.write(t.Context(), func(ctx context.Context, tx *txn) error {
 		if err := insertEvent("e1")(ctx, tx); err != nil {
 			return err
 		}
@@ -144,7 +144,7 @@ func TestGroupCommit(t *testing.T) {
 
 		release, first := make(chan struct{}), make(chan error, 1)
 		go func() {
-			first <- db.write(t.Context(), func(ctx context.Context, tx *sql.Tx) error {
+			first <- db.write(t.Context(), func(ctx context.Context, tx *txn) error {
 				<-release
 				return insertEvent("first")(ctx, tx)
 			})
@@ -177,7 +177,7 @@ func TestWriteCancelledBeforeItIsTaken(t *testing.T) {
 	started, release := make(chan struct{}), make(chan struct{})
 	done := make(chan error)
 	go func() {
-		done <- db.write(t.Context(), func(ctx context.Context, tx *sql.Tx) error {
+		done <- db.write(t.Context(), func(ctx context.Context, tx *txn) error {
 			close(started)
 			<-release
 			return nil
@@ -260,5 +260,47 @@ func BenchmarkAddRiskSerial(b *testing.B) {
 		if _, err := db.AddRisk(context.Background(), alice, d.ID, NewRisk{What: "a risk"}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestBatchOfOneFailsWhole runs failing writes alone: with no savepoint,
+// the transaction rolls back whole, the caller gets its error, and the
+// writer goes on.
+func TestBatchOfOneFailsWhole(t *testing.T) {
+	errBoom := errors.New("boom")
+	db, _ := openTest(t)
+	for _, tc := range []struct {
+		name string
+		fn   writeFunc
+		want error
+	}{
+		{"error", func(ctx context.Context, tx *txn) error {
+			if err := insertEvent("bad")(ctx, tx); err != nil {
+				return err
+			}
+			return errBoom
+		}, errBoom},
+		{"constraint", func(ctx context.Context, tx *txn) error {
+			if err := insertEvent("bad")(ctx, tx); err != nil {
+				return err
+			}
+			return insertEvent("a")(ctx, tx) // recorded by the first write
+		}, ErrConflict},
+		{"panic", func(ctx context.Context, tx *txn) error {
+			insertEvent("bad")(ctx, tx)
+			panic("boom")
+		}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			wantErr(t, db.write(t.Context(), insertEvent("a")), nil)
+			op := newOp(t.Context(), tc.fn)
+			db.w.commit([]*writeOp{op})
+			if err := <-op.done; err == nil || tc.want != nil && !errors.Is(err, tc.want) {
+				t.Errorf("got %v, want %v", err, tc.want)
+			}
+			wantErr(t, db.write(t.Context(), insertEvent("c")), nil)
+			diff(t, events(t, db), []string{"a", "c"})
+			exec(t, db, `DELETE FROM seen_events`)
+		})
 	}
 }

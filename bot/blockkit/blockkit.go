@@ -100,21 +100,24 @@ func Plural(n int, one, many string) string {
 // not fit. Slack answers msg_blocks_too_long for about 13k characters of
 // blocks, whatever the block count.
 func Lines(lines []string, maxBlocks, maxChars int) []slack.Block {
+	return LinesOf(lines, len(lines), maxBlocks, maxChars)
+}
+
+// LinesOf is Lines for the first lines of a longer list of total lines,
+// such as a query's first page: "…and N more" counts the ones not passed.
+func LinesOf(lines []string, total, maxBlocks, maxChars int) []slack.Block {
 	const room = 100 // for "…and N more" in the last section
 	var blocks []slack.Block
 	var cur strings.Builder
-	curLen, total := 0, 0
-	for i, line := range lines {
+	curLen, used, shown := 0, 0, 0
+	for _, line := range lines {
 		line = Clip(line, MaxSectionText-room)
 		n := utf8.RuneCountInString(line) + 1
-		if total+n > maxChars || (curLen > 0 && curLen+n > MaxSectionText-room && len(blocks) == maxBlocks-1) {
-			if cur.Len() > 0 {
-				cur.WriteByte('\n')
-			}
-			fmt.Fprintf(&cur, "…and %d more", len(lines)-i)
+		full := curLen > 0 && curLen+n > MaxSectionText-room
+		if used+n > maxChars || (full && len(blocks) == maxBlocks-1) {
 			break
 		}
-		if curLen > 0 && curLen+n > MaxSectionText-room {
+		if full {
 			blocks = append(blocks, Section(cur.String()))
 			cur.Reset()
 			curLen = 0
@@ -124,7 +127,14 @@ func Lines(lines []string, maxBlocks, maxChars int) []slack.Block {
 		}
 		cur.WriteString(line)
 		curLen += n
-		total += n
+		used += n
+		shown++
+	}
+	if total > shown {
+		if cur.Len() > 0 {
+			cur.WriteByte('\n')
+		}
+		fmt.Fprintf(&cur, "…and %d more", total-shown)
 	}
 	if cur.Len() > 0 {
 		blocks = append(blocks, Section(cur.String()))

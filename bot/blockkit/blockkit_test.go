@@ -72,3 +72,13 @@ func TestFieldsKeepsTenAtMost(t *testing.T) {
 		t.Errorf("%d fields, Slack allows %d", n, MaxFields)
 	}
 }
+
+func TestLinesOfCountsWhatWasNotPassed(t *testing.T) {
+	blocks := LinesOf([]string{"a", "b"}, 1000, 8, 2800)
+	if len(blocks) != 1 {
+		t.Fatalf("%d blocks, want 1", len(blocks))
+	}
+	if got, want := blocks[0].(*slack.SectionBlock).Text.Text, "a\nb\n…and 998 more"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -78,6 +78,10 @@ func TestKillNineLosesNothingAcknowledged(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	say := func(text string) (*slackfake.Ack, error) {
+		// Each command gets its own deadline: one sent after the kill waits
+		// for a connection that will not come back before wg.Wait.
+		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
 		return fake.SlashCommand(ctx, slackfake.SlashCommand{UserID: "U1", ChannelID: "C1", Command: strings.Fields(text)[0],
 			Text: strings.TrimPrefix(text, strings.Fields(text)[0]+" ")})
 	}
