@@ -103,7 +103,7 @@ const (
 	summaryListChars  = 2800
 	// summaryListRisks is how many risks of each list the summary reads:
 	// more than fit in a list's share.
-	summaryListRisks = 25
+	summaryListRisks = 10
 )
 
 // riskSummaryReply is the deal's honest risk picture, the answer a seller

@@ -5,9 +5,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"modernc.org/sqlite"
 )
 
 func TestOpenPragmasReadBack(t *testing.T) {
@@ -233,5 +236,16 @@ func TestWriteAfterClose(t *testing.T) {
 	wantErr(t, err, ErrClosed)
 	if err := db.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
+	}
+}
+
+func TestCommitsSyncWithFdatasyncWhereItExists(t *testing.T) {
+	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "lg.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if runtime.GOOS == "linux" && !sqlite.FdatasyncEnabled() {
+		t.Error("commits sync with fsync; SQLite's Linux builds use fdatasync, as durable and faster")
 	}
 }
