@@ -221,40 +221,28 @@ func (p *pass) send(ctx context.Context, r storage.DueCheckin) {
 // channel refused it (cause), and records the failure with where the copy
 // went. The failure is kept whatever happens to the DM.
 func (p *pass) toOwner(ctx context.Context, r storage.DueCheckin, cause string) {
-	owner := r.Deal.OwnerID
 	failure := fmt.Sprintf("channel %s: %s", r.Deal.ChannelID, cause)
-	dm, err := p.openDM(ctx, owner)
-	if err != nil {
-		p.dmFailed(ctx, r, failure, err, false)
-		return
-	}
-	if r.Uncertain {
-		ts, found, err := p.findPosted(ctx, dm, r)
-		if err != nil && (classify(err) == rateLimited || classify(err) == maybePosted) {
-			p.dmFailed(ctx, r, failure, err, true)
-			return
-		}
-		if found {
-			p.markFailed(ctx, r, failure, dm, ts)
-			return
-		}
-		// Not there, or the DM's history cannot be read: send it.
-	}
 	text, blocks := ownerCopy(r, cause)
-	ts, err := p.post(ctx, dm, text, blocks, r)
-	if err != nil {
-		p.dmFailed(ctx, r, failure, err, classify(err) == maybePosted)
-		return
-	}
-	p.d.log.Info("reminder sent to the owner by DM", "checkin", r.Checkin.ID, "owner", owner, "cause", cause)
-	p.markFailed(ctx, r, failure, dm, ts)
+	p.toOwnerDM(ctx, r, failure, text, blocks, func(dm, ts string) {
+		p.d.log.Info("reminder sent to the owner by DM", "checkin", r.Checkin.ID, "owner", r.Deal.OwnerID, "cause", cause)
+		p.markFailed(ctx, r, failure, dm, ts)
+	})
 }
 
 // privately sends r's reminder to the deal's owner by DM because its
 // channel is shared with another organisation (or could not be checked).
 // That is where it belongs, not a failure: it is marked sent.
 func (p *pass) privately(ctx context.Context, r storage.DueCheckin) {
-	const failure = "shared channel: the reminder goes to the owner by DM"
+	text, blocks := privateCopy(r)
+	p.toOwnerDM(ctx, r, "shared channel: the reminder goes to the owner by DM", text, blocks, func(dm, ts string) {
+		p.markSent(ctx, r, dm, ts, p.now)
+	})
+}
+
+// toOwnerDM posts r's reminder in the owner's DM, unless an interrupted
+// send already did, and calls done with where it is. A failure is handled
+// by dmFailed, with failure as what went wrong before the DM.
+func (p *pass) toOwnerDM(ctx context.Context, r storage.DueCheckin, failure, text string, blocks []slack.Block, done func(dm, ts string)) {
 	dm, err := p.openDM(ctx, r.Deal.OwnerID)
 	if err != nil {
 		p.dmFailed(ctx, r, failure, err, false)
@@ -267,17 +255,17 @@ func (p *pass) privately(ctx context.Context, r storage.DueCheckin) {
 			return
 		}
 		if found {
-			p.markSent(ctx, r, dm, ts, p.now)
+			done(dm, ts)
 			return
 		}
+		// Not there, or the DM's history cannot be read: send it.
 	}
-	text, blocks := privateCopy(r)
 	ts, err := p.post(ctx, dm, text, blocks, r)
 	if err != nil {
 		p.dmFailed(ctx, r, failure, err, classify(err) == maybePosted)
 		return
 	}
-	p.markSent(ctx, r, dm, ts, p.now)
+	done(dm, ts)
 }
 
 // dmFailed handles a failed DM to the owner: a passing failure is retried
