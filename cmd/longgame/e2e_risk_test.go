@@ -252,3 +252,26 @@ func viewText(raw json.RawMessage) string {
 	text, _ := render.Blocks(view.Blocks)
 	return text
 }
+
+// The summary is rendered again after any change that shows in it, the
+// champion's included, though unchanged deals are served from a cache.
+func TestRiskSummaryFollowsEveryChange(t *testing.T) {
+	h := newE2E(t)
+	h.inChannel("U1", "C1", "/deal open Acme")
+	h.inChannel("U1", "C1", `/champion set Jane Doe title:"VP of IT"`)
+	h.inChannel("U1", "C1", "/risk flag data migration may slip severity:critical")
+	h.private("U1", "C1", "/risk", "Open risks: 1", "Jane Doe, VP of IT", "10 of 10")
+	h.private("U1", "C1", "/risk", "Open risks: 1") // the cached one
+	h.inChannel("U1", "C1", "/risk flag SSO untested severity:high area:trust")
+	h.private("U1", "C1", "/risk", "Open risks: 2", "Trust: covered by #2")
+	h.inChannel("U1", "C1", "/champion ask an intro cost:high")
+	h.private("U1", "C1", "/risk", "5 of 10")
+	// The same champion, retitled from another deal's channel.
+	h.inChannel("U2", "C2", "/deal open Globex")
+	h.inChannel("U2", "C2", `/champion set Jane Doe title:CIO`)
+	h.private("U1", "C1", "/risk", "Jane Doe, CIO")
+	h.inChannel("U1", "C1", "/risk resolve 1")
+	if a := h.private("U1", "C1", "/risk", "Open risks: 1"); strings.Contains(a.text, "data migration") {
+		t.Errorf("a resolved risk is still in the summary:\n%s", a.text)
+	}
+}
