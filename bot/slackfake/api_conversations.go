@@ -12,7 +12,7 @@ import (
 func (s *Server) authTest(*call) (obj, *apiErr) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return obj{
+	out := obj{
 		"url":     "https://" + s.opts.TeamDomain + ".slack.com/",
 		"team":    s.opts.TeamName,
 		"user":    s.opts.BotName,
@@ -21,7 +21,12 @@ func (s *Server) authTest(*call) (obj, *apiErr) {
 		"bot_id":  s.opts.BotID,
 
 		"is_enterprise_install": false,
-	}, nil
+	}
+	// Slack names the organisation only for a team in one.
+	if ent := s.st.teams[s.opts.TeamID].EnterpriseID; ent != "" {
+		out["enterprise_id"] = ent
+	}
+	return out, nil
 }
 
 // connectionsOpen issues a one-use WebSocket URL.
@@ -51,15 +56,30 @@ func scopeFor(ch *Channel, access string) string {
 func (s *Server) conversationsInfo(c *call) (obj, *apiErr) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ch, ok := s.st.channels[c.p.get("channel")]
-	if !ok {
-		return nil, errCode("channel_not_found")
-	}
-	if e := s.lacks(scopeFor(ch, "read")); e != nil {
+	ch, e := s.visibleChannel(c.p.get("channel"), "read")
+	if e != nil {
 		return nil, e
 	}
 	return obj{"channel": s.channelJSON(ch)}, nil
 }
+
+// visibleChannel finds a conversation the bot token may see and checks the
+// scope its type needs for access ("read", "history"). A private channel,
+// group DM or DM the bot is not in is channel_not_found to it, as to Slack.
+// Called with s.mu held.
+func (s *Server) visibleChannel(id, access string) (*Channel, *apiErr) {
+	ch, ok := s.st.channels[id]
+	if !ok || (isPrivate(ch) && !ch.IsMember) {
+		return nil, errCode("channel_not_found")
+	}
+	if e := s.lacks(scopeFor(ch, access)); e != nil {
+		return nil, e
+	}
+	return ch, nil
+}
+
+// isPrivate reports whether only members see a conversation.
+func isPrivate(ch *Channel) bool { return ch.IsPrivate || ch.IsIM || ch.IsMpIM }
 
 // channelJSON renders a conversation as conversations.info does.
 // Called with s.mu held.
@@ -70,17 +90,21 @@ func (s *Server) channelJSON(ch *Channel) obj {
 		"is_group":              ch.IsMpIM || (ch.IsPrivate && strings.HasPrefix(ch.ID, "G")),
 		"is_im":                 ch.IsIM,
 		"is_mpim":               ch.IsMpIM,
-		"is_private":            ch.IsPrivate || ch.IsIM || ch.IsMpIM,
+		"is_private":            isPrivate(ch),
 		"is_archived":           ch.IsArchived,
 		"is_shared":             ch.IsShared,
 		"is_ext_shared":         ch.IsExtShared,
-		"is_org_shared":         false,
-		"is_pending_ext_shared": false,
+		"is_org_shared":         ch.IsOrgShared,
+		"is_pending_ext_shared": ch.IsPendingExtShared,
 		"is_general":            false,
 		"is_member":             ch.IsMember,
 		"is_open":               true,
 		"created":               0,
 		"context_team_id":       s.opts.TeamID,
+	}
+	if len(ch.ConnectedTeamIDs) > 0 {
+		out["connected_team_ids"] = slices.Clone(ch.ConnectedTeamIDs)
+		out["shared_team_ids"] = append([]string{s.opts.TeamID}, ch.ConnectedTeamIDs...)
 	}
 	if ch.IsIM {
 		out["user"] = ch.User
@@ -134,8 +158,9 @@ func (s *Server) openConversation(users []string) *Channel {
 	}
 	members := append(slices.Clone(users), s.opts.BotUserID)
 	slices.Sort(members)
+	members = slices.Compact(members)
 	for _, id := range s.st.order {
-		if ch := s.st.channels[id]; ch.IsMpIM && slices.Equal(ch.Members, members) {
+		if ch := s.st.channels[id]; ch.IsMpIM && slices.Equal(sorted(ch.Members), members) {
 			return ch
 		}
 	}
@@ -286,9 +311,11 @@ func (s *Server) userJSON(u User) obj {
 	if loc, err := time.LoadLocation(u.TZ); err == nil {
 		label, offset = s.now().In(loc).Zone()
 	}
-	return obj{
+	out := obj{
 		"id": u.ID, "team_id": u.TeamID, "name": u.Name, "real_name": u.RealName,
 		"deleted": u.Deleted, "is_bot": u.IsBot, "is_app_user": false,
+		"is_admin": false, "is_owner": false, "is_primary_owner": false,
+		"is_restricted": u.IsRestricted || u.IsUltraRestricted, "is_ultra_restricted": u.IsUltraRestricted,
 		"tz": u.TZ, "tz_label": label, "tz_offset": offset,
 		"updated": s.now().Unix(),
 		"profile": obj{
@@ -297,4 +324,11 @@ func (s *Server) userJSON(u User) obj {
 			"team": u.TeamID,
 		},
 	}
+	if ent := s.st.userEnterprise(u); ent != "" {
+		out["enterprise_user"] = obj{
+			"id": u.ID, "enterprise_id": ent, "enterprise_name": s.st.enterpriseName(ent),
+			"is_admin": false, "is_owner": false, "is_primary_owner": false, "teams": []string{u.TeamID},
+		}
+	}
+	return out
 }

@@ -58,10 +58,14 @@ type SlashCommand struct {
 
 // SlashCommand sends cmd as a slash_commands envelope, waits for the ack and
 // shows its response as Slack would: in the channel for "in_channel", else
-// to the user alone. It waits for a connection as long as ctx allows. An
-// ack whose response Slack would refuse returns the Ack and an error.
+// to the user alone. Slack lets only members type in a channel, so the user
+// joins it first if needed (with no event). The payload names the acting
+// team and, when it is in an Enterprise Grid organisation, that
+// organisation. It waits for a connection as long as ctx allows. An ack
+// whose response Slack would refuse returns the Ack and an error.
 func (s *Server) SlashCommand(ctx context.Context, cmd SlashCommand) (*Ack, error) {
 	s.mu.Lock()
+	s.st.autoJoin(cmd.ChannelID, cmd.UserID)
 	o := origin{channel: cmd.ChannelID, user: cmd.UserID}
 	team := s.teamOf(cmd.UserID, cmd.TeamID)
 	u := s.st.users[cmd.UserID]
@@ -71,6 +75,9 @@ func (s *Server) SlashCommand(ctx context.Context, cmd SlashCommand) (*Ack, erro
 		"user_id": cmd.UserID, "user_name": u.Name, "command": cmd.Command, "text": cmd.Text,
 		"api_app_id": s.opts.AppID, "is_enterprise_install": "false",
 		"response_url": s.issueResponseURL(o), "trigger_id": s.issueTrigger(cmd.UserID),
+	}
+	if ent := s.actorEnterprise(team, cmd.UserID); ent != "" {
+		payload["enterprise_id"], payload["enterprise_name"] = ent, s.st.enterpriseName(ent)
 	}
 	s.mu.Unlock()
 	ack, err := s.deliver(ctx, envelope{typ: "slash_commands", payload: payload, acceptsResponse: true})
@@ -99,6 +106,34 @@ func (s *Server) teamOf(user, explicit string) Team {
 	return s.st.teams[s.opts.TeamID]
 }
 
+// actorEnterprise is the Enterprise Grid organisation of team acting for
+// user: the team's, else the user's own when team is theirs, else none.
+// Called with s.mu held.
+func (s *Server) actorEnterprise(team Team, user string) string {
+	if team.EnterpriseID != "" {
+		return team.EnterpriseID
+	}
+	if u, ok := s.st.users[user]; ok && u.TeamID == team.ID {
+		return u.EnterpriseID
+	}
+	return ""
+}
+
+// payloadTeam is the team and enterprise objects of interaction payloads
+// for user: the enterprise is null outside Enterprise Grid.
+// Called with s.mu held.
+func (s *Server) payloadTeam(user string) (team, enterprise any) {
+	t := s.teamOf(user, "")
+	out := obj{"id": t.ID, "domain": t.Domain}
+	ent := s.actorEnterprise(t, user)
+	if ent == "" {
+		return out, nil
+	}
+	name := s.st.enterpriseName(ent)
+	out["enterprise_id"], out["enterprise_name"] = ent, name
+	return out, obj{"id": ent, "name": name}
+}
+
 // channelName is the name a payload shows for a conversation.
 // Called with s.mu held.
 func (s *Server) channelName(id string) string {
@@ -125,8 +160,10 @@ func (s *Server) userShort(id string) obj {
 	return obj{"id": id, "username": u.Name, "name": u.Name, "team_id": team}
 }
 
-// Event is an Events API callback to deliver. Build one with
-// NewAppMention or NewAppHomeOpened, or set Inner to any event object.
+// Event is an Events API callback to deliver. Build one with NewAppMention,
+// NewAppHomeOpened or the other New… builders, or set Inner to any event
+// object. The envelope's is_ext_shared_channel is true when the inner
+// event's channel is IsExtShared at delivery.
 // Sending the same Event again with RetryAttempt set is a redelivery.
 type Event struct {
 	EventID      string          // default: a fresh "Ev…" id
@@ -153,22 +190,53 @@ func (s *Server) Event(ctx context.Context, e Event) (*Ack, error) {
 		Type string `json:"type"`
 	}
 	_ = json.Unmarshal(e.Inner, &inner)
+	var ent any
+	if id := s.st.teams[e.TeamID].EnterpriseID; id != "" {
+		ent = id
+	}
 	payload := obj{
 		"token": verificationToken, "team_id": e.TeamID, "api_app_id": s.opts.AppID,
 		"event": e.Inner, "type": "event_callback", "event_id": e.EventID,
-		"event_time": e.EventTime.Unix(), "is_ext_shared_channel": false,
+		"event_time": e.EventTime.Unix(), "is_ext_shared_channel": s.innerExtShared(e.Inner),
 		"event_context": "4-" + inner.Type + "-" + e.TeamID + "-" + s.opts.AppID,
-		"authorizations": []obj{{"enterprise_id": nil, "team_id": e.TeamID, "user_id": s.opts.BotUserID,
+		"authorizations": []obj{{"enterprise_id": ent, "team_id": e.TeamID, "user_id": s.opts.BotUserID,
 			"is_bot": true, "is_enterprise_install": false}},
+	}
+	if ent != nil {
+		payload["enterprise_id"] = ent
 	}
 	s.mu.Unlock()
 	return s.deliver(ctx, envelope{typ: "events_api", payload: payload, events: true,
 		retryAttempt: e.RetryAttempt, retryReason: e.RetryReason})
 }
 
+// innerExtShared reports whether an event happened in a channel shared
+// with another organisation: its "channel", an id or an object with one,
+// is IsExtShared now. Called with s.mu held.
+func (s *Server) innerExtShared(inner json.RawMessage) bool {
+	var ev struct {
+		Channel json.RawMessage `json:"channel"`
+	}
+	if json.Unmarshal(inner, &ev) != nil || len(ev.Channel) == 0 {
+		return false
+	}
+	var id string
+	if json.Unmarshal(ev.Channel, &id) != nil {
+		var ch struct {
+			ID string `json:"id"`
+		}
+		_ = json.Unmarshal(ev.Channel, &ch)
+		id = ch.ID
+	}
+	ch, ok := s.st.channels[id]
+	return ok && ch.IsExtShared
+}
+
 // NewAppMention stores user's message mentioning the bot in channel (in
 // thread threadTS, if set) and returns the app_mention Event for it, with
-// a fixed EventID so it can be redelivered.
+// a fixed EventID so it can be redelivered. As with PostUserMessage, user
+// joins the channel if not a member. A user of another team is named with
+// user_team and source_team, as in a shared channel.
 func (s *Server) NewAppMention(channel, user, text, threadTS string) (Event, error) {
 	msgTS, err := s.PostUserMessage(channel, user, text, threadTS)
 	if err != nil {
@@ -179,11 +247,13 @@ func (s *Server) NewAppMention(channel, user, text, threadTS string) (Event, err
 	team := s.teamOf(user, "")
 	inner := obj{"type": "app_mention", "user": user, "text": text, "ts": msgTS, "channel": channel,
 		"event_ts": msgTS, "team": team.ID, "client_msg_id": envelopeID()}
+	if team.ID != s.opts.TeamID {
+		inner["user_team"], inner["source_team"] = team.ID, team.ID
+	}
 	if threadTS != "" {
 		inner["thread_ts"] = threadTS
 	}
-	raw, _ := json.Marshal(inner)
-	return Event{EventID: s.st.nextID("Ev"), TeamID: s.opts.TeamID, Inner: raw}, nil
+	return s.newEvent(inner), nil
 }
 
 // NewAppHomeOpened returns the app_home_opened Event for user opening the
@@ -196,6 +266,5 @@ func (s *Server) NewAppHomeOpened(user string) Event {
 	if v, ok := s.st.views[s.st.homes[user]]; ok {
 		inner["view"] = v.JSON
 	}
-	raw, _ := json.Marshal(inner)
-	return Event{EventID: s.st.nextID("Ev"), TeamID: s.opts.TeamID, Inner: raw}
+	return s.newEvent(inner)
 }

@@ -35,6 +35,9 @@ type harness struct {
 	handler func(socketmode.Event) any // returns the ack payload
 	acked   map[*socketmode.Client]int // envelopes acked, per client
 	events  chan socketmode.Event      // every event the clients emitted
+
+	// received are the envelope ids each client was handed, in order.
+	received map[*socketmode.Client][]string
 }
 
 type harnessConfig struct {
@@ -56,7 +59,7 @@ func newHarness(t *testing.T, cfgs ...func(*harnessConfig)) *harness {
 	}
 	seed(fake)
 	h := &harness{t: t, fake: fake, logs: logs, events: make(chan socketmode.Event, 1000),
-		acked: map[*socketmode.Client]int{}}
+		acked: map[*socketmode.Client]int{}, received: map[*socketmode.Client][]string{}}
 	h.api, h.sm = h.client(cfg.smOpts...)
 	t.Cleanup(func() {
 		fake.Close()
@@ -110,6 +113,9 @@ func (h *harness) drain(ctx context.Context, sm *socketmode.Client) {
 			return
 		case evt := <-sm.Events:
 			if evt.Request != nil && evt.Request.EnvelopeID != "" && evt.Type != socketmode.EventTypeHello {
+				h.mu.Lock()
+				h.received[sm] = append(h.received[sm], evt.Request.EnvelopeID)
+				h.mu.Unlock()
 				h.ack(ctx, sm, evt)
 			}
 			select {

@@ -43,11 +43,11 @@ func (s *Server) BlockAction(ctx context.Context, a BlockAction) (*Ack, error) {
 
 // blockActionPayload builds the payload Slack sends. Called with s.mu held.
 func (s *Server) blockActionPayload(a BlockAction) (obj, error) {
-	team := s.teamOf(a.UserID, "")
+	team, ent := s.payloadTeam(a.UserID)
 	p := obj{
 		"type": "block_actions", "user": s.userShort(a.UserID), "api_app_id": s.opts.AppID,
 		"token": verificationToken, "trigger_id": s.issueTrigger(a.UserID),
-		"team": obj{"id": team.ID, "domain": team.Domain}, "enterprise": nil,
+		"team": team, "enterprise": ent,
 		"is_enterprise_install": false, "state": obj{"values": obj{}},
 	}
 	var blocks json.RawMessage
@@ -241,11 +241,11 @@ func (s *Server) viewSubmissionPayload(sub ViewSubmission) (*View, obj, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	team := s.teamOf(user, "")
+	team, ent := s.payloadTeam(user)
 	return v, obj{
 		"type": "view_submission", "user": s.userShort(user), "api_app_id": s.opts.AppID,
 		"token": verificationToken, "trigger_id": s.issueTrigger(user),
-		"team": obj{"id": team.ID, "domain": team.Domain}, "enterprise": nil,
+		"team": team, "enterprise": ent,
 		"is_enterprise_install": false, "response_urls": []any{},
 		"view": s.viewJSON(v, v.JSON, values),
 	}, nil

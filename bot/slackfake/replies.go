@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"maps"
+	"time"
 )
 
 // ReplyKind names how a Reply reached the user.
@@ -42,14 +43,26 @@ type Reply struct {
 	View            json.RawMessage   // the view object, for views.*
 	ResponseAction  string            // for view_submission acks
 	Errors          map[string]string // for response_action "errors"
+	// Received is when the fake took it, by the real clock (not Options.Now):
+	// for measuring how long a reply took.
+	Received time.Time
 }
 
 // addReply appends r to the log and wakes waiters. Called with s.mu held.
 func (s *Server) addReply(r Reply) Reply {
 	r.Seq = len(s.replies) + 1
+	r.Received = time.Now()
 	s.replies = append(s.replies, r)
 	s.replyAdded.fire()
 	return r
+}
+
+// Seq is the Seq of the last Reply so far, 0 when none: WaitReplyAfter(ctx,
+// Seq(), …) waits for one yet to come.
+func (s *Server) Seq() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.replies)
 }
 
 // Replies returns a copy of every Reply so far.

@@ -26,20 +26,22 @@ import (
 
 // Options configure a Server. Zero fields take the defaults noted.
 type Options struct {
-	BotToken     string        // bot token (xoxb-); default "xoxb-fake"
-	AppToken     string        // app-level token (xapp-); default "xapp-fake"
-	TeamID       string        // default "T0FAKE"
-	TeamName     string        // default "Fake Team"
-	TeamDomain   string        // default "fake"
-	BotUserID    string        // the bot's user id; default "U0BOT"
-	BotID        string        // the bot id (B…); default "B0BOT"
-	BotName      string        // the bot user's name; default "longgame"
-	AppID        string        // default "A0APP"
-	Scopes       []string      // bot token scopes; default DefaultScopes
-	PingInterval time.Duration // WebSocket PING period; default 1s
-	AckTimeout   time.Duration // how long Slack waits for an ack; default 3s
-	Now          func() time.Time
-	Logger       *slog.Logger // default: discard
+	BotToken       string        // bot token (xoxb-); default "xoxb-fake"
+	AppToken       string        // app-level token (xapp-); default "xapp-fake"
+	TeamID         string        // default "T0FAKE"
+	TeamName       string        // default "Fake Team"
+	TeamDomain     string        // default "fake"
+	EnterpriseID   string        // the team's Enterprise Grid organisation (E…); default none
+	EnterpriseName string        // the organisation's name
+	BotUserID      string        // the bot's user id; default "U0BOT"
+	BotID          string        // the bot id (B…); default "B0BOT"
+	BotName        string        // the bot user's name; default "longgame"
+	AppID          string        // default "A0APP"
+	Scopes         []string      // bot token scopes; default DefaultScopes
+	PingInterval   time.Duration // WebSocket PING period; default 1s
+	AckTimeout     time.Duration // how long Slack waits for an ack; default 3s
+	Now            func() time.Time
+	Logger         *slog.Logger // default: discard
 }
 
 // DefaultScopes are the bot scopes a Server grants unless Options.Scopes

@@ -3,6 +3,7 @@ package slackfake
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -14,6 +15,10 @@ type Team struct {
 	ID     string
 	Name   string
 	Domain string
+	// EnterpriseID is the Enterprise Grid organisation the team belongs
+	// to (E…), or empty. Teams of one organisation share it.
+	EnterpriseID   string
+	EnterpriseName string
 }
 
 // User is a member of a team.
@@ -25,21 +30,43 @@ type User struct {
 	TZ       string // IANA zone, e.g. "Europe/Paris"; default "America/Los_Angeles"
 	IsBot    bool
 	Deleted  bool
+	// IsRestricted marks a guest (a multi-channel guest, unless
+	// IsUltraRestricted). users.info shows a single-channel guest with
+	// both is_restricted and is_ultra_restricted, as Slack does.
+	IsRestricted      bool
+	IsUltraRestricted bool // a single-channel guest
+	// EnterpriseID is the user's Enterprise Grid organisation; default:
+	// their team's. When set, users.info carries enterprise_user.
+	EnterpriseID string
 }
 
 // Channel is a conversation: a channel, a private channel, a DM or a group DM.
 type Channel struct {
-	ID          string // C…, G… or D…
-	Name        string
-	IsPrivate   bool
-	IsIM        bool
-	IsMpIM      bool
-	User        string   // for a DM: the other member
-	Members     []string // for a group DM: its users
-	IsShared    bool
-	IsExtShared bool
-	IsArchived  bool
-	IsMember    bool // whether the bot is a member
+	ID        string // C…, G… or D…
+	Name      string
+	IsPrivate bool
+	IsIM      bool
+	IsMpIM    bool
+	User      string // for a DM: the other member
+	// Members are the conversation's users, humans and bots, in the order
+	// they joined. The bot user is among them exactly when IsMember is
+	// set: AddChannel adds or removes it to match, and a DM's User is
+	// always a member.
+	Members            []string
+	IsShared           bool
+	IsExtShared        bool // shared with another organisation (Slack Connect)
+	IsOrgShared        bool // shared between workspaces of one Enterprise Grid org
+	IsPendingExtShared bool // a Slack Connect invitation awaits acceptance
+	// ConnectedTeamIDs are the other organisations' teams the channel is
+	// shared with; NewChannelShared and its kin keep them.
+	ConnectedTeamIDs []string
+	IsArchived       bool
+	IsMember         bool // whether the bot is a member
+}
+
+// SharedFlags are a channel's sharing flags as conversations.info shows them.
+type SharedFlags struct {
+	IsShared, IsExtShared, IsOrgShared, IsPendingExtShared bool
 }
 
 // Message is a message stored in a channel.
@@ -100,7 +127,8 @@ type state struct {
 	triggers   map[string]*trigger
 	respURLs   map[string]*responseURL
 	lastTS     time.Time
-	seq        int // for generated ids
+	seq        int    // for generated ids
+	bot        string // the bot's user id
 }
 
 type trigger struct {
@@ -111,7 +139,8 @@ type trigger struct {
 
 func newState(o Options) *state {
 	st := &state{
-		teams:    map[string]Team{o.TeamID: {ID: o.TeamID, Name: o.TeamName, Domain: o.TeamDomain}},
+		teams: map[string]Team{o.TeamID: {ID: o.TeamID, Name: o.TeamName, Domain: o.TeamDomain,
+			EnterpriseID: o.EnterpriseID, EnterpriseName: o.EnterpriseName}},
 		users:    map[string]User{},
 		channels: map[string]*Channel{},
 		messages: map[string][]*Message{},
@@ -120,6 +149,7 @@ func newState(o Options) *state {
 		stacks:   map[string][]string{},
 		triggers: map[string]*trigger{},
 		respURLs: map[string]*responseURL{},
+		bot:      o.BotUserID,
 	}
 	st.users[o.BotUserID] = User{ID: o.BotUserID, TeamID: o.TeamID, Name: o.BotName,
 		RealName: o.BotName, TZ: "America/Los_Angeles", IsBot: true}
@@ -160,11 +190,85 @@ func (st *state) dm(user string) string {
 	return c.ID
 }
 
+// addChannel stores c, owning its Members, made consistent with IsMember
+// and User.
 func (st *state) addChannel(c *Channel) {
 	if _, ok := st.channels[c.ID]; !ok {
 		st.order = append(st.order, c.ID)
 	}
+	var members []string
+	for _, u := range c.Members {
+		if u != "" && u != st.bot && !slices.Contains(members, u) {
+			members = append(members, u)
+		}
+	}
+	c.Members = members
+	c.ConnectedTeamIDs = slices.Clone(c.ConnectedTeamIDs)
+	if c.IsIM && c.User != "" {
+		st.join(c, c.User)
+	}
+	st.setBotMember(c, c.IsMember)
 	st.channels[c.ID] = c
+}
+
+// join adds user to c's members, once; the bot user sets IsMember.
+func (st *state) join(c *Channel, user string) {
+	if user == st.bot {
+		c.IsMember = true
+	}
+	if !slices.Contains(c.Members, user) {
+		c.Members = append(c.Members, user)
+	}
+}
+
+// leave removes user from c's members; the bot user clears IsMember.
+func (st *state) leave(c *Channel, user string) {
+	if user == st.bot {
+		c.IsMember = false
+	}
+	c.Members = slices.DeleteFunc(c.Members, func(u string) bool { return u == user })
+}
+
+func (st *state) setBotMember(c *Channel, member bool) {
+	if member {
+		st.join(c, st.bot)
+	} else {
+		st.leave(c, st.bot)
+	}
+}
+
+// autoJoin makes user a member of a conversation they typed in, as Slack
+// requires. DMs and unknown conversations are left alone.
+func (st *state) autoJoin(channel, user string) {
+	if c, ok := st.channels[channel]; ok && !c.IsIM && user != "" {
+		st.join(c, user)
+	}
+}
+
+// userEnterprise is the Enterprise Grid organisation of a user: their own,
+// else their team's, else none.
+func (st *state) userEnterprise(u User) string {
+	if u.EnterpriseID != "" {
+		return u.EnterpriseID
+	}
+	return st.teams[u.TeamID].EnterpriseID
+}
+
+// enterpriseName is the name a team of the organisation gives it.
+func (st *state) enterpriseName(id string) string {
+	for _, tid := range slices.Sorted(maps.Keys(st.teams)) {
+		if t := st.teams[tid]; t.EnterpriseID == id && t.EnterpriseName != "" {
+			return t.EnterpriseName
+		}
+	}
+	return ""
+}
+
+// sorted returns a sorted copy of ids.
+func sorted(ids []string) []string {
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return out
 }
 
 // isUserID reports whether id names a user rather than a conversation.
@@ -234,14 +338,78 @@ func (s *Server) SetArchived(id string, archived bool) error {
 	return s.editChannel(id, func(c *Channel) { c.IsArchived = archived })
 }
 
-// SetShared sets a channel's is_shared and is_ext_shared flags.
+// SetShared sets a channel's is_shared and is_ext_shared flags, leaving
+// the others; see SetSharedFlags.
 func (s *Server) SetShared(id string, shared, extShared bool) error {
 	return s.editChannel(id, func(c *Channel) { c.IsShared, c.IsExtShared = shared, extShared })
 }
 
+// SetSharedFlags sets every sharing flag of a channel. It sends no event;
+// see NewChannelShared.
+func (s *Server) SetSharedFlags(id string, f SharedFlags) error {
+	return s.editChannel(id, func(c *Channel) {
+		c.IsShared, c.IsExtShared = f.IsShared, f.IsExtShared
+		c.IsOrgShared, c.IsPendingExtShared = f.IsOrgShared, f.IsPendingExtShared
+	})
+}
+
 // SetMember adds the bot to a channel or removes it.
 func (s *Server) SetMember(id string, member bool) error {
-	return s.editChannel(id, func(c *Channel) { c.IsMember = member })
+	return s.editChannel(id, func(c *Channel) { s.st.setBotMember(c, member) })
+}
+
+// AddMember makes user a member of a channel, private channel or group DM
+// (the bot user: sets IsMember). It sends no event; see
+// NewMemberJoinedChannel. Adding a member twice is a no-op.
+func (s *Server) AddMember(channel, user string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.memberChange(channel, user)
+	if err != nil {
+		return err
+	}
+	s.st.join(c, user)
+	return nil
+}
+
+// RemoveMember removes user from a channel, private channel or group DM
+// (the bot user: clears IsMember). Removing a non-member is a no-op.
+func (s *Server) RemoveMember(channel, user string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.memberChange(channel, user)
+	if err != nil {
+		return err
+	}
+	s.st.leave(c, user)
+	return nil
+}
+
+// memberChange finds a conversation whose members may change and checks
+// the user exists. Called with s.mu held.
+func (s *Server) memberChange(channel, user string) (*Channel, error) {
+	c, ok := s.st.channels[channel]
+	if !ok {
+		return nil, fmt.Errorf("slackfake: no channel %q", channel)
+	}
+	if _, ok := s.st.users[user]; !ok {
+		return nil, fmt.Errorf("slackfake: no user %q", user)
+	}
+	if c.IsIM {
+		return nil, fmt.Errorf("slackfake: %s is a DM: its members are fixed", channel)
+	}
+	return c, nil
+}
+
+// Members returns a conversation's members, the bot user included when it
+// is one, in the order they joined; nil for an unknown conversation.
+func (s *Server) Members(channel string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c, ok := s.st.channels[channel]; ok {
+		return slices.Clone(c.Members)
+	}
+	return nil
 }
 
 func (s *Server) editChannel(id string, f func(*Channel)) error {
@@ -264,13 +432,16 @@ func (s *Server) SetScopes(scopes ...string) {
 }
 
 // PostUserMessage stores a message from user in channel, as if typed in
-// Slack, and returns its ts. It sends no event; see AppMention.
+// Slack, and returns its ts. Slack lets only members type in a channel, so
+// user joins it first if need be. It sends no event, for the message or
+// the join; see NewAppMention and NewMemberJoinedChannel.
 func (s *Server) PostUserMessage(channel, user, text, threadTS string) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.st.channels[channel]; !ok {
 		return "", fmt.Errorf("slackfake: no channel %q", channel)
 	}
+	s.st.autoJoin(channel, user)
 	m := &Message{Channel: channel, TS: s.st.nextTS(s.now()), ThreadTS: threadTS, User: user, Text: text}
 	s.storeMessage(m)
 	return m.TS, nil
@@ -284,7 +455,10 @@ func (s *Server) Channel(id string) (Channel, bool) {
 	if !ok {
 		return Channel{}, false
 	}
-	return *c, true
+	out := *c
+	out.Members = slices.Clone(c.Members)
+	out.ConnectedTeamIDs = slices.Clone(c.ConnectedTeamIDs)
+	return out, true
 }
 
 // DM returns the id of the bot's DM with user, opening it if needed.
