@@ -3,6 +3,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,8 @@ import (
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
+
+	"github.com/longgame/longgame/bot/access"
 )
 
 // Config holds the bot's settings as plain values.
@@ -36,6 +39,21 @@ type Config struct {
 	// PingTimeout is how long the socket may go without a ping from Slack
 	// before it is dropped and reopened; 0 is slack-go's default (30 s).
 	PingTimeout time.Duration
+
+	// Home is the organisation whose members Long Game answers (auth.test's
+	// team and enterprise); BotUserID and BotID are the app's own user and
+	// bot, from auth.test too.
+	Home      access.Org
+	BotUserID string
+	BotID     string
+	// Access decides who may see what; nil builds one over the Web API
+	// with the TTLs above.
+	Access *access.Checker
+	// Workers is how many envelopes are handled at once (default 32);
+	// Queue how many more may wait (default 1024). Past that, a command is
+	// told to try again, and an event is left for Slack to redeliver.
+	Workers int
+	Queue   int
 }
 
 // Bot answers Slack over one Socket Mode client.
@@ -44,8 +62,11 @@ type Bot struct {
 	store    Store
 	cfg      Config
 	log      *slog.Logger
-	channels *channelCache
+	access   *access.Checker
+	locks    channelLocks
+	shares   sharing
 	homes    homeRefreshes
+	queue    chan *pending
 	stopping chan struct{} // closed when Run stops taking envelopes
 	commands map[string]map[string]commandHandler
 	inflight sync.WaitGroup
@@ -71,12 +92,19 @@ func New(api *slack.Client, store Store, cfg Config) *Bot {
 	if cfg.ChannelInfoTTL <= 0 {
 		cfg.ChannelInfoTTL = time.Minute
 	}
+	cfg.Workers = cmp.Or(cfg.Workers, 32)
+	cfg.Queue = cmp.Or(cfg.Queue, 1024)
+	if cfg.Access == nil {
+		cfg.Access = access.New(api, access.Options{Home: cfg.Home, BotUserID: cfg.BotUserID,
+			ChannelTTL: cfg.ChannelInfoTTL, Now: cfg.Now, Logger: cfg.Logger})
+	}
 	b := &Bot{
 		api:      api,
 		store:    store,
 		cfg:      cfg,
 		log:      cfg.Logger,
-		channels: newChannelCache(api, cfg.ChannelInfoTTL, cfg.Now),
+		access:   cfg.Access,
+		queue:    make(chan *pending, cfg.Queue),
 		stopping: make(chan struct{}),
 	}
 	b.commands = b.commandTable()
@@ -101,9 +129,14 @@ func (b *Bot) Run(ctx context.Context) error {
 	defer stopSocket()
 	runErr := make(chan error, 1)
 	go func() { runErr <- client.RunContext(sockCtx) }()
+	workers := b.startWorkers(sockCtx)
+	b.inflight.Go(func() { b.maintain(ctx) })
+	b.inflight.Go(func() { b.resumeShares(context.WithoutCancel(ctx)) })
 
 	socketDone, err := b.drain(ctx, client, runErr)
 	close(b.stopping)
+	close(b.queue) // drain was its only sender: the workers finish what waits
+	workers.Wait()
 	b.waitInflight()
 	stopSocket()
 	if !socketDone {
@@ -125,7 +158,7 @@ func (b *Bot) waitInflight() {
 	}
 }
 
-// drain reads client.Events and hands each envelope to its own goroutine: the
+// drain reads client.Events and queues each envelope for the workers: the
 // reader must never block, or pings go unanswered and envelopes are lost. It
 // returns when ctx ends, or when the socket client gave up (socketDone).
 func (b *Bot) drain(ctx context.Context, client *socketmode.Client, runErr <-chan error) (socketDone bool, err error) {
@@ -160,11 +193,7 @@ func (b *Bot) route(ctx context.Context, client *socketmode.Client, evt socketmo
 		if evt.Request == nil || evt.Request.EnvelopeID == "" {
 			return
 		}
-		b.inflight.Add(1)
-		go func() {
-			defer b.inflight.Done()
-			b.serve(ctx, client, evt)
-		}()
+		b.enqueue(ctx, client, evt)
 	}
 }
 

@@ -273,20 +273,27 @@ func (b *Bot) championHistory(ctx context.Context, req *request) (reply, error) 
 	if name == "" && userID == "" {
 		return reply{}, inputError("Name the champion, or mention them.", "/champion history Jane Doe")
 	}
+	notFound := inputError(fmt.Sprintf("No deal you can see has a champion called %s.", blockkit.Escape(blockkit.Clip(args.Text, 60))),
+		"/champion history Jane Doe")
 	ch, err := b.store.FindChampion(ctx, req.actor.TeamID, name, userID)
 	if errors.Is(err, storage.ErrNotFound) {
-		return reply{}, inputError(fmt.Sprintf("No deal in this workspace has a champion called %s.", blockkit.Escape(blockkit.Clip(args.Text, 60))),
-			"/champion history Jane Doe")
+		return reply{}, notFound
 	}
 	if err != nil {
 		return reply{}, fmt.Errorf("find champion: %w", err)
 	}
-	deals, err := b.store.ChampionHistory(ctx, req.actor.TeamID, ch.ID)
+	deals, err := b.store.ChampionHistory(ctx, req.actor.TeamID, ch.ID, b.viewer(ctx, req.actor.UserID), historyLimit)
 	if err != nil {
 		return reply{}, fmt.Errorf("champion history: %w", err)
 	}
+	if deals.Total == 0 && deals.Hidden == 0 {
+		return reply{}, notFound // the champion's deals are none of the caller's: do not say they exist
+	}
 	return historyReply(ch, deals, req.loc), nil
 }
+
+// historyLimit is how many deals /champion history reads.
+const historyLimit = 60
 
 func (b *Bot) capital(ctx context.Context, teamID string, d storage.Deal) (storage.Capital, error) {
 	ov, err := b.store.DealOverview(ctx, teamID, d.ID)

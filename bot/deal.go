@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -148,6 +150,23 @@ func (b *Bot) dealStatus(ctx context.Context, req *request) (reply, error) {
 	return dealCardReply(ov, req.now, req.loc), nil
 }
 
+// dealListLimit is how many deals /deal list reads: more than one message
+// shows.
+const dealListLimit = 80
+
+// viewer is userID as a reader of lists spanning deals: they see the deals
+// they own and those of the channels they are in. When Slack cannot say
+// which channels, they see their own, and the list says how many it left
+// out.
+func (b *Bot) viewer(ctx context.Context, userID string) *storage.Viewer {
+	chans, err := b.access.ChannelsOf(ctx, userID)
+	if err != nil {
+		b.log.Warn("channels of a user unknown; showing their own deals only", "user", userID, "err", err)
+		return &storage.Viewer{UserID: userID, Unknown: true}
+	}
+	return &storage.Viewer{UserID: userID, Channels: slices.Collect(maps.Keys(chans))}
+}
+
 // dealListArgs are the filters /deal list accepts.
 var dealListStages = map[string]storage.Stage{
 	"open": storage.StageOpen, "won": storage.StageWon, "lost": storage.StageLost, "all": "",
@@ -168,6 +187,8 @@ func (b *Bot) dealList(ctx context.Context, req *request) (reply, error) {
 		return reply{}, inputError(fmt.Sprintf("`/deal list` does not understand %q: use open, won, lost or all, and mine.", blockkit.Clip(w, 40)),
 			"/deal list won mine")
 	}
+	f.Viewer = b.viewer(ctx, req.actor.UserID)
+	f.Limit = dealListLimit
 	deals, err := b.store.ListDeals(ctx, req.actor.TeamID, f)
 	if err != nil {
 		return reply{}, fmt.Errorf("list deals: %w", err)

@@ -11,7 +11,6 @@ import (
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
-	"github.com/slack-go/slack/socketmode"
 )
 
 // acker is the part of the socketmode client an envelope needs.
@@ -31,51 +30,43 @@ const workTimeout = 30 * time.Second
 // drops them silently; bigger answers go through the response_url.
 const maxAckBytes = 19 * 1024
 
-func (b *Bot) serve(ctx context.Context, client acker, evt socketmode.Event) {
+// serve handles one envelope on a worker. Its work runs on a context that
+// outlives shutdown, so an envelope that was taken is finished; whatever
+// happens, the envelope is acked.
+func (b *Bot) serve(ctx context.Context, p *pending) {
 	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), workTimeout)
 	defer cancel()
-	envelopeID := evt.Request.EnvelopeID
-	switch data := evt.Data.(type) {
+	defer p.ack(work, b, nil)
+	switch data := p.evt.Data.(type) {
 	case slack.SlashCommand:
-		b.serveCommand(work, client, envelopeID, data)
+		b.serveCommand(work, p, data)
 	case slack.InteractionCallback:
-		b.serveInteraction(work, client, envelopeID, data)
+		b.serveInteraction(work, p, data)
 	case slackevents.EventsAPIEvent:
-		b.beforeAck(data)
-		b.ack(work, client, envelopeID, nil)
+		p.ack(work, b, nil)
 		b.guard(work, "event", func() { b.serveEvent(work, data) })
-	default:
-		b.ack(work, client, envelopeID, nil)
 	}
 }
 
 // serveCommand answers in the ack when the work is done in time, and through
-// the response_url when it is not, so Slack never shows the user a timeout.
-func (b *Bot) serveCommand(ctx context.Context, client acker, envelopeID string, cmd slack.SlashCommand) {
-	done := make(chan reply, 1)
-	go func() { done <- b.runCommand(ctx, cmd) }()
-
-	timer := time.NewTimer(b.cfg.AckDeadline)
-	defer timer.Stop()
-	var r reply
-	select {
-	case r = <-done:
-		if payload, ok := ackPayload(r); ok {
-			b.ack(ctx, client, envelopeID, payload)
-			return
-		}
-		b.ack(ctx, client, envelopeID, nil)
-	case <-timer.C:
-		b.ack(ctx, client, envelopeID, nil)
-		r = <-done
+// the response_url when the deadline acked first, so Slack never shows the
+// user a timeout. What the channel must see was posted by runCommand.
+func (b *Bot) serveCommand(ctx context.Context, p *pending, cmd slack.SlashCommand) {
+	r := b.runCommand(ctx, cmd)
+	empty := r.text == "" && len(r.blocks) == 0
+	if payload, ok := ackPayload(r); ok && p.ack(ctx, b, payload) {
+		return
 	}
-	if r.text != "" || len(r.blocks) > 0 {
+	p.ack(ctx, b, nil) // too big for an ack
+	if !empty {
 		b.respond(ctx, cmd, r)
 	}
 }
 
-// runCommand turns a command into the reply its user sees, whatever happens:
-// a bad input, a failure or a panic all become an ephemeral answer.
+// runCommand turns a command into what its user sees, whatever happens: a
+// bad input, a failure or a panic all become an ephemeral answer. Records
+// for the channel are posted there (runCommand returns what is left to
+// say to the user alone).
 func (b *Bot) runCommand(ctx context.Context, cmd slack.SlashCommand) (r reply) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -84,11 +75,17 @@ func (b *Bot) runCommand(ctx context.Context, cmd slack.SlashCommand) (r reply) 
 			r = internalErrorReply()
 		}
 	}()
+	if r, ok := b.admit(ctx, cmd.UserID, cmd.TeamID); !ok {
+		return r
+	}
 	r, err := b.dispatchCommand(ctx, cmd)
 	if err != nil {
 		return b.errorReply(cmd.Command, err)
 	}
-	return b.applyPrivacy(ctx, cmd.ChannelID, r)
+	if !r.inChannel {
+		return r
+	}
+	return b.deliver(ctx, place{team: cmd.TeamID, channel: cmd.ChannelID, user: cmd.UserID}, r)
 }
 
 func (b *Bot) ack(ctx context.Context, client acker, envelopeID string, payload any) {
@@ -102,17 +99,14 @@ func (b *Bot) ack(ctx context.Context, client acker, envelopeID string, payload 
 // respond delivers a slash command's reply through its response_url; when
 // that fails, the user still gets it, privately.
 func (b *Bot) respond(ctx context.Context, cmd slack.SlashCommand, r reply) {
-	msg := &slack.WebhookMessage{
-		ResponseType: responseType(r),
-		Text:         r.text,
-	}
+	msg := &slack.WebhookMessage{ResponseType: slack.ResponseTypeEphemeral, Text: r.text}
 	if len(r.blocks) > 0 {
 		msg.Blocks = &slack.Blocks{BlockSet: r.blocks}
 	}
 	if err := slack.PostWebhookCustomHTTPContext(ctx, cmd.ResponseURL, b.cfg.HTTPClient, msg); err != nil {
 		// The URL is a credential for five replies: never log it.
 		b.log.Warn("reply through response_url failed; answering privately", "err", redactURL(err))
-		b.post(ctx, cmd.ChannelID, cmd.UserID, "", r)
+		b.tell(ctx, place{team: cmd.TeamID, channel: cmd.ChannelID, user: cmd.UserID}, r)
 	}
 }
 
@@ -139,18 +133,13 @@ func ackPayload(r reply) (any, bool) {
 	if r.text == "" && len(r.blocks) == 0 {
 		return nil, true
 	}
-	raw, err := json.Marshal(commandResponse{ResponseType: responseType(r), Text: r.text, Blocks: r.blocks})
+	// Records for the channel were posted by the bot itself (their ts is
+	// kept); an ack only ever answers its user.
+	raw, err := json.Marshal(commandResponse{ResponseType: slack.ResponseTypeEphemeral, Text: r.text, Blocks: r.blocks})
 	if err != nil || len(raw) > maxAckBytes {
 		return nil, false
 	}
 	return json.RawMessage(raw), true
-}
-
-func responseType(r reply) string {
-	if r.inChannel {
-		return slack.ResponseTypeInChannel
-	}
-	return slack.ResponseTypeEphemeral
 }
 
 // redactURL strips the URL from an HTTP client error: response_urls and

@@ -55,7 +55,8 @@ func testBot(t *testing.T, store Store) (*Bot, *strings.Builder) {
 		return logs.Write(p)
 	}), nil))
 	api := slack.New("xoxb-unit", slack.OptionAPIURL("http://127.0.0.1:1/api/"))
-	return New(api, store, Config{Logger: log, AckDeadline: 50 * time.Millisecond, Now: func() time.Time { return testNow }}), &logs
+	return New(api, store, Config{Logger: log, AckDeadline: 50 * time.Millisecond, Now: func() time.Time { return testNow },
+		Access: members().checker()}), &logs
 }
 
 type writerFunc func([]byte) (int, error)
@@ -65,7 +66,8 @@ func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 func TestPanickingHandlerAnswersAndLogsTheStack(t *testing.T) {
 	b, logs := testBot(t, stubStore{dealByChannel: func(context.Context) (storage.Deal, error) { panic("boom") }})
 	acker := newRecordingAcker()
-	b.serveCommand(context.Background(), acker, "E1", slack.SlashCommand{Command: "/deal", TeamID: "T1", ChannelID: "C1"})
+	ctx := context.Background()
+	b.serve(ctx, b.newPending(ctx, acker, slashEvent("E1", slack.SlashCommand{Command: "/deal", TeamID: "T1", ChannelID: "C1", UserID: "U1"})))
 	if len(acker.acks) != 1 {
 		t.Fatalf("%d acks, want 1", len(acker.acks))
 	}
@@ -97,7 +99,9 @@ func TestSlowCommandAcksInTimeThenAnswersThroughResponseURL(t *testing.T) {
 	acker := newRecordingAcker()
 	done := make(chan struct{})
 	go func() {
-		b.serveCommand(context.Background(), acker, "E1", slack.SlashCommand{Command: "/deal", TeamID: "T1", ChannelID: "C1", ResponseURL: srv.URL})
+		ctx := context.Background()
+		cmd := slack.SlashCommand{Command: "/deal", TeamID: "T1", ChannelID: "C1", UserID: "U1", ResponseURL: srv.URL}
+		b.serve(ctx, b.newPending(ctx, acker, slashEvent("E1", cmd)))
 		close(done)
 	}()
 	select {

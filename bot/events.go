@@ -9,18 +9,32 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
+	"github.com/longgame/longgame/bot/access"
 	"github.com/longgame/longgame/bot/blockkit"
 	"github.com/longgame/longgame/storage"
 )
 
-// beforeAck does what must be done before Slack hears back: once a channel
-// is shared, no answer may rely on what was cached about it.
+// beforeAck does what must be done before Slack hears back, on the reader:
+// once a channel is shared, or its members change, no answer may rely on
+// what was known about it.
 func (b *Bot) beforeAck(evt slackevents.EventsAPIEvent) {
 	switch ev := evt.InnerEvent.Data.(type) {
 	case *slackevents.ChannelSharedEvent:
-		b.channels.forget(ev.Channel)
+		b.access.MarkShared(ev.Channel, "slack_connect")
+	case *slackevents.SharedChannelInviteAcceptedEvent:
+		if ev.Channel != nil {
+			b.access.MarkShared(ev.Channel.ID, "slack_connect")
+		}
 	case *slackevents.ChannelUnsharedEvent:
-		b.channels.forget(ev.Channel)
+		b.access.ForgetChannel(ev.Channel)
+	case *slackevents.MemberJoinedChannelEvent:
+		b.access.ForgetChannel(ev.Channel)
+		b.access.ForgetMembership(ev.User)
+	case *slackevents.MemberLeftChannelEvent:
+		b.access.ForgetChannel(ev.Channel)
+		b.access.ForgetMembership(ev.User)
+	case *slackevents.UserChangeEvent:
+		b.access.ForgetUser(ev.User.ID)
 	}
 }
 
@@ -43,17 +57,23 @@ func (b *Bot) serveEvent(ctx context.Context, evt slackevents.EventsAPIEvent) {
 	switch ev := evt.InnerEvent.Data.(type) {
 	case *slackevents.AppMentionEvent:
 		b.onMention(ctx, evt.TeamID, ev)
-	case *slackevents.ChannelSharedEvent, *slackevents.ChannelUnsharedEvent:
-		// Handled before the ack.
 	case *slackevents.AppHomeOpenedEvent:
 		if ev.Tab != "" && ev.Tab != "home" {
 			return
 		}
-		if err := b.publishHome(ctx, evt.TeamID, ev.User); err != nil {
-			b.log.Error("app home failed", "user", ev.User, "err", err)
+		b.onHomeOpened(ctx, evt.TeamID, ev.User)
+	case *slackevents.ChannelSharedEvent:
+		b.share(ctx, evt.TeamID, ev.Channel, "slack_connect")
+	case *slackevents.SharedChannelInviteAcceptedEvent:
+		if ev.Channel != nil {
+			b.share(ctx, evt.TeamID, ev.Channel.ID, "slack_connect")
 		}
+	case *slackevents.MemberJoinedChannelEvent:
+		b.onMemberJoined(ctx, evt.TeamID, ev)
+	case *slackevents.UserChangeEvent:
+		b.onUserChange(ctx, evt.TeamID, ev.User.ID)
 	default:
-		b.log.Debug("event ignored", "type", evt.InnerEvent.Type)
+		b.log.Debug("event handled before its ack, or ignored", "type", evt.InnerEvent.Type)
 	}
 }
 
@@ -61,32 +81,63 @@ var mentionMarkup = regexp.MustCompile(`<@[UW][A-Z0-9]+(\|[^>]*)?>`)
 
 // onMention answers "@Long Game risk summary" with the summary, "help" with
 // a short usage, anything else with a hint; in a thread when the mention was.
+// A guest or a user of another organisation gets the one line, privately.
 func (b *Bot) onMention(ctx context.Context, teamID string, ev *slackevents.AppMentionEvent) {
+	pl := place{team: teamID, channel: ev.Channel, user: ev.User, thread: ev.ThreadTimeStamp}
+	if r, ok := b.admit(ctx, ev.User, mentionTeam(ev)); !ok {
+		b.tellOnly(ctx, pl, r)
+		return
+	}
 	words := strings.ToLower(strings.Join(strings.Fields(mentionMarkup.ReplaceAllString(ev.Text, " ")), " "))
-	thread := ev.ThreadTimeStamp
 	d, err := b.store.DealByChannel(ctx, teamID, ev.Channel)
 	if errors.Is(err, storage.ErrNotFound) {
-		b.post(ctx, ev.Channel, ev.User, thread, mentionHint(false))
+		b.tell(ctx, pl, mentionHint(false))
 		return
 	}
 	if err != nil {
 		b.log.Error("deal of mention", "channel", ev.Channel, "err", err)
 		return
 	}
-	var r reply
 	switch {
 	case strings.Contains(words, "risk summary"):
-		if r, err = b.summaryOf(ctx, d); err != nil {
+		r, err := b.summaryOf(ctx, d)
+		if err != nil {
 			b.log.Error("risk summary for mention", "deal", d.ID, "err", err)
-			r = internalErrorReply()
+			b.tell(ctx, pl, internalErrorReply())
+			return
 		}
 		r.inChannel = true
+		b.say(ctx, pl, r)
 	case strings.Contains(words, "help"):
-		r = mentionHelp()
+		b.say(ctx, pl, mentionHelp())
 	default:
-		r = mentionHint(true)
+		b.tell(ctx, pl, mentionHint(true))
 	}
-	b.post(ctx, ev.Channel, ev.User, thread, r)
+}
+
+// mentionTeam is the team a mention says its author acts from: in a shared
+// channel, user_team (or source_team); "" when it says none.
+func mentionTeam(ev *slackevents.AppMentionEvent) string {
+	if ev.UserTeam != "" {
+		return ev.UserTeam
+	}
+	return ev.SourceTeam
+}
+
+// tellOnly shows r to the place's user as an ephemeral message and nowhere
+// else: for someone Long Game does not answer, who gets no DM.
+func (b *Bot) tellOnly(ctx context.Context, pl place, r reply) {
+	if pl.channel == "" {
+		return
+	}
+	err := b.retryRateLimited(ctx, func() error {
+		_, err := b.api.PostEphemeralContext(ctx, pl.channel, pl.user, slack.MsgOptionText(r.text, false),
+			slack.MsgOptionBlocks(r.blocks...))
+		return err
+	})
+	if err != nil {
+		b.log.Warn("could not answer a non-member", "user", pl.user, "err", err)
+	}
 }
 
 func mentionHelp() reply {
@@ -104,4 +155,39 @@ func mentionHint(hasDeal bool) reply {
 		text = "This channel has no deal yet: open one with `/deal open <name>`, then mention me with *risk summary*."
 	}
 	return reply{text: stripMarkup(text), blocks: []slack.Block{blockkit.Section(text)}}
+}
+
+// onMemberJoined shares the channel when the one who joined is a guest or
+// from another organisation. When Slack cannot say, the channel's verdict
+// was forgotten already, and the next answer there asks again and stays
+// private while it cannot tell.
+func (b *Bot) onMemberJoined(ctx context.Context, teamID string, ev *slackevents.MemberJoinedChannelEvent) {
+	st, err := b.access.Standing(ctx, ev.User, ev.Team)
+	if err != nil {
+		b.log.Warn("could not tell who joined a channel", "channel", ev.Channel, "user", ev.User, "err", err)
+		return
+	}
+	if st == access.Guest || st == access.Outsider {
+		b.share(ctx, teamID, ev.Channel, st.String())
+	}
+}
+
+// onUserChange shares the channels of a member who became a guest (or left
+// the organisation): every channel they are in may now be read by a
+// stranger.
+func (b *Bot) onUserChange(ctx context.Context, teamID, userID string) {
+	st, err := b.access.Standing(ctx, userID, "")
+	if err != nil || (st != access.Guest && st != access.Outsider) {
+		return
+	}
+	b.access.ForgetChannels()
+	b.access.ForgetMembership(userID)
+	channels, err := b.access.ChannelsOf(ctx, userID)
+	if err != nil {
+		b.log.Warn("channels of a user who became a guest", "user", userID, "err", err)
+		return
+	}
+	for ch := range channels {
+		b.share(ctx, teamID, ch, st.String())
+	}
 }

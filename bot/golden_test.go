@@ -19,12 +19,13 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
-// goldenMessage is what a golden file holds: exactly what Slack receives.
+// goldenMessage is what a golden file holds: exactly what Slack receives,
+// and where: "channel" for a record posted in the deal channel (while only
+// the team is in it), "user" for an answer its user alone sees.
 type goldenMessage struct {
-	ResponseType string          `json:"response_type"`
-	Private      bool            `json:"private_in_shared_channels"`
-	Text         string          `json:"text"`
-	Blocks       json.RawMessage `json:"blocks"`
+	For    string          `json:"for"`
+	Text   string          `json:"text"`
+	Blocks json.RawMessage `json:"blocks"`
 }
 
 // checkGolden compares r with testdata/name.json, or rewrites it with
@@ -49,7 +50,7 @@ func checkGoldenWithin(t *testing.T, name string, r reply, maxBlocks int) {
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(goldenMessage{responseType(r), r.private, r.text, blocks}); err != nil {
+	if err := enc.Encode(goldenMessage{audience(r), r.text, blocks}); err != nil {
 		t.Fatal(err)
 	}
 	got := buf.Bytes()
@@ -73,6 +74,13 @@ func checkGoldenWithin(t *testing.T, name string, r reply, maxBlocks int) {
 	if !bytes.Equal(want, got) {
 		t.Errorf("%s differs from the golden file (-want +got):\n%s", path, cmp.Diff(string(want), string(got)))
 	}
+}
+
+func audience(r reply) string {
+	if r.inChannel {
+		return "channel"
+	}
+	return "user"
 }
 
 // checkLimits fails when blocks break a Block Kit limit that makes Slack

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -15,9 +16,25 @@ import (
 	"github.com/longgame/longgame/storage"
 )
 
-// publishHome builds and publishes userID's App Home.
+// onHomeOpened publishes the Home of who opened it: their deals and
+// check-ins for a member, the one line for anyone else.
+func (b *Bot) onHomeOpened(ctx context.Context, teamID, userID string) {
+	if r, ok := b.admit(ctx, userID, teamID); !ok {
+		view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: r.blocks}}
+		if _, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userID, View: view}); err != nil {
+			b.log.Warn("app home of a non-member", "user", userID, "err", err)
+		}
+		return
+	}
+	if err := b.publishHome(ctx, teamID, userID); err != nil {
+		b.log.Error("app home failed", "user", userID, "err", err)
+	}
+}
+
+// publishHome builds and publishes userID's App Home: the deals they own
+// and their check-ins, nobody else's.
 func (b *Bot) publishHome(ctx context.Context, teamID, userID string) error {
-	deals, err := b.store.ListDeals(ctx, teamID, storage.DealFilter{Stage: storage.StageOpen, OwnerID: userID})
+	deals, err := b.store.ListDeals(ctx, teamID, storage.DealFilter{Stage: storage.StageOpen, OwnerID: userID, Limit: homeMaxDeals})
 	if err != nil {
 		return fmt.Errorf("home deals: %w", err)
 	}
@@ -116,16 +133,16 @@ const (
 	homeMaxCheckins = 25 // two blocks each: the line and its buttons
 )
 
-func homeBlocks(deals []storage.DealOverview, due []storage.CheckinDue, now time.Time, loc *time.Location) []slack.Block {
-	blocks := []slack.Block{blockkit.Header("Play the long game"), blockkit.Section(fmt.Sprintf("*Your open deals: %d*", len(deals)))}
-	if len(deals) == 0 {
+func homeBlocks(deals storage.Page[storage.DealOverview], due []storage.CheckinDue, now time.Time, loc *time.Location) []slack.Block {
+	blocks := []slack.Block{blockkit.Header("Play the long game"), blockkit.Section(fmt.Sprintf("*Your open deals: %d*", deals.Total))}
+	if deals.Total == 0 {
 		blocks = append(blocks, blockkit.Context("No open deal of yours. Open one in its channel with `/deal open <name>`."))
 	}
-	lines := make([]string, 0, len(deals))
-	for _, ov := range deals {
+	lines := make([]string, 0, len(deals.Items))
+	for _, ov := range deals.Items {
 		lines = append(lines, dealListLine(ov))
 	}
-	blocks = append(blocks, listSection(blockkit.Limit(lines, homeMaxDeals), 10)...)
+	blocks = append(blocks, blockkit.LinesOf(lines, deals.Total, 10, maxListChars)...)
 	blocks = append(blocks, slack.NewDividerBlock(), blockkit.Section(fmt.Sprintf("*Your check-ins due in the next 14 days or overdue: %d*", len(due))))
 	if len(due) == 0 {
 		blocks = append(blocks, blockkit.Context("Nothing to chase right now."))
@@ -167,6 +184,12 @@ func (b *Bot) onCheckinButton(ctx context.Context, cb slack.InteractionCallback,
 		b.log.Error("deal of a check-in", "checkin", id, "err", err)
 		return
 	}
+	if !buttonBelongs(cb, d) {
+		b.log.Warn("a check-in button clicked where it does not belong", "checkin", id, "user", actor.UserID,
+			"container", cb.Container.Type, "channel", cb.Channel.ID)
+		b.tellUser(ctx, cb, "This button does not belong here, so Long Game did nothing.")
+		return
+	}
 	loc := b.ownerLocation(ctx, d.TeamID, d.OwnerID)
 	switch action {
 	case reminders.ActionDone, reminders.ActionSkip:
@@ -181,6 +204,27 @@ func (b *Bot) onCheckinButton(ctx context.Context, cb slack.InteractionCallback,
 	}
 	b.resolveReminder(ctx, cb, reminders.Resolution{Action: action, UserID: actor.UserID, Until: c.DueAt, Location: loc}, id)
 	b.refreshHomes(ctx, actor.TeamID, actor.UserID, d.OwnerID)
+}
+
+// buttonBelongs reports whether a check-in button of deal d may act where it
+// was clicked: on a message in the deal's own channel (a reminder), or, for
+// the deal's owner, in their App Home or their DM with the app (where
+// reminders of a shared channel go). A payload naming another deal's
+// check-in does nothing.
+func buttonBelongs(cb slack.InteractionCallback, d storage.Deal) bool {
+	channel := cb.Container.ChannelID
+	if channel == "" {
+		channel = cb.Channel.ID
+	}
+	switch {
+	case cb.Container.Type == "view":
+		return cb.View.Type == slack.VTHomeTab && d.OwnerID == cb.User.ID
+	case channel == d.ChannelID:
+		return true
+	case strings.HasPrefix(channel, "D"):
+		return d.OwnerID == cb.User.ID
+	}
+	return false
 }
 
 // finishFromButton finishes a check-in and those its reminder covered.
@@ -226,5 +270,5 @@ func (b *Bot) tellUser(ctx context.Context, cb slack.InteractionCallback, msg st
 	if channel == "" {
 		channel = cb.User.ID
 	}
-	b.post(ctx, channel, cb.User.ID, "", problemReply(msg, ""))
+	b.tell(ctx, place{team: cb.Team.ID, channel: channel, user: cb.User.ID}, problemReply(msg, ""))
 }

@@ -2,23 +2,46 @@ package bot
 
 import (
 	"context"
-	"sync/atomic"
 
 	"github.com/slack-go/slack"
 
 	"github.com/longgame/longgame/reminders"
 )
 
-func (b *Bot) serveInteraction(ctx context.Context, client acker, envelopeID string, cb slack.InteractionCallback) {
+// serveInteraction handles a click or a form. Both are checked again on
+// arrival: whatever a payload says, only a member of the organisation is
+// answered, and only about what is theirs to touch.
+func (b *Bot) serveInteraction(ctx context.Context, p *pending, cb slack.InteractionCallback) {
+	if r, ok := b.admit(ctx, cb.User.ID, interactionTeam(cb)); !ok {
+		b.refuseInteraction(ctx, p, cb, r)
+		return
+	}
 	switch {
 	case cb.Type == slack.InteractionTypeViewSubmission && cb.View.CallbackID == askCallbackID:
-		b.guardAck(ctx, client, envelopeID, func(a acker) { b.submitAsk(ctx, a, envelopeID, cb) })
+		b.guard(ctx, "form", func() { b.submitAsk(ctx, p, cb) })
 	case cb.Type == slack.InteractionTypeBlockActions:
-		b.ack(ctx, client, envelopeID, nil)
+		p.ack(ctx, b, nil)
 		b.guard(ctx, "block action", func() { b.onBlockActions(ctx, cb) })
-	default:
-		b.ack(ctx, client, envelopeID, nil)
 	}
+}
+
+// interactionTeam is the team an interaction says its user acts from.
+func interactionTeam(cb slack.InteractionCallback) string {
+	if cb.User.TeamID != "" {
+		return cb.User.TeamID
+	}
+	return cb.Team.ID
+}
+
+// refuseInteraction answers a stranger's click or form with the one line:
+// a form stays open with it, a click gets it privately; nothing is done.
+func (b *Bot) refuseInteraction(ctx context.Context, p *pending, cb slack.InteractionCallback, r reply) {
+	if cb.Type == slack.InteractionTypeViewSubmission && cb.View.CallbackID == askCallbackID {
+		p.ack(ctx, b, viewErrors(map[string]string{askWhatBlock: r.text}))
+		return
+	}
+	p.ack(ctx, b, nil)
+	b.tellOnly(ctx, place{channel: cb.Channel.ID, user: cb.User.ID}, r)
 }
 
 func (b *Bot) onBlockActions(ctx context.Context, cb slack.InteractionCallback) {
@@ -29,27 +52,4 @@ func (b *Bot) onBlockActions(ctx context.Context, cb slack.InteractionCallback) 
 		}
 		b.log.Debug("unknown block action", "action", action.ActionID)
 	}
-}
-
-// guardAck runs a handler that acks itself. If it panics before acking, the
-// envelope is still acked, and the panic is logged with its stack.
-func (b *Bot) guardAck(ctx context.Context, client acker, envelopeID string, f func(acker)) {
-	tracked := &onceAcker{acker: client}
-	defer func() {
-		if !tracked.acked.Load() {
-			b.ack(ctx, client, envelopeID, nil)
-		}
-	}()
-	b.guard(ctx, "interaction", func() { f(tracked) })
-}
-
-// onceAcker remembers that an ack was sent.
-type onceAcker struct {
-	acker
-	acked atomic.Bool
-}
-
-func (o *onceAcker) AckCtx(ctx context.Context, envelopeID string, payload any) error {
-	o.acked.Store(true)
-	return o.acker.AckCtx(ctx, envelopeID, payload)
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/slack-go/slack"
 
@@ -111,51 +110,39 @@ func userMessage(err error) string {
 }
 
 // submitAsk records the modal's ask before acking when it can, so a failure
-// keeps the modal open with the user's text instead of losing it.
-func (b *Bot) submitAsk(ctx context.Context, client acker, envelopeID string, cb slack.InteractionCallback) {
+// keeps the modal open with the user's text instead of losing it. The
+// answer goes to the deal's own channel, as stored, whatever the form's
+// metadata names.
+func (b *Bot) submitAsk(ctx context.Context, p *pending, cb slack.InteractionCallback) {
 	in, problems := parseAskSubmission(cb.View, cb.Team.ID)
 	if problems != nil {
-		b.ack(ctx, client, envelopeID, viewErrors(problems))
+		p.ack(ctx, b, viewErrors(problems))
 		return
 	}
 	actor := storage.Actor{TeamID: cb.Team.ID, UserID: cb.User.ID}
-	type result struct {
-		r   reply
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		r, err := b.recordModalAsk(ctx, actor, in)
-		done <- result{r, err}
-	}()
-	timer := time.NewTimer(b.cfg.AckDeadline)
-	defer timer.Stop()
-	var res result
-	select {
-	case res = <-done:
-		if res.err != nil {
-			b.ack(ctx, client, envelopeID, viewErrors(map[string]string{askWhatBlock: b.describe(res.err)}))
-			return
+	d, r, err := b.recordModalAsk(ctx, actor, in)
+	if err != nil {
+		if !p.ack(ctx, b, viewErrors(map[string]string{askWhatBlock: b.describe(err)})) {
+			// The deadline closed the form: say it where the user was.
+			b.tell(ctx, place{team: actor.TeamID, channel: cb.Channel.ID, user: actor.UserID}, problemReply(b.describe(err), ""))
 		}
-		b.ack(ctx, client, envelopeID, nil)
-	case <-timer.C:
-		b.ack(ctx, client, envelopeID, nil)
-		if res = <-done; res.err != nil {
-			res.r = problemReply(b.describe(res.err), "")
-		}
+		return
 	}
-	b.post(ctx, in.meta.ChannelID, actor.UserID, "", res.r)
+	p.ack(ctx, b, nil)
+	b.say(ctx, place{team: actor.TeamID, channel: d.ChannelID, user: actor.UserID}, r)
+	b.refreshHomes(ctx, actor.TeamID, actor.UserID, d.OwnerID)
 }
 
-func (b *Bot) recordModalAsk(ctx context.Context, actor storage.Actor, in askInput) (reply, error) {
+func (b *Bot) recordModalAsk(ctx context.Context, actor storage.Actor, in askInput) (storage.Deal, reply, error) {
 	d, err := b.store.DealByID(ctx, actor.TeamID, in.meta.DealID)
 	if errors.Is(err, storage.ErrNotFound) {
-		return reply{}, inputError("This deal no longer exists.", "")
+		return d, reply{}, inputError("This deal no longer exists.", "")
 	}
 	if err != nil {
-		return reply{}, fmt.Errorf("deal of modal: %w", err)
+		return d, reply{}, fmt.Errorf("deal of modal: %w", err)
 	}
-	return b.recordAsk(ctx, actor, d, in.what, in.cost)
+	r, err := b.recordAsk(ctx, actor, d, in.what, in.cost)
+	return d, r, err
 }
 
 // describe is err as the user may read it; internal errors are logged.

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"context"
 	"errors"
 
 	"github.com/slack-go/slack"
@@ -12,12 +11,11 @@ import (
 
 // reply is an answer to a user.
 type reply struct {
-	inChannel bool // seen by the channel, not only by whoever typed the command
-	// private marks an answer about champion capital, asks or risks: the
-	// customer must never read it, so a shared channel gets it ephemeral.
-	private bool
-	text    string // the plain-text fallback: notifications, screen readers
-	blocks  []slack.Block
+	// inChannel marks a record the deal team sees in the channel; the
+	// channel gets it only while everyone in it is on the team.
+	inChannel bool
+	text      string // the plain-text fallback: notifications, screen readers
+	blocks    []slack.Block
 }
 
 // userError is an answer to input the bot cannot use; nothing was written.
@@ -65,33 +63,4 @@ func internalErrorReply() reply {
 	text := ":x: Long Game could not finish this command because of an error on its side. " +
 		"Please try again in a moment; if it keeps failing, ask your Slack admin to check the bot's logs."
 	return reply{text: text, blocks: []slack.Block{blockkit.Section(text)}}
-}
-
-// Notices added to a private answer that is shown only to its user.
-const (
-	sharedNotice = ":lock: Only you can see this: the channel is shared with another organisation, " +
-		"and what is asked of a champion or risked in a deal stays inside your team."
-	unknownNotice = ":lock: Only you can see this: Long Game could not check whether this channel is shared " +
-		"with another organisation (invite the app to the channel so it can), so it keeps champion and risk details private."
-)
-
-// applyPrivacy turns a private in-channel answer into an ephemeral one in a
-// channel shared with another organisation. When the channel cannot be
-// checked it fails closed.
-func (b *Bot) applyPrivacy(ctx context.Context, channelID string, r reply) reply {
-	if !r.inChannel || !r.private {
-		return r
-	}
-	shared, err := b.channels.shared(ctx, channelID)
-	notice := sharedNotice
-	if err != nil {
-		b.log.Warn("conversations.info failed; answering privately", "channel", channelID, "err", err)
-		notice = unknownNotice
-	} else if !shared {
-		return r
-	}
-	r.inChannel = false
-	r.text = notice + "\n" + r.text
-	r.blocks = append([]slack.Block{blockkit.Context(notice)}, r.blocks...)
-	return r
 }

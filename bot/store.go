@@ -15,13 +15,13 @@ type Store interface {
 	UpdateDeal(ctx context.Context, a storage.Actor, dealID int64, c storage.DealChanges) (storage.Deal, error)
 	CloseDeal(ctx context.Context, a storage.Actor, dealID int64, c storage.Close) (storage.Deal, error)
 	ReopenDeal(ctx context.Context, a storage.Actor, dealID int64) (storage.Deal, int, error)
-	ListDeals(ctx context.Context, teamID string, f storage.DealFilter) ([]storage.DealOverview, error)
+	ListDeals(ctx context.Context, teamID string, f storage.DealFilter) (storage.Page[storage.DealOverview], error)
 	DealOverview(ctx context.Context, teamID string, dealID int64) (storage.DealOverview, error)
 
 	SetChampion(ctx context.Context, a storage.Actor, dealID int64, c storage.ChampionInput) (storage.Champion, error)
 	FindChampion(ctx context.Context, teamID, name, userID string) (storage.Champion, error)
 	ChampionByID(ctx context.Context, teamID string, id int64) (storage.Champion, error)
-	ChampionHistory(ctx context.Context, teamID string, championID int64) ([]storage.ChampionDeal, error)
+	ChampionHistory(ctx context.Context, teamID string, championID int64, v *storage.Viewer, limit int) (storage.Page[storage.ChampionDeal], error)
 	AddAsk(ctx context.Context, a storage.Actor, dealID int64, what string, cost int) (storage.Ask, error)
 	SetAskStatus(ctx context.Context, a storage.Actor, dealID int64, number int, s storage.AskStatus) (storage.Ask, error)
 	AddGive(ctx context.Context, a storage.Actor, dealID int64, what string, value int) (storage.Give, error)
@@ -45,6 +45,13 @@ type Store interface {
 	SnoozeCheckin(ctx context.Context, a storage.Actor, checkinID int64, dueOn, dueAt time.Time) (storage.Checkin, error)
 
 	MarkEventSeen(ctx context.Context, teamID, eventID string) (bool, error)
+	PruneSeenEvents(ctx context.Context, before time.Time) (int64, error)
+	RecordPost(ctx context.Context, p storage.PostedMessage) error
+	UnredactedPosts(ctx context.Context, teamID, channelID string, limit int) ([]storage.PostedMessage, error)
+	MarkRedacted(ctx context.Context, teamID, channelID, ts string) error
+	StartShare(ctx context.Context, teamID, channelID, why string) (storage.ChannelShare, bool, error)
+	ProgressShare(ctx context.Context, teamID, channelID string, hidden int, done bool) (storage.ChannelShare, error)
+	PendingShares(ctx context.Context, limit int) ([]storage.ChannelShare, error)
 	UserTZ(ctx context.Context, teamID, userID string) (string, time.Time, error)
 	SaveUserTZ(ctx context.Context, teamID, userID, tz string) error
 }

@@ -18,7 +18,7 @@ func championSetReply(d storage.Deal, ch storage.Champion, capital storage.Capit
 		blockkit.Section(capitalLine(capital)),
 		blockkit.Context("Record each favor you ask with `/champion ask`, and what you do for them with `/champion give`."),
 	}
-	return reply{inChannel: true, private: true, text: stripMarkup(text), blocks: blocks}
+	return reply{inChannel: true, text: stripMarkup(text), blocks: blocks}
 }
 
 func askRecordedReply(ask storage.Ask, capital storage.Capital, actorID string) reply {
@@ -51,7 +51,6 @@ func budgetReply(capital storage.Capital, actorID string) reply {
 func capitalReply(text string, capital storage.Capital) reply {
 	return reply{
 		inChannel: true,
-		private:   true,
 		text:      stripMarkup(text + " " + strings.SplitN(capitalLine(capital), "\n", 2)[0]),
 		blocks:    []slack.Block{blockkit.Section(text), blockkit.Section(capitalLine(capital))},
 	}
@@ -86,7 +85,7 @@ func championStatusReply(d storage.Deal, ch *storage.Champion, entries []storage
 		blocks = append(blocks, blockkit.Context("Nothing asked or given yet."))
 	}
 	text := fmt.Sprintf("Champion of %s: capital %d of %d", blockkit.Escape(d.Name), capital.Left, capital.Budget)
-	return reply{text: text, blocks: blocks, private: true}
+	return reply{text: text, blocks: blocks}
 }
 
 func capitalAfter(d storage.Deal, entries []storage.LedgerEntry) storage.Capital {
@@ -134,13 +133,13 @@ func ledgerReply(d storage.Deal, ch *storage.Champion, entries []storage.LedgerE
 	}
 	blocks = append(blocks, blockkit.Section(capitalLine(capital)))
 	text := fmt.Sprintf("%s: %d entries, capital %d of %d", blockkit.Escape(title), len(entries), capital.Left, capital.Budget)
-	return reply{text: text, blocks: blocks, private: true}
+	return reply{text: text, blocks: blocks}
 }
 
-func historyReply(ch storage.Champion, deals []storage.ChampionDeal, loc *time.Location) reply {
-	title := fmt.Sprintf("%s across the workspace: %s", ch.Name, blockkit.Plural(len(deals), "deal", "deals"))
-	lines := make([]string, 0, len(deals))
-	for _, cd := range deals {
+func historyReply(ch storage.Champion, deals storage.Page[storage.ChampionDeal], loc *time.Location) reply {
+	title := fmt.Sprintf("%s across the workspace: %s", ch.Name, blockkit.Plural(deals.Total, "deal", "deals"))
+	lines := make([]string, 0, len(deals.Items))
+	for _, cd := range deals.Items {
 		last := "never"
 		if !cd.LastContact.IsZero() {
 			last = cd.LastContact.In(loc).Format("2 Jan 2006")
@@ -149,6 +148,18 @@ func historyReply(ch storage.Champion, deals []storage.ChampionDeal, loc *time.L
 			blockkit.Escape(cd.Deal.Name), cd.Deal.ChannelID, cd.Deal.Stage, blockkit.Plural(cd.Asks, "ask", "asks"),
 			blockkit.Plural(cd.Gives, "give", "gives"), cd.Capital.Left, cd.Capital.Budget, last))
 	}
-	blocks := append([]slack.Block{blockkit.Header(title), blockkit.Section(championName(ch))}, listSection(lines, blockkit.MaxMessageBlocks-2)...)
-	return reply{text: blockkit.Escape(title), blocks: blocks, private: true}
+	blocks := []slack.Block{blockkit.Header(title), blockkit.Section(championName(ch))}
+	blocks = append(blocks, blockkit.LinesOf(lines, deals.Total, blockkit.MaxMessageBlocks-3, maxListChars)...)
+	if deals.Hidden > 0 {
+		blocks = append(blocks, blockkit.Context(leftOutLine(deals.Hidden)))
+	}
+	return reply{text: blockkit.Escape(title), blocks: blocks}
+}
+
+// leftOutLine says why a list spanning deals is missing some: Long Game
+// shows a deal only to its owner and its channel's members, and could not
+// read the user's channels.
+func leftOutLine(n int) string {
+	return fmt.Sprintf(":lock: %s left out: Long Game shows a deal only to its owner and the members of its channel, "+
+		"and Slack did not say which channels you are in. Try again in a moment.", blockkit.Plural(n, "deal", "deals"))
 }

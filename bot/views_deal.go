@@ -119,7 +119,7 @@ func dealCardReply(ov storage.DealOverview, now time.Time, loc *time.Location) r
 		blocks = append(blocks, blockkit.Context("Lost: "+blockkit.Escape(d.LostReason)))
 	}
 	text := fmt.Sprintf("%s: %s, capital %d of %d, %s open risks", blockkit.Escape(d.Name), stage, ov.Capital.Left, ov.Capital.Budget, riskCountsLine(ov.OpenRisks))
-	return reply{text: text, blocks: blocks, private: true}
+	return reply{text: text, blocks: blocks}
 }
 
 func riskCountsLine(c storage.RiskCounts) string {
@@ -149,24 +149,30 @@ func championName(c storage.Champion) string {
 	return s
 }
 
-func dealListReply(deals []storage.DealOverview, label string, mine bool) reply {
+func dealListReply(deals storage.Page[storage.DealOverview], label string, mine bool) reply {
 	whose := "The workspace's"
 	if mine {
 		whose = "Your"
 	}
-	title := fmt.Sprintf("%s %s deals: %d", whose, label, len(deals))
+	title := fmt.Sprintf("%s %s deals: %d", whose, label, deals.Total)
 	if label == "all" {
-		title = fmt.Sprintf("%s deals: %d", whose, len(deals))
+		title = fmt.Sprintf("%s deals: %d", whose, deals.Total)
 	}
-	if len(deals) == 0 {
-		text := title + ". Open one in a deal's channel with `/deal open <name>`."
-		return reply{text: text, blocks: []slack.Block{blockkit.Section(text)}}
+	var blocks []slack.Block
+	if deals.Total == 0 {
+		title += ". Open one in a deal's channel with `/deal open <name>`."
+		blocks = append(blocks, blockkit.Section(title))
+	} else {
+		lines := make([]string, 0, len(deals.Items))
+		for _, ov := range deals.Items {
+			lines = append(lines, dealListLine(ov))
+		}
+		blocks = append(blocks, blockkit.Section("*"+title+"*"))
+		blocks = append(blocks, blockkit.LinesOf(lines, deals.Total, blockkit.MaxMessageBlocks-2, maxListChars)...)
 	}
-	lines := make([]string, 0, len(deals))
-	for _, ov := range deals {
-		lines = append(lines, dealListLine(ov))
+	if deals.Hidden > 0 {
+		blocks = append(blocks, blockkit.Context(leftOutLine(deals.Hidden)))
 	}
-	blocks := append([]slack.Block{blockkit.Section("*" + title + "*")}, listSection(lines, blockkit.MaxMessageBlocks-1)...)
 	return reply{text: title, blocks: blocks}
 }
 

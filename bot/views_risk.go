@@ -52,7 +52,7 @@ func riskFlaggedReply(r storage.Risk, actorID string) reply {
 		}
 	}
 	blocks := []slack.Block{blockkit.Section(text), blockkit.Context(detail + " · not yet disclosed to the customer: `/risk disclose " + fmt.Sprint(r.Number) + "` once you have")}
-	return reply{inChannel: true, private: true, text: stripMarkup(text), blocks: blocks}
+	return reply{inChannel: true, text: stripMarkup(text), blocks: blocks}
 }
 
 func riskChangedReply(sub string, r storage.Risk, actorID string) reply {
@@ -71,7 +71,7 @@ func riskChangedReply(sub string, r storage.Risk, actorID string) reply {
 			text += "\n> " + blockkit.Escape(r.DisclosureNote)
 		}
 	}
-	return reply{inChannel: true, private: true, text: stripMarkup(text), blocks: []slack.Block{blockkit.Section(text)}}
+	return reply{inChannel: true, text: stripMarkup(text), blocks: []slack.Block{blockkit.Section(text)}}
 }
 
 func riskListReply(d storage.Deal, risks []storage.Risk, all bool, loc *time.Location) reply {
@@ -82,7 +82,7 @@ func riskListReply(d storage.Deal, risks []storage.Risk, all bool, loc *time.Loc
 	title := fmt.Sprintf("%s of %s: %d", which, d.Name, len(risks))
 	if len(risks) == 0 {
 		text := title + ". Flag one with `/risk flag <what> [severity:…] [area:…] [test]`."
-		return reply{text: blockkit.Escape(text), blocks: []slack.Block{blockkit.Section(blockkit.Escape(text))}, private: true}
+		return reply{text: blockkit.Escape(text), blocks: []slack.Block{blockkit.Section(blockkit.Escape(text))}}
 	}
 	lines := make([]string, 0, len(risks))
 	for _, r := range risks {
@@ -93,7 +93,7 @@ func riskListReply(d storage.Deal, risks []storage.Risk, all bool, loc *time.Loc
 		lines = append(lines, line)
 	}
 	blocks := append([]slack.Block{blockkit.Header(title)}, listSection(lines, blockkit.MaxMessageBlocks-1)...)
-	return reply{text: blockkit.Escape(title), blocks: blocks, private: true}
+	return reply{text: blockkit.Escape(title), blocks: blocks}
 }
 
 // Each list of the summary gets a share of the message's room, so a deal
@@ -126,7 +126,7 @@ func riskSummaryReply(ov storage.DealOverview, s storage.RiskSummary) reply {
 	blocks = append(blocks, slack.NewDividerBlock(), blockkit.Section(championLine(ov)), blockkit.Section(checklist(s)))
 	text := fmt.Sprintf("Risk summary of %s: %s open, %d not disclosed, %d to test; capital %d of %d",
 		blockkit.Escape(d.Name), riskCountsLine(s.Open), s.Undisclosed, s.Untested, ov.Capital.Left, ov.Capital.Budget)
-	return reply{text: text, blocks: blocks, private: true}
+	return reply{text: text, blocks: blocks}
 }
 
 // riskList renders the first risks of a list of total, within the list's

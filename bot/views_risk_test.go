@@ -155,9 +155,9 @@ func TestHomeGolden(t *testing.T) {
 			DueAt: now.Add(time.Duration(i-100) * time.Hour), Status: storage.CheckinPending}
 		due = append(due, storage.CheckinDue{Checkin: c, Deal: d})
 	}
-	checkHome(t, "home_small", homeBlocks(nil, nil, now, paris))
-	checkHome(t, "home_typical", homeBlocks(deals[:3], due[98:101], now, paris))
-	checkHome(t, "home_huge", homeBlocks(deals, due, now, paris))
+	checkHome(t, "home_small", homeBlocks(storage.Page[storage.DealOverview]{}, nil, now, paris))
+	checkHome(t, "home_typical", homeBlocks(pageOf(deals[:3], 3), due[98:101], now, paris))
+	checkHome(t, "home_huge", homeBlocks(pageOf(deals[:homeMaxDeals], len(deals)), due, now, paris))
 }
 
 func checkHome(t *testing.T, name string, blocks []slack.Block) {

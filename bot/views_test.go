@@ -120,9 +120,9 @@ func TestDealListGolden(t *testing.T) {
 		deals = append(deals, storage.DealOverview{Deal: d, Capital: storage.Capital{Budget: 10, Left: 10 - i%14},
 			OpenRisks: storage.RiskCounts{High: i % 2}})
 	}
-	checkGolden(t, "deal_list_typical", dealListReply(deals[:5], "open", false))
-	checkGolden(t, "deal_list_huge", dealListReply(deals, "all", true))
-	checkGolden(t, "deal_list_empty", dealListReply(nil, "won", true))
+	checkGolden(t, "deal_list_typical", dealListReply(pageOf(deals[:5], 5), "open", false))
+	checkGolden(t, "deal_list_huge", dealListReply(pageOf(deals[:dealListLimit], len(deals)), "all", true))
+	checkGolden(t, "deal_list_empty", dealListReply(storage.Page[storage.DealOverview]{}, "won", true))
 }
 
 func TestHistoryGolden(t *testing.T) {
@@ -133,7 +133,7 @@ func TestHistoryGolden(t *testing.T) {
 		{Deal: acmeDeal(), Asks: 4, Gives: 1, Capital: storage.Capital{Budget: 10, Left: 2}, LastContact: time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)},
 		{Deal: won, Asks: 1, Gives: 0, Capital: storage.Capital{Budget: 10, Left: 7}},
 	}
-	checkGolden(t, "champion_history", historyReply(ch, deals, paris))
+	checkGolden(t, "champion_history", historyReply(ch, pageOf(deals, len(deals)), paris))
 }
 
 func TestUserTextCannotPingTheChannel(t *testing.T) {
@@ -142,4 +142,9 @@ func TestUserTextCannotPingTheChannel(t *testing.T) {
 	if strings.Contains(got, "<!channel>") || strings.Contains(got, "<@U123>") || !strings.Contains(got, "&lt;!channel&gt;") {
 		t.Errorf("user text echoed as live markup: %s", got)
 	}
+}
+
+// pageOf is the first items of a list of total.
+func pageOf[T any](items []T, total int) storage.Page[T] {
+	return storage.Page[T]{Items: items, Total: total}
 }

@@ -3,9 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"strings"
 )
@@ -75,20 +73,31 @@ func scanFKViolation(s rowScanner, v *string) error {
 // while the bot keeps running. It refuses an existing file with an error
 // wrapping os.ErrExist.
 func (db *DB) Backup(ctx context.Context, path string) error {
-	if _, err := os.Lstat(path); err == nil {
-		return fmt.Errorf("backup to %s: %w", path, os.ErrExist)
-	} else if !errors.Is(err, fs.ErrNotExist) {
+	// The copy is made in an empty file created readable by its owner
+	// only (SQLite would create it readable by all), and never over an
+	// existing one.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
 		return fmt.Errorf("backup to %s: %w", path, err)
 	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	if err := db.vacuumInto(ctx, path); err != nil {
+		_ = os.Remove(path)
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	return nil
+}
+
+func (db *DB) vacuumInto(ctx context.Context, path string) error {
 	// The read pool is query_only, which refuses VACUUM INTO, so the copy
 	// gets a connection of its own; it only reads the database.
 	conn, err := openPool(ctx, dsn(db.path, commonPragmas, ""), 1, commonPragmas)
 	if err != nil {
-		return fmt.Errorf("backup to %s: %w", path, err)
+		return err
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
-		return fmt.Errorf("backup to %s: %w", path, err)
-	}
-	return nil
+	_, err = conn.ExecContext(ctx, `VACUUM INTO ?`, path)
+	return err
 }

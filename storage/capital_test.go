@@ -116,7 +116,7 @@ func TestCapitalSQLAgreesWithComputeCapital(t *testing.T) {
 	}
 
 	want := map[int64]Capital{}
-	for _, o := range must(db.ListDeals(ctx, "T1", DealFilter{})) {
+	for _, o := range must(db.ListDeals(ctx, "T1", DealFilter{})).Items {
 		id := o.Deal.ID
 		want[id] = ComputeCapital(o.Deal.Budget, must(db.Asks(ctx, "T1", id)), must(db.Gives(ctx, "T1", id)))
 		if o.Capital != want[id] {
@@ -129,7 +129,7 @@ func TestCapitalSQLAgreesWithComputeCapital(t *testing.T) {
 			t.Errorf("deal %d: ledger ends at %d, want %d", id, l[len(l)-1].Left, want[id].Left)
 		}
 	}
-	for _, cd := range must(db.ChampionHistory(ctx, "T1", champ)) {
+	for _, cd := range must(db.ChampionHistory(ctx, "T1", champ, nil, 0)).Items {
 		if cd.Capital != want[cd.Deal.ID] {
 			t.Errorf("deal %d: ChampionHistory capital %+v, want %+v", cd.Deal.ID, cd.Capital, want[cd.Deal.ID])
 		}

@@ -168,29 +168,50 @@ func championByID(ctx context.Context, q querier, teamID string, id int64) (Cham
 }
 
 // ChampionHistory lists the workspace's deals that have championID as their
-// champion, oldest first.
-func (db *DB) ChampionHistory(ctx context.Context, teamID string, championID int64) ([]ChampionDeal, error) {
-	var deals []ChampionDeal
+// champion, oldest first: the first limit of those v may see (all when v
+// is nil).
+func (db *DB) ChampionHistory(ctx context.Context, teamID string, championID int64, v *Viewer, limit int) (Page[ChampionDeal], error) {
+	if v != nil && v.UserID == "" {
+		return Page[ChampionDeal]{}, fmt.Errorf("champion history: %w", invalid("a viewer needs a user id"))
+	}
+	if limit <= 0 {
+		limit = DefaultListLimit
+	}
+	viewer, channels := v.args()
+	var p Page[ChampionDeal]
 	err := db.readTx(ctx, func(tx *txn) error {
 		if _, err := championByID(ctx, tx, teamID, championID); err != nil {
 			return err
 		}
 		var err error
-		deals, err = queryAll(ctx, tx, scanChampionDeal, `WITH `+championCapitalSums+`
+		p.Items, err = queryAll(ctx, tx, scanChampionDeal, `WITH `+championCapitalSums+`
 			SELECT `+dealCols+`, COALESCE(ak.n, 0), COALESCE(gv.n, 0), COALESCE(ak.spent, 0), COALESCE(gv.given, 0),
 				NULLIF(MAX(COALESCE(ak.last, 0), COALESCE(gv.last, 0)), 0)
 			FROM deals d
 			LEFT JOIN ask_sums ak ON ak.deal_id = d.id
 			LEFT JOIN give_sums gv ON gv.deal_id = d.id
-			WHERE d.team_id = ?1 AND d.champion_id = ?2
-			ORDER BY d.created_at, d.id`, teamID, championID)
-		return err
+			WHERE d.team_id = ?1 AND d.champion_id = ?2 AND `+historyVisible+`
+			ORDER BY d.created_at, d.id LIMIT ?5`, teamID, championID, viewer, channels, limit)
+		if err != nil {
+			return err
+		}
+		err = tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM deals d WHERE d.team_id = ?1 AND d.champion_id = ?2 AND `+
+			historyVisible, teamID, championID, viewer, channels).Scan(&p.Total)
+		if err != nil || v == nil || !v.Unknown {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM deals d WHERE d.team_id = ?1 AND d.champion_id = ?2
+			AND d.owner_id <> ?3`, teamID, championID, viewer).Scan(&p.Hidden)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("champion history: %w", err)
+		return Page[ChampionDeal]{}, fmt.Errorf("champion history: %w", err)
 	}
-	return deals, nil
+	return p, nil
 }
+
+// historyVisible keeps the deals viewer ?3 may see ("" sees all): those
+// they own and those whose channel is in the JSON array ?4.
+const historyVisible = `(?3 = '' OR d.owner_id = ?3 OR d.channel_id IN (SELECT value FROM json_each(?4)))`
 
 // championCapitalSums are capitalSums over the deals of champion ?2.
 var championCapitalSums = capitalSums(`deal_id IN (SELECT id FROM deals WHERE team_id = ?1 AND champion_id = ?2)`)

@@ -114,7 +114,7 @@ func TestChampionHistory(t *testing.T) {
 	must(db.AddGive(ctx, alice, d1.ID, "reference call", 1))
 	must(db.AddAsk(ctx, alice, other.ID, "not Jane's", 5))
 
-	got := must(db.ChampionHistory(ctx, "T1", jane.ID))
+	got := must(db.ChampionHistory(ctx, "T1", jane.ID, nil, 0)).Items
 	var rows []ChampionDeal
 	for _, cd := range got {
 		rows = append(rows, ChampionDeal{Deal: Deal{ID: cd.Deal.ID}, Asks: cd.Asks, Gives: cd.Gives, Capital: cd.Capital, LastContact: cd.LastContact})
@@ -124,6 +124,6 @@ func TestChampionHistory(t *testing.T) {
 		{Deal: Deal{ID: d2.ID}, Capital: Capital{Budget: 10, Left: 10}},
 	})
 
-	_, err := db.ChampionHistory(ctx, "T1", 99)
+	_, err := db.ChampionHistory(ctx, "T1", 99, nil, 0)
 	wantErr(t, err, ErrNotFound)
 }

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -195,4 +196,14 @@ func (c dateCol) Scan(v any) error {
 	}
 	*c.p = t
 	return nil
+}
+
+// jsonArray is xs as a JSON array, for json_each: one argument however
+// many values, where an IN list would need a placeholder each.
+func jsonArray[T int64 | string](xs []T) string {
+	if xs == nil {
+		xs = []T{}
+	}
+	buf, _ := json.Marshal(xs) // cannot fail for these types
+	return string(buf)
 }

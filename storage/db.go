@@ -15,7 +15,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -86,6 +88,9 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if err := checkPath(path); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	if err := ownerOnly(path); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	syncWithFdatasync()
 	conn, err := openPool(ctx, dsn(path, writePragmas, "immediate"), 1, writePragmas)
 	if err != nil {
@@ -115,6 +120,28 @@ func checkPath(path string) error {
 	case strings.ContainsRune(path, '?'):
 		// The driver splits the DSN at the first '?'.
 		return fmt.Errorf("path contains '?': %w", ErrInvalid)
+	}
+	return nil
+}
+
+// ownerOnly makes the database file readable by its owner only, creating
+// it if need be, before SQLite opens it: SQLite gives the WAL and the
+// shared-memory file the mode of the database file. Files an earlier
+// version left readable by others are tightened too. (This runs before any
+// connection exists: closing a descriptor of an open database would drop
+// SQLite's locks.)
+func ownerOnly(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	for _, name := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(name, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
 	}
 	return nil
 }

@@ -207,6 +207,9 @@ func TestBackup(t *testing.T) {
 	if err := db.Backup(t.Context(), path); err != nil {
 		t.Fatalf("Backup: %v", err)
 	}
+	if st := must(os.Stat(path)); st.Mode().Perm() != 0o600 {
+		t.Errorf("backup mode %o, want 600: it holds every deal", st.Mode().Perm())
+	}
 	t.Run("copy opens", func(t *testing.T) {
 		cp := must(Open(t.Context(), path, Options{}))
 		defer cp.Close()

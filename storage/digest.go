@@ -98,7 +98,7 @@ func (db *DB) Nudges(ctx context.Context, teamID string, w NudgeWindow) ([]Nudge
 		}
 		// The overview query computes capital with the same rule as
 		// ComputeCapital and counts open risks by severity.
-		open, err := queryAll(ctx, tx, scanOverview, listQuery, teamID, string(StageOpen), "")
+		open, err := queryAll(ctx, tx, scanOverview, listQuery, teamID, string(StageOpen), "", "", "[]", -1)
 		if err != nil {
 			return err
 		}

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -169,7 +168,7 @@ func dueCheckins(ctx context.Context, q querier, ids []int64) ([]DueCheckin, err
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	due, err := queryAll(ctx, q, scanDueCheckin, dueCheckinQuery, idsJSON(ids))
+	due, err := queryAll(ctx, q, scanDueCheckin, dueCheckinQuery, jsonArray(ids))
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +177,7 @@ func dueCheckins(ctx context.Context, q querier, ids []int64) ([]DueCheckin, err
 		dealIDs = append(dealIDs, d.Deal.ID)
 	}
 	slices.Sort(dealIDs)
-	risks, err := queryAll(ctx, q, scanRisk, dealRiskQuery, idsJSON(slices.Compact(dealIDs)))
+	risks, err := queryAll(ctx, q, scanRisk, dealRiskQuery, jsonArray(slices.Compact(dealIDs)))
 	if err != nil {
 		return nil, err
 	}
@@ -205,21 +204,23 @@ func scanDueCheckin(s rowScanner, d *DueCheckin) error {
 	return nil
 }
 
-// idsJSON is ids as a JSON array, for json_each.
-func idsJSON(ids []int64) string {
-	if ids == nil {
-		ids = []int64{}
-	}
-	buf, _ := json.Marshal(ids) // cannot fail for []int64
-	return string(buf)
-}
-
 // MarkSent records that claimant posted check-in id's reminder as message
 // ts in channel at at. ErrConflict if the claim was lost.
+// The message is kept among those Long Game posted in the channel, so
+// that it is hidden if the channel becomes shared.
 func (db *DB) MarkSent(ctx context.Context, id int64, claimant, channel, ts string, at time.Time) error {
-	err := db.fenced(ctx, id, claimant, `delivery = 'sent', message_channel = ?, message_ts = ?, sent_at = ?,
-		attempts = attempts + 1, next_attempt_at = NULL, delivery_error = '', post_uncertain = 0`,
-		channel, ts, unixArg(at))
+	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
+		err := fencedUpdate(ctx, tx, id, claimant, `delivery = 'sent', message_channel = ?, message_ts = ?, sent_at = ?,
+			attempts = attempts + 1, next_attempt_at = NULL, delivery_error = '', post_uncertain = 0`,
+			channel, ts, unixArg(at))
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO posted_messages (team_id, channel_id, ts, deal_id, kind, posted_at)
+			SELECT team_id, ?, ?, deal_id, 'checkin', ? FROM checkins WHERE id = ?
+			ON CONFLICT DO NOTHING`, channel, ts, unixArg(at), id)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("mark check-in %d sent: %w", id, err)
 	}
@@ -343,7 +344,7 @@ func fold(ctx context.Context, tx *txn, ids []int64, into int64, claimant string
 	if n == 0 {
 		return fmt.Errorf("check-in %d is not claimed by %s: %w", into, claimant, ErrConflict)
 	}
-	list := idsJSON(ids)
+	list := jsonArray(ids)
 	res, err := tx.ExecContext(ctx, `UPDATE checkins SET delivery = 'folded', folded_into = ?1, next_attempt_at = NULL,
 			post_uncertain = 0
 		WHERE id IN (SELECT value FROM json_each(?2)) AND claimed_by = ?3 AND delivery = 'sending'

@@ -9,6 +9,33 @@ import (
 type DealFilter struct {
 	Stage   Stage  // "" means every stage
 	OwnerID string // "" means anyone's
+	// Viewer, when set, keeps the deals Viewer may see: those they own and
+	// those whose channel they are a member of.
+	Viewer *Viewer
+	Limit  int // at most this many deals; 0 means DefaultListLimit
+}
+
+// Viewer is who a list spanning deals is for. A deal shows to its owner
+// and to the members of its channel, and to nobody else.
+type Viewer struct {
+	UserID   string
+	Channels []string // the channels UserID is a member of
+	// Unknown says the viewer's channels could not be read: only their own
+	// deals show, and the list counts the others it left out.
+	Unknown bool
+}
+
+// DefaultListLimit is how many deals a list reads when its filter says
+// nothing: more than one Slack message can show.
+const DefaultListLimit = 100
+
+// Page is the first items of a list that spans deals.
+type Page[T any] struct {
+	Items []T
+	Total int // the items the list selects, of which Items are the first
+	// Hidden counts the deals left out because the viewer's channels could
+	// not be read (Viewer.Unknown); they may or may not be theirs to see.
+	Hidden int
 }
 
 // DealOverview is a deal with what its card shows.
@@ -60,25 +87,71 @@ func overviewOf(where string) string {
 	ORDER BY CASE d.stage WHEN 'open' THEN 0 WHEN 'won' THEN 1 ELSE 2 END, d.name COLLATE NOCASE, d.id`
 }
 
+// listWhere selects workspace ?1's deals at stage ?2 of owner ?3 ("" matches
+// all) that viewer ?4 may see: all when ?4 is "", else those ?4 owns and
+// those whose channel is in the JSON array ?5.
+const listWhere = `(?2 = '' OR d.stage = ?2) AND (?3 = '' OR d.owner_id = ?3)
+	AND (?4 = '' OR d.owner_id = ?4 OR d.channel_id IN (SELECT value FROM json_each(?5)))`
+
 var (
-	// listQuery reads the overviews of workspace ?1's deals at stage ?2 of
-	// owner ?3 ("" matches all).
-	listQuery = overviewOf(`(?2 = '' OR d.stage = ?2) AND (?3 = '' OR d.owner_id = ?3)`)
+	// listQuery reads the first ?6 overviews listWhere selects.
+	listQuery = overviewOf(listWhere) + ` LIMIT ?6`
+	// listCountQuery counts them all.
+	listCountQuery = `SELECT COUNT(*) FROM deals d WHERE d.team_id = ?1 AND ` + listWhere
+	// hiddenCountQuery counts the deals listWhere would select, but for
+	// the visibility rule, that viewer ?4 does not own.
+	hiddenCountQuery = `SELECT COUNT(*) FROM deals d WHERE d.team_id = ?1 AND (?2 = '' OR d.stage = ?2)
+		AND (?3 = '' OR d.owner_id = ?3) AND d.owner_id <> ?4`
 	// overviewQuery reads the overview of deal ?2 of workspace ?1.
 	overviewQuery = overviewOf(`d.id = ?2`)
 )
 
 // ListDeals lists the workspace's deals that f selects, open ones first,
-// then by name.
-func (db *DB) ListDeals(ctx context.Context, teamID string, f DealFilter) ([]DealOverview, error) {
+// then by name: the first f.Limit of them, and how many there are.
+func (db *DB) ListDeals(ctx context.Context, teamID string, f DealFilter) (Page[DealOverview], error) {
 	if f.Stage != "" && !f.Stage.Valid() {
-		return nil, fmt.Errorf("list deals: %w", invalid("unknown stage %q", f.Stage))
+		return Page[DealOverview]{}, fmt.Errorf("list deals: %w", invalid("unknown stage %q", f.Stage))
 	}
-	all, err := queryAll(ctx, db.read, scanOverview, listQuery, teamID, string(f.Stage), f.OwnerID)
+	if f.Viewer != nil && f.Viewer.UserID == "" {
+		// A viewer with no id would see every deal.
+		return Page[DealOverview]{}, fmt.Errorf("list deals: %w", invalid("a viewer needs a user id"))
+	}
+	viewer, channels := f.Viewer.args()
+	limit := f.Limit
+	if limit <= 0 {
+		limit = DefaultListLimit
+	}
+	var l Page[DealOverview]
+	err := db.readTx(ctx, func(tx *txn) error {
+		args := []any{teamID, string(f.Stage), f.OwnerID, viewer, channels}
+		var err error
+		if l.Items, err = queryAll(ctx, tx, scanOverview, listQuery, append(args, limit)...); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, listCountQuery, args...).Scan(&l.Total); err != nil {
+			return err
+		}
+		if f.Viewer == nil || !f.Viewer.Unknown {
+			return nil
+		}
+		return tx.QueryRowContext(ctx, hiddenCountQuery, teamID, string(f.Stage), f.OwnerID, viewer).Scan(&l.Hidden)
+	})
 	if err != nil {
-		return nil, fmt.Errorf("list deals: %w", err)
+		return Page[DealOverview]{}, fmt.Errorf("list deals: %w", err)
 	}
-	return all, nil
+	return l, nil
+}
+
+// args are the viewer's id ("" for no viewer) and channels (a JSON array)
+// as query arguments.
+func (v *Viewer) args() (string, string) {
+	if v == nil {
+		return "", "[]"
+	}
+	if v.Unknown {
+		return v.UserID, "[]"
+	}
+	return v.UserID, jsonArray(v.Channels)
 }
 
 // DealOverview is one deal's overview.

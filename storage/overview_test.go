@@ -58,7 +58,7 @@ func TestListDeals(t *testing.T) {
 	open(mallory, "C6", "other workspace")
 
 	ids := func(f DealFilter) (got []int64) {
-		for _, o := range must(db.ListDeals(ctx, "T1", f)) {
+		for _, o := range must(db.ListDeals(ctx, "T1", f)).Items {
 			got = append(got, o.Deal.ID)
 		}
 		return got
@@ -82,7 +82,7 @@ func TestListDeals(t *testing.T) {
 	wantErr(t, err, ErrInvalid)
 
 	// ListDeals and DealOverview fill the same struct.
-	for _, o := range must(db.ListDeals(ctx, "T1", DealFilter{})) {
+	for _, o := range must(db.ListDeals(ctx, "T1", DealFilter{})).Items {
 		diff(t, o, must(db.DealOverview(ctx, "T1", o.Deal.ID)))
 	}
 }
@@ -159,7 +159,7 @@ func TestOverviewScopedMatchesWholeWorkspace(t *testing.T) {
 			for _, owner := range []string{"", "UALICE", "UBOB", "UMALLORY"} {
 				f := DealFilter{Stage: stage, OwnerID: owner}
 				t.Run(fmt.Sprintf("%s %+v", team, f), func(t *testing.T) {
-					diff(t, must(db.ListDeals(ctx, team, f)), whole(team, stage, owner, 0))
+					diff(t, must(db.ListDeals(ctx, team, f)).Items, whole(team, stage, owner, 0))
 				})
 			}
 		}

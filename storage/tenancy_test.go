@@ -30,7 +30,7 @@ func TestWorkspacesAreIsolated(t *testing.T) {
 		{"ChampionByID", func() error { _, err := db.ChampionByID(ctx, "T2", jane.ID); return err }},
 		{"FindChampion by name", func() error { _, err := db.FindChampion(ctx, "T2", "Jane", ""); return err }},
 		{"FindChampion by user", func() error { _, err := db.FindChampion(ctx, "T2", "", "UJANE"); return err }},
-		{"ChampionHistory", func() error { _, err := db.ChampionHistory(ctx, "T2", jane.ID); return err }},
+		{"ChampionHistory", func() error { _, err := db.ChampionHistory(ctx, "T2", jane.ID, nil, 0); return err }},
 		{"Ledger", func() error { _, err := db.Ledger(ctx, "T2", d.ID); return err }},
 		{"CheckinByID", func() error { _, err := db.CheckinByID(ctx, "T2", series[0].ID); return err }},
 		{"NextPendingCheckin", func() error { _, err := db.NextPendingCheckin(ctx, "T2", d.ID); return err }},
@@ -43,7 +43,7 @@ func TestWorkspacesAreIsolated(t *testing.T) {
 		name string
 		n    int
 	}{
-		{"ListDeals", len(must(db.ListDeals(ctx, "T2", DealFilter{}))) - 1}, // her own deal
+		{"ListDeals", len(must(db.ListDeals(ctx, "T2", DealFilter{})).Items) - 1}, // her own deal
 		{"Asks", len(must(db.Asks(ctx, "T2", d.ID)))},
 		{"Gives", len(must(db.Gives(ctx, "T2", d.ID)))},
 		{"Risks", len(must(db.Risks(ctx, "T2", d.ID, true)))},

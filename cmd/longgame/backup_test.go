@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/longgame/longgame/bot/render"
 	"github.com/longgame/longgame/bot/slackfake"
 	"github.com/longgame/longgame/storage"
 )
@@ -27,6 +26,7 @@ func TestBackupWhileTheBotWrites(t *testing.T) {
 	writing, done := make(chan struct{}), make(chan error, 1)
 	go func() {
 		for i := 0; ; i++ {
+			before := len(h.fake.Replies())
 			ack, err := h.fake.SlashCommand(ctx, slackfake.SlashCommand{UserID: "U2", ChannelID: "C1",
 				Command: "/champion", Text: fmt.Sprintf("ask concurrent favor %d", i)})
 			switch {
@@ -36,8 +36,8 @@ func TestBackupWhileTheBotWrites(t *testing.T) {
 			case err != nil:
 				done <- err
 				return
-			case !strings.Contains(render.Message(ack.Text, ack.Blocks), "ask #"):
-				done <- fmt.Errorf("ask %d answered %q", i, render.Message(ack.Text, ack.Blocks))
+			case !strings.Contains(answerTo(h.fake, before, "C1", ack).text, "ask #"):
+				done <- fmt.Errorf("ask %d answered %q", i, answerTo(h.fake, before, "C1", ack).text)
 				return
 			case i == 0:
 				close(writing)

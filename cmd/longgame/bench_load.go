@@ -20,9 +20,9 @@ const commandTimeout = 10 * time.Second
 // (an error message, an ephemeral answer to a recording command…).
 var errUnexpected = errors.New("unexpected reply")
 
-// sender runs command number i and returns once its first user-visible
+// sender runs command number i and returns when its first user-visible
 // reply arrived.
-type sender func(ctx context.Context, i int) error
+type sender func(ctx context.Context, i int) (time.Time, error)
 
 // slashLoad is one kind of slash command of the load: its text for number i,
 // and what its reply must look like.
@@ -33,38 +33,44 @@ type slashLoad struct {
 	ok      func(text, responseType string) bool
 }
 
-// sender turns c into a sender through fake. A reply is the ack's payload;
-// an ack without one means the answer goes through the response_url, and
-// the reply is then the first response_url post for that channel and user
-// that no other command took.
+// sender turns c into a sender through fake. A reply is the ack's payload,
+// which only its user sees; an ack without one means the answer was posted
+// in the channel (a record, before the ack) or goes through the
+// response_url (a late answer), and the reply is then the first such post
+// for that channel that no other command took.
 func (c slashLoad) sender(fake *slackfake.Server) sender {
-	var taken sync.Map // reply Seq → claimed, for response_url fallbacks
-	return func(ctx context.Context, i int) error {
+	var taken sync.Map // reply Seq → claimed
+	return func(ctx context.Context, i int) (time.Time, error) {
 		ctx, cancel := context.WithTimeout(ctx, commandTimeout)
 		defer cancel()
 		name, text, _ := strings.Cut(c.line(i), " ")
+		seq := fake.Seq()
 		ack, err := fake.SlashCommand(ctx, slackfake.SlashCommand{UserID: c.user, ChannelID: c.channel, Command: name, Text: text})
 		if err != nil {
-			return err
+			return time.Time{}, err
 		}
-		shown, kind := ack.Text, ack.ResponseType
+		seen, shown, kind := time.Now(), ack.Text, ack.ResponseType
 		if ack.Text == "" && ack.Blocks == nil {
-			r, err := fake.WaitReply(ctx, func(r slackfake.Reply) bool {
-				if r.Kind != slackfake.KindResponseURL || r.Channel != c.channel || r.User != c.user {
+			r, err := fake.WaitReplyAfter(ctx, seq, func(r slackfake.Reply) bool {
+				if r.Channel != c.channel || !(r.Kind == slackfake.KindPostMessage ||
+					r.Kind == slackfake.KindResponseURL && r.User == c.user) {
 					return false
 				}
 				_, dup := taken.LoadOrStore(r.Seq, true)
 				return !dup
 			})
 			if err != nil {
-				return fmt.Errorf("no reply through the response_url: %w", err)
+				return time.Time{}, fmt.Errorf("no reply in the channel or through the response_url: %w", err)
 			}
-			shown, kind = r.Text, r.ResponseType
+			seen, shown, kind = r.Received, r.Text, string(r.Kind)
+			if r.Kind == slackfake.KindResponseURL {
+				kind = r.ResponseType
+			}
 		}
 		if !c.ok(shown, kind) {
-			return fmt.Errorf("%w: %.120q", errUnexpected, shown)
+			return seen, fmt.Errorf("%w: %.120q", errUnexpected, shown)
 		}
-		return nil
+		return seen, nil
 	}
 }
 
@@ -138,11 +144,11 @@ func quantile(sorted []time.Duration, q float64) time.Duration {
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
-// timed runs send(ctx, i) and records it in t.
+// timed runs send(ctx, i) and records in t how long its reply took.
 func timed(ctx context.Context, t *tally, send sender, i int) {
 	start := time.Now()
-	err := send(ctx, i)
-	t.add(time.Since(start), err)
+	seen, err := send(ctx, i)
+	t.add(seen.Sub(start), err)
 }
 
 // openLoop sends n commands at rate per second on a fixed schedule,

@@ -32,7 +32,7 @@ func botTarget(dir string) target {
 	path := filepath.Join(dir, "bot.db")
 	return target{
 		name: "bot", verb: "run", env: []string{"LONGGAME_DB=" + path}, dbPath: path,
-		recorded: func(text, respType string) bool { return respType == "in_channel" && !isErrorReply(text) },
+		recorded: func(text, kind string) bool { return kind == string(slackfake.KindPostMessage) && !isErrorReply(text) },
 		answered: func(text, _ string) bool { return text != "" && !isErrorReply(text) },
 	}
 }
@@ -51,8 +51,8 @@ type loadReport struct {
 	Closed    latencyReport `json:"closed_loop"`
 	PeakRSS   int64         `json:"peak_rss_bytes"`
 	// Commands and Replies count every command of the load and the visible
-	// replies (acks with a payload, response_url posts) that came back in
-	// its channels: they must be equal.
+	// replies (acks with a payload, records posted, response_url posts)
+	// that came back in its channels: they must be equal.
 	Commands int `json:"commands"`
 	Replies  int `json:"replies"`
 	// For the bot: risks stored in the open-loop and closed-loop deals,
@@ -71,7 +71,7 @@ func (b *bench) load(ctx context.Context, t target) (*loadReport, error) {
 	rep := &loadReport{StartupMS: ms(up)}
 	for _, ch := range []string{"C1", "C2"} {
 		open := slashLoad{channel: ch, user: "U1", ok: t.recorded, line: func(int) string { return "/deal open Bench " + ch }}
-		if err := open.sender(b.fake)(ctx, 0); err != nil {
+		if _, err := open.sender(b.fake)(ctx, 0); err != nil {
 			return nil, fmt.Errorf("/deal open in %s: %w; log:\n%s", ch, err, c.logs)
 		}
 	}
@@ -104,12 +104,13 @@ func (b *bench) drive(ctx context.Context, t target, rep *loadReport) {
 	rep.Closed = closedLoop(ctx, o.InFlight, time.Duration(o.ClosedFor), flagCmd("C2", "closed-loop").sender(b.fake))
 }
 
-// visibleReplies counts the acks with a payload and the response_url posts
-// in channels.
+// visibleReplies counts the acks with a payload, the records posted and
+// the response_url posts in channels.
 func (b *bench) visibleReplies(channels ...string) int {
 	n := 0
 	for _, r := range b.fake.Replies() {
-		if (r.Kind == slackfake.KindAck || r.Kind == slackfake.KindResponseURL) && slices.Contains(channels, r.Channel) {
+		visible := r.Kind == slackfake.KindAck || r.Kind == slackfake.KindResponseURL || r.Kind == slackfake.KindPostMessage
+		if visible && slices.Contains(channels, r.Channel) {
 			n++
 		}
 	}

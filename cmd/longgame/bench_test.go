@@ -278,7 +278,7 @@ func (h *inProcess) dealWithRisks(tb testing.TB, channel string, n int) {
 // mustSend runs command number i through the fake and fails b unless the reply
 // is the one wanted.
 func mustSend(b *testing.B, s sender, i int) {
-	if err := s(context.Background(), i); err != nil {
+	if _, err := s(context.Background(), i); err != nil {
 		b.Fatal(err)
 	}
 }
@@ -306,7 +306,7 @@ func BenchmarkRecordRisk(b *testing.B) {
 		start := time.Now()
 		b.RunParallel(func(pb *testing.PB) {
 			for i := 0; pb.Next(); i++ {
-				if err := s(context.Background(), i); err != nil {
+				if _, err := s(context.Background(), i); err != nil {
 					b.Error(err)
 					return
 				}
@@ -337,7 +337,7 @@ func BenchmarkRiskSummary(b *testing.B) {
 			b.SetParallelism((16 + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
-					if err := s(context.Background(), 0); err != nil {
+					if _, err := s(context.Background(), 0); err != nil {
 						b.Error(err)
 						return
 					}

@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/longgame/longgame/bot/render"
 	"github.com/longgame/longgame/bot/slackfake"
 	"github.com/longgame/longgame/storage"
 )
@@ -90,37 +89,33 @@ func TestKillNineLosesNothingAcknowledged(t *testing.T) {
 	}
 
 	// Four users record concurrently until the process dies under them.
-	var mu sync.Mutex
-	acked := map[string]bool{}
 	var wg sync.WaitGroup
 	for w := range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for i := 0; ; i++ {
-				favor := fmt.Sprintf("%d", w*100000+i)
-				ack, err := say("/champion ask favor " + favor)
-				if err != nil {
+				if _, err := say(fmt.Sprintf("/champion ask favor %d", w*100000+i)); err != nil {
 					return // the process is gone
 				}
-				if m := recordedAsk.FindStringSubmatch(render.Message(ack.Text, ack.Blocks)); m != nil {
-					mu.Lock()
-					acked[m[2]] = true
-					mu.Unlock()
-				}
 			}
-		}()
+		})
 	}
-	waitFor(t, "60 acknowledged asks", func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return len(acked) >= 60
-	})
+	// An ask is acknowledged once the channel shows it recorded.
+	acknowledged := func() map[string]bool {
+		acked := map[string]bool{}
+		for _, text := range posted(fake, "C1") {
+			if m := recordedAsk.FindStringSubmatch(text); m != nil {
+				acked[m[2]] = true
+			}
+		}
+		return acked
+	}
+	waitFor(t, "60 acknowledged asks", func() bool { return len(acknowledged()) >= 60 })
 	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	p.cmd.Wait()
 	wg.Wait()
+	acked := acknowledged()
 
 	// The same database after the crash: intact, and holding every
 	// acknowledged ask.
@@ -153,12 +148,13 @@ func TestKillNineLosesNothingAcknowledged(t *testing.T) {
 
 	// And the bot comes back on it.
 	startProcess(t, fake, dbPath)
+	before := len(fake.Replies())
 	ack, err := say("/champion ask after the crash")
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := "recorded ask #" + strconv.Itoa(len(asks)+1)
-	if got := render.Message(ack.Text, ack.Blocks); !strings.Contains(got, want) {
+	if got := answerTo(fake, before, "C1", ack).text; !strings.Contains(got, want) {
 		t.Errorf("after restart: %q, want %q", got, want)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -53,6 +54,13 @@ func TestChampionHistoryAcrossDeals(t *testing.T) {
 	h.inChannel("U2", "C2", "/champion give a reference call")
 	h.inChannel("U2", "C3", "/deal open Initech")
 	h.inChannel("U2", "C3", "/champion set John Roe")
+	if a := h.private("U1", "C3", "/champion history Jane Doe", "1 deal", "Acme"); strings.Contains(a.text, "Globex") {
+		t.Errorf("history shows a deal of a channel the caller is not in:\n%s", a.text)
+	}
+	if err := h.fake.AddMember("C2", "U1"); err != nil {
+		t.Fatal(err)
+	}
+	h.event(h.fake.NewMemberJoinedChannel("C2", "U1", "U2"))
 
 	for _, line := range []string{"/champion history Jane Doe", "/champion history <@U9|jane>", "/champion history JANE DOE"} {
 		h.private("U1", "C3", line, "Jane Doe across the workspace: 2 deals", "Acme", "1 ask", "Globex", "1 give")
@@ -60,7 +68,7 @@ func TestChampionHistoryAcrossDeals(t *testing.T) {
 	if a := h.private("U1", "C3", "/champion history Jane Doe"); strings.Contains(a.text, "Initech") {
 		t.Errorf("history of Jane lists John's deal:\n%s", a.text)
 	}
-	h.private("U1", "C1", "/champion history Nobody Known", "No deal in this workspace has a champion called Nobody Known")
+	h.private("U1", "C1", "/champion history Nobody Known", "No deal you can see has a champion called Nobody Known")
 	h.private("U1", "C1", "/champion history", "Name the champion")
 }
 
@@ -175,15 +183,18 @@ func lastSeq(fake *slackfake.Server) int {
 func TestSharedChannelKeepsChampionPrivate(t *testing.T) {
 	h := newE2E(t)
 	h.fake.AddChannel(slackfake.Channel{ID: "C7", Name: "acme-shared", IsMember: true, IsShared: true, IsExtShared: true})
-	h.inChannel("U1", "C7", "/deal open Acme")
 	for _, line := range []string{
+		"/deal open Acme value:80k",
 		"/champion set Jane Doe",
 		"/champion ask an intro to the CFO cost:high",
 		"/champion give a training plan",
 		"/champion done 1",
 		"/champion budget 8",
 	} {
-		h.private("U1", "C7", line, "Only you can see this", "shared with another organisation")
+		h.private("U1", "C7", line, "Only you can see this", "people outside your team are in this channel")
+	}
+	if got := posted(h.fake, "C7"); len(got) > 0 {
+		t.Errorf("Long Game posted in a shared channel: %q", got)
 	}
 	for _, m := range h.fake.Messages("C7") {
 		if text := render.Message(m.Text, m.Blocks); strings.Contains(text, "capital") || strings.Contains(text, "CFO") {
@@ -203,9 +214,12 @@ func TestSharedChannelKeepsChampionPrivate(t *testing.T) {
 	h.private("U1", "C1", "/champion ask another favor", "Only you can see this")
 }
 
+// Two workspaces of one Enterprise Grid org, served by one installation:
+// their users are members, yet neither workspace sees the other's deals.
 func TestWorkspacesCannotSeeEachOther(t *testing.T) {
-	h := newE2E(t)
-	h.fake.AddTeam(slackfake.Team{ID: "T2", Name: "Other Co", Domain: "other"})
+	h := startBot(t, newWorkspaceWith(t, slackfake.Options{EnterpriseID: "E1", EnterpriseName: "Acme Group"}),
+		filepath.Join(t.TempDir(), "longgame.db"))
+	h.fake.AddTeam(slackfake.Team{ID: "T2", Name: "Other Co", Domain: "other", EnterpriseID: "E1"})
 	h.fake.AddUser(slackfake.User{ID: "U5", TeamID: "T2", Name: "olga", TZ: "UTC"})
 	h.fake.AddChannel(slackfake.Channel{ID: "C5", Name: "deal-x", IsMember: true})
 
@@ -214,7 +228,7 @@ func TestWorkspacesCannotSeeEachOther(t *testing.T) {
 	h.inChannel("U1", "C1", "/champion ask an intro")
 
 	h.private("U5", "C5", "/deal list all", "deals: 0")
-	h.private("U5", "C5", "/champion history Jane Doe", "No deal in this workspace has a champion called Jane Doe")
+	h.private("U5", "C5", "/champion history Jane Doe", "No deal you can see has a champion called Jane Doe")
 	h.inChannel("U5", "C5", "/deal open Their deal")
 	h.inChannel("U5", "C5", "/champion set Jane Doe")
 	h.private("U5", "C5", "/champion history Jane Doe", "1 deal", "Their deal")

@@ -22,20 +22,29 @@ var reminderEnv = []string{"LONGGAME_DISPATCH_INTERVAL", "1s", "LONGGAME_TIMEZON
 func reminderPosts(fake *slackfake.Server, channel string) map[int64][]slackfake.Reply {
 	out := map[int64][]slackfake.Reply{}
 	for _, r := range fake.Replies() {
-		if r.Kind != slackfake.KindPostMessage || r.Channel != channel || len(r.Metadata) == 0 {
-			continue
-		}
-		var m struct {
-			EventType    string `json:"event_type"`
-			EventPayload struct {
-				CheckinID int64 `json:"checkin_id"`
-			} `json:"event_payload"`
-		}
-		if json.Unmarshal(r.Metadata, &m) == nil && m.EventType == "longgame_checkin" {
-			out[m.EventPayload.CheckinID] = append(out[m.EventPayload.CheckinID], r)
+		if id, ok := reminderOf(r); ok && r.Channel == channel {
+			out[id] = append(out[id], r)
 		}
 	}
 	return out
+}
+
+// reminderOf is the check-in id of a reminder Slack took, from its
+// metadata; false for any other reply.
+func reminderOf(r slackfake.Reply) (int64, bool) {
+	if r.Kind != slackfake.KindPostMessage || len(r.Metadata) == 0 {
+		return 0, false
+	}
+	var m struct {
+		EventType    string `json:"event_type"`
+		EventPayload struct {
+			CheckinID int64 `json:"checkin_id"`
+		} `json:"event_payload"`
+	}
+	if json.Unmarshal(r.Metadata, &m) != nil || m.EventType != "longgame_checkin" {
+		return 0, false
+	}
+	return m.EventPayload.CheckinID, true
 }
 
 func daysAgo(n int) string { return time.Now().UTC().AddDate(0, 0, -n).Format(time.DateOnly) }
@@ -46,7 +55,8 @@ func (h *e2e) waitReminder(seq int, channel string) slackfake.Reply {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	r, err := h.fake.WaitReplyAfter(ctx, seq, func(r slackfake.Reply) bool {
-		return r.Kind == slackfake.KindPostMessage && r.Channel == channel && len(r.Metadata) > 0
+		_, ok := reminderOf(r)
+		return ok && r.Channel == channel
 	})
 	if err != nil {
 		h.t.Fatalf("no reminder in %s: %v\nlog:\n%s", channel, err, h.logs)

@@ -151,7 +151,7 @@ func (h *e2e) waitPost(seq int, channel string) slackfake.Reply {
 func TestSharedChannelKeepsRisksPrivate(t *testing.T) {
 	h := newE2E(t)
 	h.fake.AddChannel(slackfake.Channel{ID: "C7", Name: "acme-shared", IsMember: true, IsExtShared: true})
-	h.inChannel("U1", "C7", "/deal open Acme")
+	h.private("U1", "C7", "/deal open Acme", "Only you can see this")
 	h.private("U1", "C7", "/risk flag their CISO may block SSO severity:high", "Only you can see this", "risk #1")
 	h.private("U1", "C7", "/risk disclose 1", "Only you can see this")
 	h.private("U1", "C7", "/risk resolve 1", "Only you can see this")
@@ -166,8 +166,8 @@ func TestSharedChannelKeepsRisksPrivate(t *testing.T) {
 		t.Errorf("risk summary in a shared channel: %+v (%v), want an ephemeral answer", r, err)
 	}
 	for _, m := range h.fake.Messages("C7") {
-		if strings.Contains(render.Message(m.Text, m.Blocks), "CISO") {
-			t.Errorf("the shared channel saw a risk: %s", m.Text)
+		if m.BotID != "" {
+			t.Errorf("Long Game posted in the shared channel: %s", render.Message(m.Text, m.Blocks))
 		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/longgame/longgame/bot/render"
 	"github.com/longgame/longgame/bot/slackfake"
 )
 
@@ -15,28 +14,30 @@ import (
 func TestShutdownFinishesCommandsInFlight(t *testing.T) {
 	h := newE2E(t)
 	h.inChannel("U1", "C1", "/deal open Acme")
-	// Hold the command inside the bot: the privacy check waits on Slack.
-	h.fake.InjectFault("conversations.info", slackfake.Fault{Times: 1, Delay: time.Second})
+	// Hold the command inside the bot: the post of its record waits on Slack.
+	posts := h.fake.Calls("chat.postMessage")
+	h.fake.InjectFault("chat.postMessage", slackfake.Fault{Times: 1, Delay: time.Second})
 
 	type result struct {
 		ack *slackfake.Ack
 		err error
 	}
 	got := make(chan result, 1)
+	before := len(h.fake.Replies())
 	go func() {
 		ack, err := h.fake.SlashCommand(context.Background(), slackfake.SlashCommand{UserID: "U1", ChannelID: "C1", Command: "/champion", Text: "ask an intro to the CFO"})
 		got <- result{ack, err}
 	}()
-	waitFor(t, "the command to reach conversations.info", func() bool { return h.fake.Calls("conversations.info") > 0 })
+	waitFor(t, "the command to reach chat.postMessage", func() bool { return h.fake.Calls("chat.postMessage") > posts })
 
 	if code := h.shutdown(); code != exitOK {
 		t.Fatalf("exit %d, want 0; log:\n%s", code, h.logs)
 	}
 	r := <-got
 	if r.err != nil {
-		t.Fatalf("the in-flight command was not acked: %v", r.err)
+		t.Fatalf("the in-flight command was not acked: %v\n%s", r.err, h.logs)
 	}
-	answer{text: render.Message(r.ack.Text, r.ack.Blocks)}.expect(t, "in-flight ask", "recorded ask #1")
+	answerTo(h.fake, before, "C1", r.ack).expect(t, "in-flight ask", "recorded ask #1")
 	if n := h.rows()["asks"]; n != 1 {
 		t.Errorf("%d asks in the database after shutdown, want 1", n)
 	}

@@ -17,11 +17,12 @@ import (
 	"github.com/longgame/longgame/storage"
 )
 
-// exportFixture records deals in two workspaces through the bot, end to
-// end, then stops it. The bot's environment stays set for the export.
+// exportFixture records deals in two workspaces of one Enterprise Grid org
+// through the bot, end to end, then stops it. The bot's environment stays
+// set for the export.
 func exportFixture(t *testing.T) {
 	t.Helper()
-	h := newE2E(t)
+	h := startBot(t, newWorkspaceWith(t, slackfake.Options{EnterpriseID: "E1"}), filepath.Join(t.TempDir(), "longgame.db"))
 	h.inChannel("U1", "C1", "/deal open Acme renewal value:$120,000 close:2026-12-15")
 	h.inChannel("U1", "C1", `/champion set Jane Doe title:"VP of IT" <@U9|jane>`)
 	h.inChannel("U1", "C1", "/champion ask an intro to the CFO cost:high")
@@ -36,7 +37,7 @@ func exportFixture(t *testing.T) {
 	h.inChannel("U1", "C1", "/deal close won", "closed Acme renewal as won")
 	h.inChannel("U2", "C2", "/deal open Globex")
 
-	h.fake.AddTeam(slackfake.Team{ID: "T2", Name: "Other Co", Domain: "other"})
+	h.fake.AddTeam(slackfake.Team{ID: "T2", Name: "Other Co", Domain: "other", EnterpriseID: "E1"})
 	h.fake.AddUser(slackfake.User{ID: "U5", TeamID: "T2", Name: "olga", TZ: "UTC"})
 	h.fake.AddChannel(slackfake.Channel{ID: "C5", Name: "deal-x", IsMember: true})
 	h.inChannel("U5", "C5", "/deal open Their secret deal value:€50k")

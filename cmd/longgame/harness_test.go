@@ -37,7 +37,15 @@ type e2e struct {
 // newWorkspace starts a fake Slack with one team, users and channels.
 func newWorkspace(t *testing.T) *slackfake.Server {
 	t.Helper()
-	fake := slackfake.New(slackfake.Options{BotToken: testBotToken, AppToken: testAppToken, TeamID: "T1", TeamName: "Acme Sales"})
+	return newWorkspaceWith(t, slackfake.Options{})
+}
+
+// newWorkspaceWith is newWorkspace with more options (an Enterprise Grid
+// org, say).
+func newWorkspaceWith(t *testing.T, o slackfake.Options) *slackfake.Server {
+	t.Helper()
+	o.BotToken, o.AppToken, o.TeamID, o.TeamName = testBotToken, testAppToken, "T1", "Acme Sales"
+	fake := slackfake.New(o)
 	if err := fake.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -118,18 +126,60 @@ type answer struct {
 	text      string // rendered as Slack shows it
 }
 
-// cmd runs a slash command as user in channel and returns the answer.
+// cmd runs a slash command as user in channel and returns the answer: the
+// ack's, which only its user sees, or the record the bot posted in the
+// channel (with chat.postMessage, before acking, so that it keeps its ts).
 func (h *e2e) cmd(user, channel, line string) answer {
 	h.t.Helper()
 	name, text, _ := strings.Cut(line, " ")
+	before := len(h.fake.Replies())
 	ack, err := h.fake.SlashCommand(h.ctx(), slackfake.SlashCommand{UserID: user, ChannelID: channel, Command: name, Text: text})
 	if err != nil {
 		h.t.Fatalf("%s: %v\nlog:\n%s", line, err, h.logs)
 	}
-	if ack.Text == "" && ack.Blocks == nil {
-		return answer{}
+	if ack.ResponseType == "in_channel" {
+		h.t.Errorf("%s: answered in_channel from the ack: its ts is lost, so it could not be hidden later", line)
 	}
-	return answer{ephemeral: ack.ResponseType != "in_channel", text: render.Message(ack.Text, ack.Blocks)}
+	return answerTo(h.fake, before, channel, ack)
+}
+
+// answerTo is what a user saw of a command sent when the fake had before
+// replies: the ack's answer (theirs alone), else the first record posted in
+// channel since.
+func answerTo(fake *slackfake.Server, before int, channel string, ack *slackfake.Ack) answer {
+	if ack.Text != "" || ack.Blocks != nil {
+		return answer{ephemeral: ack.ResponseType != "in_channel", text: render.Message(ack.Text, ack.Blocks)}
+	}
+	for _, r := range fake.Replies()[before:] {
+		if r.Kind == slackfake.KindPostMessage && r.Channel == channel {
+			return answer{text: render.Message(r.Text, r.Blocks)}
+		}
+	}
+	return answer{}
+}
+
+// event sends an event the fake built (its error, if any, fails the test)
+// and waits for the ack. What the bot must forget about a channel or a user
+// is forgotten before it acks; what it does after, a test waits for.
+func (h *e2e) event(e slackfake.Event, err error) {
+	h.t.Helper()
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if _, err := h.fake.Event(h.ctx(), e); err != nil {
+		h.t.Fatalf("event: %v", err)
+	}
+}
+
+// posted renders every message the bot posted in channel, in order.
+func posted(fake *slackfake.Server, channel string) []string {
+	var out []string
+	for _, r := range fake.Replies() {
+		if r.Kind == slackfake.KindPostMessage && r.Channel == channel {
+			out = append(out, render.Message(r.Text, r.Blocks))
+		}
+	}
+	return out
 }
 
 // inChannel runs a recording command and fails unless the channel saw it.

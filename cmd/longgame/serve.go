@@ -13,6 +13,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/longgame/longgame/bot"
+	"github.com/longgame/longgame/bot/access"
 	"github.com/longgame/longgame/reminders"
 	"github.com/longgame/longgame/storage"
 )
@@ -122,6 +123,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, now func() time.Ti
 		LostFollowup:   int(cfg.LostFollowup),
 		Now:            now,
 		Logger:         log,
+		Home:           access.Org{TeamID: auth.TeamID, EnterpriseID: auth.EnterpriseID},
+		BotUserID:      auth.UserID,
+		BotID:          auth.BotID,
 	})
 	d := reminders.New(db, api, reminders.Options{
 		Logger:   log.With("part", "reminders"),
