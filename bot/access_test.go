@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
@@ -31,7 +30,7 @@ func (d directory) checker() *access.Checker {
 func (d directory) GetUserInfoContext(_ context.Context, id string, _ ...slack.GetUserInfoOption) (*slack.User, error) {
 	u, ok := d[id]
 	if !ok {
-		return nil, errors.New("user_not_found")
+		return nil, slack.SlackErrorResponse{Err: "user_not_found"}
 	}
 	return &u, nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/longgame/longgame/bot/access"
 	"github.com/longgame/longgame/bot/blockkit"
 	"github.com/longgame/longgame/bot/command"
 	"github.com/longgame/longgame/storage"
@@ -59,6 +60,24 @@ func (b *Bot) parseDealFields(req *request, opts map[string]string) (dealFields,
 	return f, nil
 }
 
+// checkOwner refuses an owner who is not a full member of the
+// organisation: the owner gets the deal's reminders, its App Home and the
+// weekly nudge, which name the champion and the risks.
+func (b *Bot) checkOwner(ctx context.Context, req *request, owner *string) error {
+	if owner == nil {
+		return nil
+	}
+	st, err := b.access.Standing(ctx, *owner, "")
+	if err != nil {
+		return fmt.Errorf("standing of the owner: %w", err)
+	}
+	if st != access.Member {
+		return inputError(fmt.Sprintf("owner: %s is not a full member of this workspace (%s): a deal's owner must be on your team.",
+			mention(*owner), st), "/deal set owner:@ana")
+	}
+	return nil
+}
+
 func checkName(name string) error {
 	if strings.TrimSpace(name) == "" {
 		return inputError("The deal needs a name.", "/deal open Acme renewal value:120k")
@@ -76,6 +95,9 @@ func (b *Bot) dealOpen(ctx context.Context, req *request) (reply, error) {
 	}
 	f, err := b.parseDealFields(req, args.Options)
 	if err != nil {
+		return reply{}, err
+	}
+	if err := b.checkOwner(ctx, req, f.owner); err != nil {
 		return reply{}, err
 	}
 	nd := storage.NewDeal{ChannelID: req.cmd.ChannelID, Name: args.Text, OwnerID: req.actor.UserID, Budget: b.cfg.Budget}
@@ -121,6 +143,9 @@ func (b *Bot) dealSet(ctx context.Context, req *request) (reply, error) {
 	}
 	f, err := b.parseDealFields(req, args.Options)
 	if err != nil {
+		return reply{}, err
+	}
+	if err := b.checkOwner(ctx, req, f.owner); err != nil {
 		return reply{}, err
 	}
 	d, err := b.dealFor(ctx, req)

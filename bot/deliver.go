@@ -166,8 +166,13 @@ func (b *Bot) SharedChannel(ctx context.Context, channelID string) (bool, error)
 	return v.Shared, err
 }
 
-// Access is the bot's judge of who may see what, for the reminders.
-func (b *Bot) Access() *access.Checker { return b.access }
+// Member reports whether userID is a full member of the organisation that
+// owns the deals of teamID, for the reminders: the weekly nudge goes to
+// members only.
+func (b *Bot) Member(ctx context.Context, teamID, userID string) (bool, error) {
+	st, err := b.access.Standing(ctx, userID, teamID)
+	return st == access.Member, err
+}
 
 // channelLocks order posting in a channel against a share of it, without
 // a lock per channel: channels hash onto a fixed set of stripes.

@@ -135,3 +135,48 @@ func TestRedactURLDropsCredentials(t *testing.T) {
 		t.Errorf("redacted error still holds the URL: %s", got)
 	}
 }
+
+// With every worker busy and the queue full, a command is told to try
+// again at once (nothing written), and every envelope is still acked within
+// the deadline: the queued one by its deadline, the running one too.
+func TestFullQueueShedsAndEveryEnvelopeIsAckedInTime(t *testing.T) {
+	release, entered := make(chan struct{}), make(chan struct{}, 3)
+	store := stubStore{dealByChannel: func(ctx context.Context) (storage.Deal, error) {
+		entered <- struct{}{}
+		<-release
+		return storage.Deal{}, storage.ErrNotFound
+	}}
+	b, _ := testBot(t, store)
+	b.cfg.Workers = 1
+	b.queue = make(chan *pending, 1)
+	ctx := context.Background()
+	workers := b.startWorkers(ctx)
+	acker := newRecordingAcker()
+	cmd := slack.SlashCommand{Command: "/deal", TeamID: "T1", ChannelID: "C1", UserID: "U1"}
+	b.enqueue(ctx, acker, slashEvent("E0", cmd))
+	<-entered                                    // the one worker is stuck on E0
+	b.enqueue(ctx, acker, slashEvent("E1", cmd)) // waits in the queue
+	b.enqueue(ctx, acker, slashEvent("E2", cmd)) // shed
+	for range 3 {
+		select {
+		case <-acker.acked:
+		case <-time.After(10 * time.Second):
+			t.Fatal("an envelope was not acked while the workers were stuck")
+		}
+	}
+	close(release)
+	close(b.queue)
+	workers.Wait()
+	acker.mu.Lock()
+	defer acker.mu.Unlock()
+	busy := 0
+	for _, a := range acker.acks {
+		raw, _ := json.Marshal(a)
+		if strings.Contains(string(raw), "busy") {
+			busy++
+		}
+	}
+	if busy != 1 || len(acker.acks) != 3 {
+		t.Errorf("%d acks, %d saying busy; want 3 and 1", len(acker.acks), busy)
+	}
+}

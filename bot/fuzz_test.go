@@ -17,9 +17,16 @@ import (
 // fuzzCommands are the commands whose text the fuzzer writes.
 var fuzzCommands = []string{"/deal", "/champion", "/risk", "/checkin"}
 
+// fuzzCallers are who the fuzzer types as: a member, a guest of the
+// workspace, a user of another organisation claiming its own team, and one
+// claiming ours.
+var fuzzCallers = []struct{ user, team string }{{"U1", "T1"}, {"UG", "T1"}, {"UX", "T2"}, {"UX", "T1"}}
+
 // FuzzCommands sends arbitrary text to every command's handlers, on a real
-// database holding one deal: a handler may answer or refuse, never panic,
-// never fail inside, and a refusal writes nothing.
+// database holding one deal, as a member or a stranger. For a member a
+// handler may answer or refuse, never panic, never fail inside, and a
+// refusal writes nothing. A stranger gets the one line, whatever they type,
+// and nothing is written: no deal name, champion or risk reaches them.
 func FuzzCommands(f *testing.F) {
 	for _, seed := range []string{
 		"open Acme value:120k close:2026-12-01 owner:<@U1|ana>", "set value:€90k", "close won 2026-11-20",
@@ -28,20 +35,35 @@ func FuzzCommands(f *testing.F) {
 		"declined #1", "budget 12", "history Jane Doe", "ledger", "flag SSO severity:critical area:security test:\"10k users\"",
 		"resolve 1 fixed", "reopen 1", "disclose 1 told Jane", "summary", "add +3w call Jane", "snooze 2w", "done went well",
 		"flag \x00\xff <@ &lt; \u202e", "ask " + strings.Repeat("x", 2100), "set value:1e400 close:99999-01-01",
+		"set owner:<@UG|gus>", "open Other owner:<@UX>",
 	} {
 		for i := range fuzzCommands {
-			f.Add(i, seed)
+			for who := range fuzzCallers {
+				f.Add(i, who, seed)
+			}
 		}
 	}
 	b, db, dealID := fuzzBot(f)
-	f.Fuzz(func(t *testing.T, which int, text string) {
+	f.Fuzz(func(t *testing.T, which, who int, text string) {
 		name := fuzzCommands[(which%len(fuzzCommands)+len(fuzzCommands))%len(fuzzCommands)]
+		caller := fuzzCallers[(who%len(fuzzCallers)+len(fuzzCallers))%len(fuzzCallers)]
+		cmd := slack.SlashCommand{Command: name, Text: text, TeamID: caller.team, ChannelID: "C1", UserID: caller.user}
+		before := auditCount(t, db, dealID)
+		if caller.user != "U1" {
+			deals := dealCount(t, db)
+			r := b.runCommand(context.Background(), cmd)
+			if r.inChannel || r.text != StrangerText {
+				t.Errorf("%s %s %q: a stranger was answered %q", caller.user, name, text, r.text)
+			}
+			if auditCount(t, db, dealID) != before || dealCount(t, db) != deals {
+				t.Errorf("%s %s %q: a stranger's command wrote", caller.user, name, text)
+			}
+			return
+		}
 		if name == "/champion" && strings.EqualFold(strings.TrimSpace(text), "ask") {
 			return // opens a form through Slack, which this test has not
 		}
-		before := auditCount(t, db, dealID)
-		r, err := b.dispatchCommand(context.Background(), slack.SlashCommand{
-			Command: name, Text: text, TeamID: "T1", ChannelID: "C1", UserID: "U1"})
+		r, err := b.dispatchCommand(context.Background(), cmd)
 		var ue *userError
 		var pe *command.Error
 		switch {
@@ -85,6 +107,20 @@ func fuzzBot(f *testing.F) (*Bot, *storage.DB, int64) {
 		}
 	}
 	return b, db, d.ID
+}
+
+// dealCount counts the deals of both workspaces.
+func dealCount(t *testing.T, db *storage.DB) int {
+	t.Helper()
+	n := 0
+	for _, team := range []string{"T1", "T2"} {
+		l, err := db.ListDeals(context.Background(), team, storage.DealFilter{Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += l.Total
+	}
+	return n
 }
 
 func auditCount(t *testing.T, db *storage.DB, dealID int64) int {

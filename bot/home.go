@@ -16,39 +16,46 @@ import (
 	"github.com/longgame/longgame/storage"
 )
 
-// onHomeOpened publishes the Home of who opened it: their deals and
-// check-ins for a member, the one line for anyone else.
+// onHomeOpened publishes the Home of who opened it.
 func (b *Bot) onHomeOpened(ctx context.Context, teamID, userID string) {
-	if r, ok := b.admit(ctx, userID, teamID); !ok {
-		view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: r.blocks}}
-		if _, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userID, View: view}); err != nil {
-			b.log.Warn("app home of a non-member", "user", userID, "err", err)
-		}
-		return
-	}
 	if err := b.publishHome(ctx, teamID, userID); err != nil {
 		b.log.Error("app home failed", "user", userID, "err", err)
 	}
 }
 
 // publishHome builds and publishes userID's App Home: the deals they own
-// and their check-ins, nobody else's.
+// and their check-ins, nobody else's. Anyone but a full member (a guest, a
+// user of another organisation, an owner since made a guest) gets the one
+// line.
 func (b *Bot) publishHome(ctx context.Context, teamID, userID string) error {
-	deals, err := b.store.ListDeals(ctx, teamID, storage.DealFilter{Stage: storage.StageOpen, OwnerID: userID, Limit: homeMaxDeals})
-	if err != nil {
-		return fmt.Errorf("home deals: %w", err)
+	var blocks []slack.Block
+	if r, ok := b.admit(ctx, userID, teamID); !ok {
+		blocks = r.blocks
+	} else {
+		var err error
+		if blocks, err = b.homeOf(ctx, teamID, userID); err != nil {
+			return err
+		}
 	}
-	now := b.cfg.Now()
-	due, err := b.store.OwnerCheckinsDue(ctx, teamID, userID, now.Add(dueWindow))
-	if err != nil {
-		return fmt.Errorf("home check-ins: %w", err)
-	}
-	loc := b.ownerLocation(ctx, teamID, userID)
-	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: homeBlocks(deals, due, now, loc)}}
+	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}
 	if _, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userID, View: view}); err != nil {
 		return fmt.Errorf("views.publish: %w", err)
 	}
 	return nil
+}
+
+// homeOf is a member's Home.
+func (b *Bot) homeOf(ctx context.Context, teamID, userID string) ([]slack.Block, error) {
+	deals, err := b.store.ListDeals(ctx, teamID, storage.DealFilter{Stage: storage.StageOpen, OwnerID: userID, Limit: homeMaxDeals})
+	if err != nil {
+		return nil, fmt.Errorf("home deals: %w", err)
+	}
+	now := b.cfg.Now()
+	due, err := b.store.OwnerCheckinsDue(ctx, teamID, userID, now.Add(dueWindow))
+	if err != nil {
+		return nil, fmt.Errorf("home check-ins: %w", err)
+	}
+	return homeBlocks(deals, due, now, b.ownerLocation(ctx, teamID, userID)), nil
 }
 
 // homeRefreshGap is the least time between two refreshes of one user's

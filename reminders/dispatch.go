@@ -77,6 +77,10 @@ type Options struct {
 	// channel (or one that cannot be checked) it goes to the owner by DM.
 	// Nil means no channel is shared.
 	Shared func(ctx context.Context, channel string) (bool, error)
+	// Member reports whether a user is a full member of the organisation
+	// that owns the deals; the weekly nudge goes to members only. Nil
+	// means everyone is.
+	Member func(ctx context.Context, teamID, userID string) (bool, error)
 }
 
 // Dispatcher delivers due check-in reminders and the weekly nudge. Its
@@ -95,6 +99,7 @@ type Dispatcher struct {
 	batch       int
 	callTimeout time.Duration
 	shared      func(ctx context.Context, channel string) (bool, error)
+	member      func(ctx context.Context, teamID, userID string) (bool, error)
 
 	zones   sync.Map   // IANA name → *time.Location
 	passMu  sync.Mutex // one Dispatch at a time
@@ -127,6 +132,7 @@ func New(store Store, slack Poster, opts Options) *Dispatcher {
 		batch:       cmp.Or(opts.Batch, 64),
 		callTimeout: cmp.Or(opts.CallTimeout, 20*time.Second),
 		shared:      opts.Shared,
+		member:      opts.Member,
 	}
 	if d.log == nil {
 		d.log = slog.New(slog.DiscardHandler)

@@ -88,8 +88,20 @@ func (d *Dispatcher) sendNudges(ctx context.Context, now time.Time, slot string,
 	return errors.Join(errs...)
 }
 
-// sendNudge claims and sends one owner's nudge.
+// sendNudge claims and sends one owner's nudge. An owner who is no longer a
+// full member of the organisation (made a guest, deactivated) gets none:
+// the nudge names deals and their risks.
 func (d *Dispatcher) sendNudge(ctx context.Context, now time.Time, slot string, n storage.Nudge) error {
+	if d.member != nil {
+		ok, err := d.member(ctx, n.TeamID, n.OwnerID)
+		if err != nil {
+			return fmt.Errorf("nudge %s: whether they are a member: %w", n.OwnerID, err)
+		}
+		if !ok {
+			d.log.Info("weekly nudge skipped: the owner is not a member", "team", n.TeamID, "owner", n.OwnerID)
+			return nil
+		}
+	}
 	first, err := d.store.ClaimDigest(ctx, n.TeamID, n.OwnerID, slot)
 	if err != nil || !first {
 		return err

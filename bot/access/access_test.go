@@ -50,7 +50,7 @@ func (s *stubSlack) GetUserInfoContext(_ context.Context, id string, _ ...slack.
 	defer s.mu.Unlock()
 	u, ok := s.users[id]
 	if !ok {
-		return nil, errors.New("user_not_found")
+		return nil, slack.SlackErrorResponse{Err: "user_not_found"}
 	}
 	return &u, nil
 }
@@ -170,6 +170,7 @@ func TestStanding(t *testing.T) {
 		{"another workspace of our Grid org", Org{TeamID: "T1", EnterpriseID: "E1"}, "UGRID", "T3", Member},
 		{"another Grid org", Org{TeamID: "T1", EnterpriseID: "E9"}, "UGRID", "T3", Outsider},
 		{"deactivated", Org{TeamID: "T1"}, "UGONE", "T1", Gone},
+		{"no such user", Org{TeamID: "T1"}, "UNOBODY", "", Outsider},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, _ := newChecker(s, tc.home)

@@ -2,6 +2,7 @@ package access
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/slack-go/slack"
@@ -78,6 +79,10 @@ func (c *Checker) Standing(ctx context.Context, userID, claimedTeam string) (Sta
 		return Outsider, nil
 	}
 	p, err := c.Person(ctx, userID)
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) && se.Err == "user_not_found" {
+		return Outsider, nil // no user of the workspace by that id
+	}
 	if err != nil {
 		return 0, fmt.Errorf("standing: %w", err)
 	}

@@ -193,6 +193,10 @@ type ViewSubmission struct {
 	// checkboxes and multi-selects, comma-separated option values). Inputs
 	// left out are sent empty, as Slack does.
 	Values map[string]map[string]string
+	// ForgedMetadata, when set, replaces the view's private_metadata in
+	// the payload: what a forged submission would carry. Slack itself
+	// never lets a user change it; an app must still not trust it.
+	ForgedMetadata string
 }
 
 // ViewSubmission sends a view_submission envelope, waits for the ack and
@@ -242,12 +246,18 @@ func (s *Server) viewSubmissionPayload(sub ViewSubmission) (*View, obj, error) {
 		return nil, nil, err
 	}
 	team, ent := s.payloadTeam(user)
+	view := s.viewJSON(v, v.JSON, values)
+	if sub.ForgedMetadata != "" {
+		forged := *v
+		forged.PrivateMetadata = sub.ForgedMetadata
+		view = s.viewJSON(&forged, v.JSON, values)
+	}
 	return v, obj{
 		"type": "view_submission", "user": s.userShort(user), "api_app_id": s.opts.AppID,
 		"token": verificationToken, "trigger_id": s.issueTrigger(user),
 		"team": team, "enterprise": ent,
 		"is_enterprise_install": false, "response_urls": []any{},
-		"view": s.viewJSON(v, v.JSON, values),
+		"view": view,
 	}, nil
 }
 

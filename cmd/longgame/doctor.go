@@ -52,13 +52,15 @@ var requiredScopes = []scope{
 	{"commands", "slash commands"},
 	{"chat:write", "answers, check-in reminders and the weekly nudge"},
 	{"chat:write.public", "check-ins in public deal channels the bot was not invited to"},
-	{"users:read", "the owner's time zone for 09:00 reminders"},
-	{"channels:read", "whether a public deal channel is shared with another organisation"},
-	{"groups:read", "whether a private deal channel is shared with another organisation"},
+	{"users:read", "who is asking (a member, a guest or another organisation) and the owner's time zone"},
+	{"channels:read", "who is in a public deal channel, and whether it is shared"},
+	{"groups:read", "who is in a private deal channel, and whether it is shared"},
+	{"mpim:read", "who is in a group DM used as a deal channel"},
 	{"im:write", "the weekly nudge DM"},
 	{"app_mentions:read", `"@Long Game risk summary"`},
 	{"channels:history", "reconciling an interrupted reminder in a public channel"},
 	{"groups:history", "reconciling an interrupted reminder in a private channel"},
+	{"mpim:history", "finding the app's records in a group DM to hide them once shared"},
 	{"im:history", "reconciling an interrupted reminder sent to its owner by DM"},
 }
 

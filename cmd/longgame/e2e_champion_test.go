@@ -205,12 +205,7 @@ func TestSharedChannelKeepsChampionPrivate(t *testing.T) {
 	// open as soon as Slack says so, whatever was cached.
 	h.inChannel("U1", "C1", "/deal open Globex")
 	h.inChannel("U1", "C1", "/champion ask a favor")
-	if err := h.fake.SetShared("C1", true, true); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.fake.Event(h.ctx(), sharedEvent("C1", true)); err != nil {
-		t.Fatal(err)
-	}
+	h.event(h.fake.NewChannelShared("C1", "T2"))
 	h.private("U1", "C1", "/champion ask another favor", "Only you can see this")
 }
 

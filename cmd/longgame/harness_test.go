@@ -236,6 +236,24 @@ func (h *e2e) count(what string) int {
 	return countIn(h.t, db, what)
 }
 
+// exec runs a statement on the SQLite file while the bot runs, as another
+// process would, and returns the rows it changed: for tests that play a
+// crash's aftermath.
+func (h *e2e) exec(query string, args ...any) int64 {
+	h.t.Helper()
+	db, err := sql.Open("sqlite", "file:"+h.dbPath+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer db.Close()
+	res, err := db.Exec(query, args...)
+	if err != nil {
+		h.t.Fatalf("%s: %v", query, err)
+	}
+	n, _ := res.RowsAffected()
+	return n
+}
+
 func (h *e2e) readOnly() *sql.DB {
 	h.t.Helper()
 	db, err := sql.Open("sqlite", "file:"+h.dbPath+"?mode=ro&_pragma=busy_timeout(5000)")

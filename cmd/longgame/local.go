@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha1"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -167,6 +166,7 @@ And the emulator's own commands:
   :channel NAME    switch to (or create) channel #NAME
   :user NAME       act as user NAME
   :shared on|off   mark this channel as shared with a customer (Slack Connect)
+  :guest NAME      invite guest NAME into this channel (then :user NAME to act as them)
   :click N         press button N of the last message or Home shown
   :home            show your App Home
   :mention TEXT    mention the bot in this channel, e.g. :mention risk summary
@@ -194,7 +194,12 @@ func (s *session) channelID() string {
 
 func (s *session) switchUser(name string) {
 	id := localID("U", name)
-	s.fake.AddUser(slackfake.User{ID: id, TeamID: localTeam, Name: name, RealName: name, TZ: "UTC"})
+	s.mu.Lock()
+	_, known := s.users[id]
+	s.mu.Unlock()
+	if !known { // a new member; a guest invited with :guest stays one
+		s.fake.AddUser(slackfake.User{ID: id, TeamID: localTeam, Name: name, RealName: name, TZ: "UTC"})
+	}
 	s.mu.Lock()
 	s.user, s.users[id] = name, name
 	s.mu.Unlock()
@@ -272,6 +277,8 @@ func (s *session) do(ctx context.Context, line string) (quit bool) {
 		err = s.needArg(arg, ":channel deal-globex", func() { s.switchChannel(strings.TrimPrefix(arg, "#")) })
 	case ":shared":
 		err = s.setShared(ctx, arg)
+	case ":guest":
+		err = s.needArgErr(arg, ":guest gus", func() error { return s.inviteGuest(ctx, arg) })
 	case ":click":
 		err = s.click(ctx, arg)
 	case ":home":
@@ -296,6 +303,13 @@ func (s *session) do(ctx context.Context, line string) (quit bool) {
 	return false
 }
 
+func (s *session) needArgErr(arg, example string, f func() error) error {
+	if arg == "" {
+		return fmt.Errorf("say which, e.g. %s", example)
+	}
+	return f()
+}
+
 func (s *session) needArg(arg, example string, f func()) error {
 	if arg == "" {
 		return fmt.Errorf("say which, e.g. %s", example)
@@ -305,37 +319,49 @@ func (s *session) needArg(arg, example string, f func()) error {
 }
 
 func (s *session) setShared(ctx context.Context, arg string) error {
-	var on bool
+	var ev slackfake.Event
+	var err error
+	state := "no longer shared"
 	switch strings.ToLower(arg) {
 	case "on", "yes", "true":
-		on = true
+		// Slack tells the app, as it would: the bot posts nothing more
+		// there and hides what it posted before.
+		ev, err = s.fake.NewChannelShared(s.channelID(), localCustomerTeam)
+		state = "now shared with a customer's organisation (Slack Connect)"
 	case "off", "no", "false":
+		ev, err = s.fake.NewChannelUnshared(s.channelID(), localCustomerTeam)
 	default:
 		return errors.New("use :shared on or :shared off")
 	}
-	if err := s.fake.SetShared(s.channelID(), on, on); err != nil {
+	if err != nil {
 		return err
 	}
-	// Slack tells the app, as it would: the bot forgets what it cached.
-	if _, err := s.fake.Event(ctx, sharedEvent(s.channelID(), on)); err != nil {
+	if _, err := s.fake.Event(ctx, ev); err != nil {
 		return err
-	}
-	state := "no longer shared"
-	if on {
-		state = "now shared with a customer's organisation (Slack Connect)"
 	}
 	fmt.Fprintf(s.out, "  #%s is %s.\n", s.channel, state)
 	return nil
 }
 
-// sharedEvent is the channel_shared or channel_unshared event Slack sends
-// when a channel starts or stops being shared with another organisation.
-func sharedEvent(channel string, shared bool) slackfake.Event {
-	inner := map[string]any{"type": "channel_shared", "connected_team_id": "T0CUSTOMER", "channel": channel}
-	if !shared {
-		inner = map[string]any{"type": "channel_unshared", "previously_connected_team_id": "T0CUSTOMER",
-			"channel": channel, "is_ext_shared": false}
+// localCustomerTeam is the customer's organisation of :shared on.
+const localCustomerTeam = "T0CUSTOMER"
+
+// inviteGuest adds a guest of the workspace to this channel, as an admin
+// inviting the customer "as a guest" would: Slack tells the app, which
+// then treats the channel as shared.
+func (s *session) inviteGuest(ctx context.Context, name string) error {
+	id := localID("U", name)
+	s.fake.AddUser(slackfake.User{ID: id, TeamID: localTeam, Name: name, RealName: name, TZ: "UTC", IsRestricted: true})
+	ev, err := s.fake.NewMemberJoinedChannel(s.channelID(), id, s.userID())
+	if err != nil {
+		return err
 	}
-	raw, _ := json.Marshal(inner)
-	return slackfake.Event{Inner: raw}
+	if _, err := s.fake.Event(ctx, ev); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.users[id] = name
+	s.mu.Unlock()
+	fmt.Fprintf(s.out, "  %s, a guest, joined #%s.\n", name, s.channel)
+	return nil
 }

@@ -173,9 +173,9 @@ func (s *session) remember(buttons []render.Button, channel, ts, viewID string) 
 // slash runs a slash command as the current user in the current channel,
 // and fills in the form it opens, if any.
 func (s *session) slash(ctx context.Context, name, text string) error {
-	user := s.userID()
-	before := len(s.fake.Modals(user))
-	ack, err := s.fake.SlashCommand(ctx, slackfake.SlashCommand{UserID: user, ChannelID: s.channelID(), Command: name, Text: text})
+	user, channel := s.userID(), s.channelID()
+	before, seq := len(s.fake.Modals(user)), s.fake.Seq()
+	ack, err := s.fake.SlashCommand(ctx, slackfake.SlashCommand{UserID: user, ChannelID: channel, Command: name, Text: text})
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
@@ -184,8 +184,12 @@ func (s *session) slash(ctx context.Context, name, text string) error {
 		return s.fillModal(ctx, modals[len(modals)-1])
 	}
 	if ack.Text == "" && ack.Blocks == nil {
-		// Answered late, through the response_url.
-		_, err := s.waitFor(ctx, 0, func(r slackfake.Reply) bool { return r.Kind == slackfake.KindResponseURL })
+		// A record posted in the channel, or an answer that came late
+		// through the response_url (or privately, when that failed).
+		_, err := s.waitFor(ctx, seq, func(r slackfake.Reply) bool {
+			return r.Kind == slackfake.KindPostMessage && r.Channel == channel || r.Kind == slackfake.KindResponseURL ||
+				r.Kind == slackfake.KindPostEphemeral && r.User == user
+		})
 		return err
 	}
 	return nil

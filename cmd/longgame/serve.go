@@ -132,6 +132,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, now func() time.Ti
 		Now:      now,
 		Location: cfg.Timezone.Location,
 		Shared:   b.SharedChannel,
+		Member:   b.Member,
 	})
 	if ready != nil {
 		ready(&services{db: db, reminders: d})
