@@ -65,6 +65,7 @@ type Bot struct {
 	access   *access.Checker
 	locks    channelLocks
 	shares   sharing
+	posts    *postLog
 	homes    homeRefreshes
 	queue    chan *pending
 	stopping chan struct{} // closed when Run stops taking envelopes
@@ -105,6 +106,7 @@ func New(api *slack.Client, store Store, cfg Config) *Bot {
 		log:      cfg.Logger,
 		access:   cfg.Access,
 		queue:    make(chan *pending, cfg.Queue),
+		posts:    newPostLog(store, cfg.Logger),
 		stopping: make(chan struct{}),
 	}
 	b.commands = b.commandTable()
@@ -131,6 +133,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	go func() { runErr <- client.RunContext(sockCtx) }()
 	workers := b.startWorkers(sockCtx)
 	b.inflight.Go(func() { b.maintain(ctx) })
+	postsDone := make(chan struct{})
+	var postLogDone sync.WaitGroup
+	postLogDone.Go(func() { b.posts.run(context.WithoutCancel(ctx), postsDone) })
 	b.inflight.Go(func() { b.resumeShares(context.WithoutCancel(ctx)) })
 
 	socketDone, err := b.drain(ctx, client, runErr)
@@ -138,6 +143,8 @@ func (b *Bot) Run(ctx context.Context) error {
 	close(b.queue) // drain was its only sender: the workers finish what waits
 	workers.Wait()
 	b.waitInflight()
+	close(postsDone) // the records posted are all queued: write their ts
+	postLogDone.Wait()
 	stopSocket()
 	if !socketDone {
 		<-runErr

@@ -41,9 +41,10 @@ const RecordEventType = "longgame_record"
 // itself (with a line saying why) when the channel is shared, cannot be
 // checked or refuses the post, nothing when the channel got it.
 //
-// The channel's read lock is held from the check to the keeping of the
-// message's ts: a share, which takes the write lock, either comes first
-// (and the answer goes private) or finds the message to hide.
+// The channel's read lock is held from the check until the message's ts is
+// queued for keeping: a share, which takes the write lock and then flushes
+// that queue, either comes first (and the answer goes private) or finds
+// the message to hide.
 func (b *Bot) deliver(ctx context.Context, pl place, r reply) reply {
 	if !r.inChannel {
 		return r
@@ -64,11 +65,7 @@ func (b *Bot) deliver(ctx context.Context, pl place, r reply) reply {
 		b.log.Warn("posting in the channel failed; answering privately", "channel", pl.channel, "err", err)
 		return privately(r, unpostedNotice)
 	}
-	post := storage.PostedMessage{TeamID: pl.team, ChannelID: pl.channel, TS: ts, Kind: storage.PostRecord, PostedAt: b.cfg.Now()}
-	if err := b.store.RecordPost(ctx, post); err != nil {
-		// Its metadata still finds it in the channel's history.
-		b.log.Error("a posted record was not kept", "channel", pl.channel, "ts", ts, "err", err)
-	}
+	b.posts.add(storage.PostedMessage{TeamID: pl.team, ChannelID: pl.channel, TS: ts, Kind: storage.PostRecord, PostedAt: b.cfg.Now()})
 	return reply{}
 }
 

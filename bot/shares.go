@@ -58,10 +58,13 @@ func (b *Bot) share(ctx context.Context, teamID, channelID, why string) {
 	}
 	defer b.shares.end(channelID)
 	lock := b.locks.of(channelID)
-	lock.Lock() // posts under way finish first, and their ts is kept
+	lock.Lock() // posts under way finish first, and their ts is queued
 	b.access.MarkShared(channelID, why)
 	s, _, err := b.store.StartShare(ctx, teamID, channelID, why)
 	lock.Unlock()
+	if err == nil {
+		err = b.posts.flush(ctx)
+	}
 	if err != nil {
 		b.log.Error("recording a share", "channel", channelID, "err", err)
 		return
@@ -211,7 +214,7 @@ func (b *Bot) hideFromHistory(ctx context.Context, s storage.ChannelShare, out *
 			}
 			post := storage.PostedMessage{TeamID: s.TeamID, ChannelID: s.ChannelID, TS: m.Timestamp,
 				Kind: storage.PostRecord, PostedAt: slackTime(m.Timestamp)}
-			if err := b.store.RecordPost(ctx, post); err != nil {
+			if err := b.store.RecordPosts(ctx, post); err != nil {
 				b.log.Error("keeping a record found in history", "channel", s.ChannelID, "err", err)
 				return false
 			}

@@ -46,7 +46,7 @@ type Store interface {
 
 	MarkEventSeen(ctx context.Context, teamID, eventID string) (bool, error)
 	PruneSeenEvents(ctx context.Context, before time.Time) (int64, error)
-	RecordPost(ctx context.Context, p storage.PostedMessage) error
+	RecordPosts(ctx context.Context, posts ...storage.PostedMessage) error
 	UnredactedPosts(ctx context.Context, teamID, channelID string, limit int) ([]storage.PostedMessage, error)
 	MarkRedacted(ctx context.Context, teamID, channelID, ts string) error
 	StartShare(ctx context.Context, teamID, channelID, why string) (storage.ChannelShare, bool, error)

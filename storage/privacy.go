@@ -25,23 +25,28 @@ type PostedMessage struct {
 	PostedAt  time.Time
 }
 
-// RecordPost keeps a message Long Game posted in a channel.
-func (db *DB) RecordPost(ctx context.Context, p PostedMessage) error {
+// RecordPosts keeps messages Long Game posted in channels, in one write.
+func (db *DB) RecordPosts(ctx context.Context, posts ...PostedMessage) error {
 	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
-		if p.TeamID == "" || p.ChannelID == "" || p.TS == "" || p.Kind == "" {
-			return invalid("a posted message needs a team, a channel, a ts and a kind")
+		for _, p := range posts {
+			if p.TeamID == "" || p.ChannelID == "" || p.TS == "" || p.Kind == "" {
+				return invalid("a posted message needs a team, a channel, a ts and a kind")
+			}
+			var deal any
+			if p.DealID != 0 {
+				deal = p.DealID
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO posted_messages (team_id, channel_id, ts, deal_id, kind, posted_at)
+				VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+				p.TeamID, p.ChannelID, p.TS, deal, p.Kind, unixArg(p.PostedAt))
+			if err != nil {
+				return err
+			}
 		}
-		var deal any
-		if p.DealID != 0 {
-			deal = p.DealID
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO posted_messages (team_id, channel_id, ts, deal_id, kind, posted_at)
-			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-			p.TeamID, p.ChannelID, p.TS, deal, p.Kind, unixArg(p.PostedAt))
-		return err
+		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("record post in %s: %w", p.ChannelID, err)
+		return fmt.Errorf("record %d posts: %w", len(posts), err)
 	}
 	return nil
 }

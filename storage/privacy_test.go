@@ -97,11 +97,11 @@ func TestSharesAndPosts(t *testing.T) {
 	ctx := t.Context()
 	d := newDeal(t, db, alice, "C1")
 	for i, ts := range []string{"100.000001", "100.000002", "100.000003"} {
-		wantErr(t, db.RecordPost(ctx, PostedMessage{TeamID: "T1", ChannelID: "C1", TS: ts, DealID: d.ID,
+		wantErr(t, db.RecordPosts(ctx, PostedMessage{TeamID: "T1", ChannelID: "C1", TS: ts, DealID: d.ID,
 			Kind: PostRecord, PostedAt: t0.Add(time.Duration(i) * time.Second)}), nil)
 	}
-	wantErr(t, db.RecordPost(ctx, PostedMessage{TeamID: "T1", ChannelID: "C2", TS: "100.000009", Kind: PostRecord, PostedAt: t0}), nil)
-	wantErr(t, db.RecordPost(ctx, PostedMessage{TeamID: "T1", ChannelID: "C1"}), ErrInvalid)
+	wantErr(t, db.RecordPosts(ctx, PostedMessage{TeamID: "T1", ChannelID: "C2", TS: "100.000009", Kind: PostRecord, PostedAt: t0}), nil)
+	wantErr(t, db.RecordPosts(ctx, PostedMessage{TeamID: "T1", ChannelID: "C1"}), ErrInvalid)
 
 	s, started := must2(db.StartShare(ctx, "T1", "C1", "guest"))
 	if !started || s.Done() || s.Why != "guest" {

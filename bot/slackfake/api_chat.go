@@ -6,6 +6,8 @@ import (
 )
 
 func (s *Server) chatPostMessage(c *call) (obj, *apiErr) {
+	d := parseContent(c.p, true)
+	meta, metaErr := metadata(c.p)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if e := s.lacks("chat:write"); e != nil {
@@ -21,14 +23,13 @@ func (s *Server) chatPostMessage(c *call) (obj, *apiErr) {
 	if wait, limited := s.channelLimited(ch.ID); limited {
 		return nil, &apiErr{code: "ratelimited", retryAfter: wait}
 	}
-	text, blocks, e := s.content(c.p, true)
-	if e != nil {
-		return nil, e
+	if d.err != nil {
+		return nil, d.err
 	}
-	meta, e := metadata(c.p)
-	if e != nil {
-		return nil, e
+	if metaErr != nil {
+		return nil, metaErr
 	}
+	text, blocks := s.finish(d)
 	m := &Message{Channel: ch.ID, TS: s.st.nextTS(s.now()), ThreadTS: c.p.get("thread_ts"),
 		User: s.opts.BotUserID, BotID: s.opts.BotID, Text: text, Blocks: blocks, Metadata: meta}
 	s.storeMessage(m)
@@ -179,28 +180,58 @@ func (s *Server) canPost(ch *Channel) *apiErr {
 // content reads and validates a message's text and blocks. With required,
 // a message with neither answers no_text. Called with s.mu held.
 func (s *Server) content(p params, required bool) (string, json.RawMessage, *apiErr) {
-	text, blocks := p.get("text"), p.raw("blocks")
-	if required && text == "" && emptyBlocks(blocks) && len(p.raw("attachments")) == 0 {
-		return "", nil, errCode("no_text")
+	d := parseContent(p, required)
+	if d.err != nil {
+		return "", nil, d.err
 	}
-	if blocks != nil {
-		ps, err := checkBlocks(blocks, maxMessageBlocks, "/blocks")
-		if err != nil {
-			return "", nil, errCode("invalid_blocks_format")
-		}
-		if len(ps) > 0 {
-			return "", nil, errCode("invalid_blocks", ps...)
-		}
-	}
-	if emptyBlocks(blocks) {
-		blocks = nil
-	} else {
-		blocks = withBlockIDs(blocks, s.st.blockID)
-	}
-	if r := []rune(text); len(r) > maxMessageText {
-		text = string(r[:maxMessageText])
-	}
+	text, blocks := s.finish(d)
 	return text, blocks, nil
+}
+
+// draft is a message's text and blocks, parsed and checked once (a
+// message's blocks are the fake's biggest cost per call), not yet given
+// their block ids; err is why Slack would refuse it.
+type draft struct {
+	text   string
+	blocks []map[string]any
+	err    *apiErr
+}
+
+// parseContent reads and checks a message's text and blocks. It needs no
+// lock, so the work happens outside the server's.
+func parseContent(p params, required bool) draft {
+	d := draft{text: p.get("text")}
+	raw := p.raw("blocks")
+	badFormat := len(raw) > 0 && json.Unmarshal(raw, &d.blocks) != nil
+	switch {
+	case required && d.text == "" && len(d.blocks) == 0 && len(p.raw("attachments")) == 0:
+		d.err = errCode("no_text")
+	case badFormat:
+		d.err = errCode("invalid_blocks_format")
+	default:
+		if ps := checkBlockList(d.blocks, maxMessageBlocks, "/blocks"); len(ps) > 0 {
+			d.err = errCode("invalid_blocks", ps...)
+		}
+	}
+	if r := []rune(d.text); len(r) > maxMessageText {
+		d.text = string(r[:maxMessageText])
+	}
+	return d
+}
+
+// finish gives the blocks lacking one a block_id, as Slack does, and
+// writes them back. Called with s.mu held.
+func (s *Server) finish(d draft) (string, json.RawMessage) {
+	if len(d.blocks) == 0 {
+		return d.text, nil
+	}
+	for _, b := range d.blocks {
+		if _, ok := b["block_id"]; !ok {
+			b["block_id"] = s.st.blockID()
+		}
+	}
+	out, _ := json.Marshal(d.blocks)
+	return d.text, out
 }
 
 // metadata reads message metadata; an empty event_type means none.

@@ -51,6 +51,11 @@ func checkBlocks(raw json.RawMessage, limit int, ptr string) (problems, error) {
 			return nil, err
 		}
 	}
+	return checkBlockList(blocks, limit, ptr), nil
+}
+
+// checkBlockList is checkBlocks on blocks already parsed.
+func checkBlockList(blocks []map[string]any, limit int, ptr string) problems {
 	var ps problems
 	if len(blocks) > limit {
 		ps.add(ptr, "no more than %d items allowed", limit)
@@ -69,7 +74,7 @@ func checkBlocks(raw json.RawMessage, limit int, ptr string) (problems, error) {
 		}
 		ps.checkBlock(p, b)
 	}
-	return ps, nil
+	return ps
 }
 
 func (ps *problems) checkBlock(p string, b map[string]any) {

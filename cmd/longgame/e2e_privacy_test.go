@@ -241,6 +241,7 @@ func TestSlackConnectInvitationHidesEvenUnkeptRecords(t *testing.T) {
 	addStrangers(h)
 	dealWithSecrets(h)
 	// As if the bot had crashed between a post and the keeping of its ts.
+	waitFor(t, "the records' ts kept", func() bool { return h.count("posted_messages") == 4 })
 	if n := h.exec("DELETE FROM posted_messages WHERE ts = (SELECT min(ts) FROM posted_messages)"); n != 1 {
 		t.Fatalf("forgot %d posts, want 1", n)
 	}
