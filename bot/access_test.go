@@ -2,12 +2,16 @@ package bot
 
 import (
 	"context"
+	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/longgame/longgame/bot/access"
 )
+
+// testNow is when the bot's unit tests run.
+var testNow = time.Date(2026, 11, 27, 15, 4, 0, 0, time.UTC)
 
 // directory is a Slack that knows each user's standing and nothing else:
 // for unit tests of the bot without a fake Slack. Channels are the team's

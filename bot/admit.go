@@ -3,10 +3,8 @@ package bot
 import (
 	"context"
 
-	"github.com/slack-go/slack"
-
 	"github.com/longgame/longgame/bot/access"
-	"github.com/longgame/longgame/bot/blockkit"
+	"github.com/longgame/longgame/bot/views"
 )
 
 // StrangerText is all Long Game says to a guest or to a user of another
@@ -17,23 +15,19 @@ const StrangerText = "Long Game answers the members of this workspace only."
 const uncheckedText = "Long Game could not check that you are a member of this workspace: Slack did not answer. " +
 	"Please try again in a moment."
 
-func plainReply(text string) reply {
-	return reply{text: text, blocks: []slack.Block{blockkit.Section(text)}}
-}
-
 // admit checks that userID, acting from claimedTeam ("" when the envelope
 // names none), is a full member of the organisation that owns the deals.
 // For anyone else, and when Slack cannot tell, it returns the one line to
 // answer and false: nothing they send is read further.
-func (b *Bot) admit(ctx context.Context, userID, claimedTeam string) (reply, bool) {
+func (b *Bot) admit(ctx context.Context, userID, claimedTeam string) (views.Reply, bool) {
 	st, err := b.access.Standing(ctx, userID, claimedTeam)
 	if err != nil {
 		b.log.Warn("could not tell whether the user is a member; refusing", "user", userID, "err", err)
-		return plainReply(uncheckedText), false
+		return views.Plain(uncheckedText), false
 	}
 	if st != access.Member {
 		b.log.Info("refused a non-member", "user", userID, "team", claimedTeam, "standing", st.String())
-		return plainReply(StrangerText), false
+		return views.Plain(StrangerText), false
 	}
-	return reply{}, true
+	return views.Reply{}, true
 }

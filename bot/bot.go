@@ -1,5 +1,9 @@
-// Package bot is Long Game's Slack side: it takes Socket Mode envelopes,
-// parses the slash commands, records what they say and answers in Block Kit.
+// Package bot is Long Game's Slack side, its transport: it holds the
+// Socket Mode connection, queues and acks every envelope, checks who is
+// asking, hands slash commands to package commands, clicks and reminders'
+// messages to package checkin, and delivers the answers (records in the
+// channel with their ts kept, the rest to their user alone), keeping the
+// team's records out of shared channels.
 package bot
 
 import (
@@ -17,6 +21,9 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/longgame/longgame/bot/access"
+	"github.com/longgame/longgame/bot/checkin"
+	"github.com/longgame/longgame/bot/commands"
+	"github.com/longgame/longgame/bot/zones"
 )
 
 // Config holds the bot's settings as plain values.
@@ -69,7 +76,9 @@ type Bot struct {
 	homes    homeRefreshes
 	queue    chan *pending
 	stopping chan struct{} // closed when Run stops taking envelopes
-	commands map[string]map[string]commandHandler
+	cmds     *commands.Commands
+	clicks   *checkin.Clicks
+	zones    *zones.Zones
 	inflight sync.WaitGroup
 }
 
@@ -109,7 +118,12 @@ func New(api *slack.Client, store Store, cfg Config) *Bot {
 		posts:    newPostLog(store, cfg.Logger),
 		stopping: make(chan struct{}),
 	}
-	b.commands = b.commandTable()
+	b.zones = zones.New(store, cfg.Access, cfg.Location, cfg.Now, cfg.Logger)
+	b.cmds = commands.New(store, api, cfg.Access, b.zones, commands.Config{
+		Currency: cfg.Currency, Budget: cfg.Budget, Location: cfg.Location, CheckinOffsets: cfg.CheckinOffsets,
+		LostFollowup: cfg.LostFollowup, Now: cfg.Now, Logger: cfg.Logger,
+	})
+	b.clicks = &checkin.Clicks{Store: store, Slack: api, Now: cfg.Now, Zone: b.zones.Of, Logger: cfg.Logger}
 	return b
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/longgame/longgame/bot/access"
 	"github.com/longgame/longgame/bot/blockkit"
+	"github.com/longgame/longgame/bot/views"
 	"github.com/longgame/longgame/storage"
 )
 
@@ -45,8 +46,8 @@ const RecordEventType = "longgame_record"
 // queued for keeping: a share, which takes the write lock and then flushes
 // that queue, either comes first (and the answer goes private) or finds
 // the message to hide.
-func (b *Bot) deliver(ctx context.Context, pl place, r reply) reply {
-	if !r.inChannel {
+func (b *Bot) deliver(ctx context.Context, pl place, r views.Reply) views.Reply {
+	if !r.InChannel {
 		return r
 	}
 	unlock := b.locks.read(pl.channel)
@@ -66,22 +67,22 @@ func (b *Bot) deliver(ctx context.Context, pl place, r reply) reply {
 		return privately(r, unpostedNotice)
 	}
 	b.posts.add(storage.PostedMessage{TeamID: pl.team, ChannelID: pl.channel, TS: ts, Kind: storage.PostRecord, PostedAt: b.cfg.Now()})
-	return reply{}
+	return views.Reply{}
 }
 
 // privately is r for its user alone, under notice.
-func privately(r reply, notice string) reply {
-	r.inChannel = false
-	r.text = notice + "\n" + r.text
-	r.blocks = append([]slack.Block{blockkit.Context(notice)}, r.blocks...)
+func privately(r views.Reply, notice string) views.Reply {
+	r.InChannel = false
+	r.Text = notice + "\n" + r.Text
+	r.Blocks = append([]slack.Block{blockkit.Context(notice)}, r.Blocks...)
 	return r
 }
 
 // postRecord posts r in the channel with the record metadata, waiting out
 // rate limits.
-func (b *Bot) postRecord(ctx context.Context, pl place, r reply) (string, error) {
+func (b *Bot) postRecord(ctx context.Context, pl place, r views.Reply) (string, error) {
 	opts := []slack.MsgOption{
-		slack.MsgOptionText(r.text, false), slack.MsgOptionBlocks(r.blocks...),
+		slack.MsgOptionText(r.Text, false), slack.MsgOptionBlocks(r.Blocks...),
 		slack.MsgOptionMetadata(slack.SlackMetadata{EventType: RecordEventType, EventPayload: map[string]any{}}),
 	}
 	if pl.thread != "" {
@@ -98,8 +99,8 @@ func (b *Bot) postRecord(ctx context.Context, pl place, r reply) (string, error)
 
 // say delivers r outside of a slash command's ack: the channel gets it if
 // it may, else its user does, privately.
-func (b *Bot) say(ctx context.Context, pl place, r reply) {
-	if rest := b.deliver(ctx, pl, r); rest.text != "" || len(rest.blocks) > 0 {
+func (b *Bot) say(ctx context.Context, pl place, r views.Reply) {
+	if rest := b.deliver(ctx, pl, r); rest.Text != "" || len(rest.Blocks) > 0 {
 		b.tell(ctx, pl, rest)
 	}
 }
@@ -107,8 +108,8 @@ func (b *Bot) say(ctx context.Context, pl place, r reply) {
 // tell shows r to the place's user alone: ephemeral in the channel, else
 // (the channel refuses, or there is none) by DM. An answer is never lost
 // silently.
-func (b *Bot) tell(ctx context.Context, pl place, r reply) {
-	opts := []slack.MsgOption{slack.MsgOptionText(r.text, false), slack.MsgOptionBlocks(r.blocks...)}
+func (b *Bot) tell(ctx context.Context, pl place, r views.Reply) {
+	opts := []slack.MsgOption{slack.MsgOptionText(r.Text, false), slack.MsgOptionBlocks(r.Blocks...)}
 	if pl.thread != "" {
 		opts = append(opts, slack.MsgOptionTS(pl.thread))
 	}
@@ -123,7 +124,7 @@ func (b *Bot) tell(ctx context.Context, pl place, r reply) {
 		b.log.Warn("ephemeral answer failed; sending a DM", "channel", pl.channel, "err", err)
 	}
 	err := b.retryRateLimited(ctx, func() error {
-		_, _, err := b.api.PostMessageContext(ctx, pl.user, slack.MsgOptionText(r.text, false), slack.MsgOptionBlocks(r.blocks...))
+		_, _, err := b.api.PostMessageContext(ctx, pl.user, slack.MsgOptionText(r.Text, false), slack.MsgOptionBlocks(r.Blocks...))
 		return err
 	})
 	if err != nil {

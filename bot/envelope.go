@@ -11,6 +11,9 @@ import (
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
+
+	"github.com/longgame/longgame/bot/commands"
+	"github.com/longgame/longgame/bot/views"
 )
 
 // acker is the part of the socketmode client an envelope needs.
@@ -53,7 +56,7 @@ func (b *Bot) serve(ctx context.Context, p *pending) {
 // user a timeout. What the channel must see was posted by runCommand.
 func (b *Bot) serveCommand(ctx context.Context, p *pending, cmd slack.SlashCommand) {
 	r := b.runCommand(ctx, cmd)
-	empty := r.text == "" && len(r.blocks) == 0
+	empty := r.Empty()
 	if payload, ok := ackPayload(r); ok && p.ack(ctx, b, payload) {
 		return
 	}
@@ -67,25 +70,32 @@ func (b *Bot) serveCommand(ctx context.Context, p *pending, cmd slack.SlashComma
 // bad input, a failure or a panic all become an ephemeral answer. Records
 // for the channel are posted there (runCommand returns what is left to
 // say to the user alone).
-func (b *Bot) runCommand(ctx context.Context, cmd slack.SlashCommand) (r reply) {
+func (b *Bot) runCommand(ctx context.Context, cmd slack.SlashCommand) (r views.Reply) {
 	defer func() {
 		if p := recover(); p != nil {
 			b.log.Error("command panicked", "command", cmd.Command, "team", cmd.TeamID,
 				"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			r = internalErrorReply()
+			r = views.InternalError()
 		}
 	}()
 	if r, ok := b.admit(ctx, cmd.UserID, cmd.TeamID); !ok {
 		return r
 	}
-	r, err := b.dispatchCommand(ctx, cmd)
+	ans, err := b.cmds.Run(ctx, cmd)
 	if err != nil {
-		return b.errorReply(cmd.Command, err)
-	}
-	if !r.inChannel {
+		r, user := commands.Explain(err)
+		if !user {
+			b.log.Error("command failed", "command", cmd.Command, "err", err)
+		}
 		return r
 	}
-	return b.deliver(ctx, place{team: cmd.TeamID, channel: cmd.ChannelID, user: cmd.UserID}, r)
+	if !ans.Reply.InChannel {
+		return ans.Reply
+	}
+	// A recorded change shows in the App Home of who made it and of the
+	// deal's owner.
+	b.refreshHomes(ctx, cmd.TeamID, cmd.UserID, ans.Owner)
+	return b.deliver(ctx, place{team: cmd.TeamID, channel: cmd.ChannelID, user: cmd.UserID}, ans.Reply)
 }
 
 func (b *Bot) ack(ctx context.Context, client acker, envelopeID string, payload any) {
@@ -96,12 +106,12 @@ func (b *Bot) ack(ctx context.Context, client acker, envelopeID string, payload 
 	}
 }
 
-// respond delivers a slash command's reply through its response_url; when
+// respond delivers a slash command's views.Reply through its response_url; when
 // that fails, the user still gets it, privately.
-func (b *Bot) respond(ctx context.Context, cmd slack.SlashCommand, r reply) {
-	msg := &slack.WebhookMessage{ResponseType: slack.ResponseTypeEphemeral, Text: r.text}
-	if len(r.blocks) > 0 {
-		msg.Blocks = &slack.Blocks{BlockSet: r.blocks}
+func (b *Bot) respond(ctx context.Context, cmd slack.SlashCommand, r views.Reply) {
+	msg := &slack.WebhookMessage{ResponseType: slack.ResponseTypeEphemeral, Text: r.Text}
+	if len(r.Blocks) > 0 {
+		msg.Blocks = &slack.Blocks{BlockSet: r.Blocks}
 	}
 	if err := slack.PostWebhookCustomHTTPContext(ctx, cmd.ResponseURL, b.cfg.HTTPClient, msg); err != nil {
 		// The URL is a credential for five replies: never log it.
@@ -128,14 +138,14 @@ type commandResponse struct {
 }
 
 // ackPayload is r as a slash command's ack, unless it is too big for one.
-// An empty reply (the command opened a modal) acks with no payload.
-func ackPayload(r reply) (any, bool) {
-	if r.text == "" && len(r.blocks) == 0 {
+// An empty views.Reply (the command opened a modal) acks with no payload.
+func ackPayload(r views.Reply) (any, bool) {
+	if r.Text == "" && len(r.Blocks) == 0 {
 		return nil, true
 	}
 	// Records for the channel were posted by the bot itself (their ts is
 	// kept); an ack only ever answers its user.
-	raw, err := json.Marshal(commandResponse{ResponseType: slack.ResponseTypeEphemeral, Text: r.text, Blocks: r.blocks})
+	raw, err := json.Marshal(commandResponse{ResponseType: slack.ResponseTypeEphemeral, Text: r.Text, Blocks: r.Blocks})
 	if err != nil || len(raw) > maxAckBytes {
 		return nil, false
 	}

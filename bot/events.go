@@ -11,6 +11,7 @@ import (
 
 	"github.com/longgame/longgame/bot/access"
 	"github.com/longgame/longgame/bot/blockkit"
+	"github.com/longgame/longgame/bot/views"
 	"github.com/longgame/longgame/storage"
 )
 
@@ -80,7 +81,7 @@ func (b *Bot) serveEvent(ctx context.Context, evt slackevents.EventsAPIEvent) {
 var mentionMarkup = regexp.MustCompile(`<@[UW][A-Z0-9]+(\|[^>]*)?>`)
 
 // onMention answers "@Long Game risk summary" with the summary, "help" with
-// a short usage, anything else with a hint; in a thread when the mention was.
+// a short usage, anything else with a hint; in a thread when the Mention was.
 // A guest or a user of another organisation gets the one line, privately.
 func (b *Bot) onMention(ctx context.Context, teamID string, ev *slackevents.AppMentionEvent) {
 	pl := place{team: teamID, channel: ev.Channel, user: ev.User, thread: ev.ThreadTimeStamp}
@@ -95,18 +96,18 @@ func (b *Bot) onMention(ctx context.Context, teamID string, ev *slackevents.AppM
 		return
 	}
 	if err != nil {
-		b.log.Error("deal of mention", "channel", ev.Channel, "err", err)
+		b.log.Error("deal of Mention", "channel", ev.Channel, "err", err)
 		return
 	}
 	switch {
 	case strings.Contains(words, "risk summary"):
-		r, err := b.summaryOf(ctx, d)
+		r, err := b.cmds.Summary(ctx, d)
 		if err != nil {
-			b.log.Error("risk summary for mention", "deal", d.ID, "err", err)
-			b.tell(ctx, pl, internalErrorReply())
+			b.log.Error("risk summary for Mention", "deal", d.ID, "err", err)
+			b.tell(ctx, pl, views.InternalError())
 			return
 		}
-		r.inChannel = true
+		r.InChannel = true
 		b.say(ctx, pl, r)
 	case strings.Contains(words, "help"):
 		b.say(ctx, pl, mentionHelp())
@@ -115,7 +116,7 @@ func (b *Bot) onMention(ctx context.Context, teamID string, ev *slackevents.AppM
 	}
 }
 
-// mentionTeam is the team a mention says its author acts from: in a shared
+// mentionTeam is the team a Mention says its author acts from: in a shared
 // channel, user_team (or source_team); "" when it says none.
 func mentionTeam(ev *slackevents.AppMentionEvent) string {
 	if ev.UserTeam != "" {
@@ -126,13 +127,13 @@ func mentionTeam(ev *slackevents.AppMentionEvent) string {
 
 // tellOnly shows r to the place's user as an ephemeral message and nowhere
 // else: for someone Long Game does not answer, who gets no DM.
-func (b *Bot) tellOnly(ctx context.Context, pl place, r reply) {
+func (b *Bot) tellOnly(ctx context.Context, pl place, r views.Reply) {
 	if pl.channel == "" {
 		return
 	}
 	err := b.retryRateLimited(ctx, func() error {
-		_, err := b.api.PostEphemeralContext(ctx, pl.channel, pl.user, slack.MsgOptionText(r.text, false),
-			slack.MsgOptionBlocks(r.blocks...))
+		_, err := b.api.PostEphemeralContext(ctx, pl.channel, pl.user, slack.MsgOptionText(r.Text, false),
+			slack.MsgOptionBlocks(r.Blocks...))
 		return err
 	})
 	if err != nil {
@@ -140,21 +141,21 @@ func (b *Bot) tellOnly(ctx context.Context, pl place, r reply) {
 	}
 }
 
-func mentionHelp() reply {
+func mentionHelp() views.Reply {
 	text := "*Long Game* keeps this deal's champion capital, risks and check-ins in view:\n" +
 		"• `@Long Game risk summary` — the deal's risk picture, here\n" +
 		"• `/deal` — the deal card · `/champion ask <what>` — record a favor asked\n" +
 		"• `/risk flag <what>` — record a risk · `/checkin` — the post-sale check-ins\n" +
 		"Add `help` to any command for all its forms."
-	return reply{inChannel: true, text: stripMarkup(text), blocks: []slack.Block{blockkit.Section(text)}}
+	return views.Reply{InChannel: true, Text: views.StripMarkup(text), Blocks: []slack.Block{blockkit.Section(text)}}
 }
 
-func mentionHint(hasDeal bool) reply {
+func mentionHint(hasDeal bool) views.Reply {
 	text := "Mention me with *risk summary* for this deal's risk picture, or *help* for what I can do."
 	if !hasDeal {
-		text = "This channel has no deal yet: open one with `/deal open <name>`, then mention me with *risk summary*."
+		text = "This channel has no deal yet: open one with `/deal open <name>`, then Mention me with *risk summary*."
 	}
-	return reply{text: stripMarkup(text), blocks: []slack.Block{blockkit.Section(text)}}
+	return views.Reply{Text: views.StripMarkup(text), Blocks: []slack.Block{blockkit.Section(text)}}
 }
 
 // onMemberJoined shares the channel when the one who joined is a guest or

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,7 +9,7 @@ import (
 
 	"github.com/slack-go/slack"
 
-	"github.com/longgame/longgame/bot/command"
+	"github.com/longgame/longgame/bot/commands"
 	"github.com/longgame/longgame/storage"
 )
 
@@ -52,8 +51,8 @@ func FuzzCommands(f *testing.F) {
 		if caller.user != "U1" {
 			deals := dealCount(t, db)
 			r := b.runCommand(context.Background(), cmd)
-			if r.inChannel || r.text != StrangerText {
-				t.Errorf("%s %s %q: a stranger was answered %q", caller.user, name, text, r.text)
+			if r.InChannel || r.Text != StrangerText {
+				t.Errorf("%s %s %q: a stranger was answered %q", caller.user, name, text, r.Text)
 			}
 			if auditCount(t, db, dealID) != before || dealCount(t, db) != deals {
 				t.Errorf("%s %s %q: a stranger's command wrote", caller.user, name, text)
@@ -63,13 +62,11 @@ func FuzzCommands(f *testing.F) {
 		if name == "/champion" && strings.EqualFold(strings.TrimSpace(text), "ask") {
 			return // opens a form through Slack, which this test has not
 		}
-		r, err := b.dispatchCommand(context.Background(), cmd)
-		var ue *userError
-		var pe *command.Error
+		ans, err := b.cmds.Run(context.Background(), cmd)
 		switch {
-		case err == nil && r.text == "" && len(r.blocks) == 0:
+		case err == nil && ans.Reply.Empty():
 			t.Errorf("%s %q: empty answer", name, text)
-		case err != nil && !errors.As(err, &ue) && !errors.As(err, &pe):
+		case err != nil && !commands.IsUserError(err):
 			t.Errorf("%s %q: failed inside: %v", name, text, err)
 		case err != nil && auditCount(t, db, dealID) != before:
 			t.Errorf("%s %q: refused (%v) yet wrote", name, text, err)

@@ -5,7 +5,9 @@ import (
 
 	"github.com/slack-go/slack"
 
-	"github.com/longgame/longgame/reminders"
+	"github.com/longgame/longgame/bot/checkin"
+	"github.com/longgame/longgame/bot/commands"
+	"github.com/longgame/longgame/bot/views"
 )
 
 // serveInteraction handles a click or a form. Both are checked again on
@@ -17,7 +19,7 @@ func (b *Bot) serveInteraction(ctx context.Context, p *pending, cb slack.Interac
 		return
 	}
 	switch {
-	case cb.Type == slack.InteractionTypeViewSubmission && cb.View.CallbackID == askCallbackID:
+	case cb.Type == slack.InteractionTypeViewSubmission && commands.IsAskForm(cb.View):
 		b.guard(ctx, "form", func() { b.submitAsk(ctx, p, cb) })
 	case cb.Type == slack.InteractionTypeBlockActions:
 		p.ack(ctx, b, nil)
@@ -35,9 +37,9 @@ func interactionTeam(cb slack.InteractionCallback) string {
 
 // refuseInteraction answers a stranger's click or form with the one line:
 // a form stays open with it, a click gets it privately; nothing is done.
-func (b *Bot) refuseInteraction(ctx context.Context, p *pending, cb slack.InteractionCallback, r reply) {
-	if cb.Type == slack.InteractionTypeViewSubmission && cb.View.CallbackID == askCallbackID {
-		p.ack(ctx, b, viewErrors(map[string]string{askWhatBlock: r.text}))
+func (b *Bot) refuseInteraction(ctx context.Context, p *pending, cb slack.InteractionCallback, r views.Reply) {
+	if cb.Type == slack.InteractionTypeViewSubmission && commands.IsAskForm(cb.View) {
+		p.ack(ctx, b, viewErrors(commands.AskFormProblem(r.Text)))
 		return
 	}
 	p.ack(ctx, b, nil)
@@ -46,10 +48,54 @@ func (b *Bot) refuseInteraction(ctx context.Context, p *pending, cb slack.Intera
 
 func (b *Bot) onBlockActions(ctx context.Context, cb slack.InteractionCallback) {
 	for _, action := range cb.ActionCallback.BlockActions {
-		if a, id, err := reminders.ParseAction(action.ActionID, action.Value); err == nil {
-			b.onCheckinButton(ctx, cb, a, id)
+		a, id, err := checkin.ParseAction(action.ActionID, action.Value)
+		if err != nil {
+			b.log.Debug("unknown block action", "action", action.ActionID)
 			continue
 		}
-		b.log.Debug("unknown block action", "action", action.ActionID)
+		out := b.clicks.Handle(ctx, cb, a, id)
+		if out.Problem != "" {
+			b.tellUser(ctx, cb, out.Problem)
+		}
+		b.refreshHomes(ctx, cb.Team.ID, out.Homes...)
 	}
+}
+
+// submitAsk records the ask form before acking when it can, so a failure
+// keeps the form open with the user's text instead of losing it. The answer
+// goes to the deal's own channel, as stored, whatever the form's metadata
+// names.
+func (b *Bot) submitAsk(ctx context.Context, p *pending, cb slack.InteractionCallback) {
+	sub, err := b.cmds.SubmitAsk(ctx, cb)
+	if err != nil {
+		b.log.Error("ask form failed", "err", err)
+		sub.Problems = commands.AskFormProblem(commands.Message(err))
+	}
+	if sub.Problems != nil {
+		if !p.ack(ctx, b, viewErrors(sub.Problems)) {
+			// The deadline closed the form: say it where the user was.
+			for _, problem := range sub.Problems {
+				b.tellUser(ctx, cb, problem)
+			}
+		}
+		return
+	}
+	p.ack(ctx, b, nil)
+	b.say(ctx, place{team: cb.Team.ID, channel: sub.Deal.ChannelID, user: cb.User.ID}, sub.Reply)
+	b.refreshHomes(ctx, cb.Team.ID, cb.User.ID, sub.Deal.OwnerID)
+}
+
+// viewErrors is a view_submission ack that keeps the form open with
+// problems under its fields.
+func viewErrors(problems map[string]string) map[string]any {
+	return map[string]any{"response_action": "errors", "errors": problems}
+}
+
+// tellUser answers an interaction privately where it happened.
+func (b *Bot) tellUser(ctx context.Context, cb slack.InteractionCallback, msg string) {
+	channel := cb.Channel.ID
+	if channel == "" {
+		channel = cb.User.ID
+	}
+	b.tell(ctx, place{team: cb.Team.ID, channel: channel, user: cb.User.ID}, views.Problem(msg, ""))
 }

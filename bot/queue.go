@@ -8,6 +8,9 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
+
+	"github.com/longgame/longgame/bot/commands"
+	"github.com/longgame/longgame/bot/views"
 )
 
 // pending is an envelope between its arrival and the end of its handling.
@@ -72,12 +75,12 @@ func (b *Bot) shed(ctx context.Context, p *pending) {
 	b.log.Warn("queue full; envelope shed", "type", p.evt.Type, "envelope", p.evt.Request.EnvelopeID)
 	switch data := p.evt.Data.(type) {
 	case slack.SlashCommand:
-		if payload, ok := ackPayload(problemReply(busyText, "")); ok {
+		if payload, ok := ackPayload(views.Problem(busyText, "")); ok {
 			p.ack(ctx, b, payload)
 		}
 	case slack.InteractionCallback:
-		if data.Type == slack.InteractionTypeViewSubmission && data.View.CallbackID == askCallbackID {
-			p.ack(ctx, b, viewErrors(map[string]string{askWhatBlock: "Long Game is busy: press Record again in a moment."}))
+		if data.Type == slack.InteractionTypeViewSubmission && commands.IsAskForm(data.View) {
+			p.ack(ctx, b, viewErrors(commands.AskFormProblem("Long Game is busy: press Record again in a moment.")))
 			return
 		}
 		p.ack(ctx, b, nil)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/longgame/longgame/bot/access"
 	"github.com/longgame/longgame/bot/blockkit"
+	"github.com/longgame/longgame/bot/views"
 	"github.com/longgame/longgame/reminders"
 	"github.com/longgame/longgame/storage"
 )
@@ -270,7 +271,7 @@ func (b *Bot) tellOwnerOfShare(ctx context.Context, s storage.ChannelShare, out 
 		text += fmt.Sprintf("\n:warning: %s could not be hidden (Slack said `%s`): delete them by hand.",
 			blockkit.Plural(out.failed, "record", "records"), out.why)
 	}
-	b.tell(ctx, place{team: s.TeamID, user: d.OwnerID}, plainReply(text))
+	b.tell(ctx, place{team: s.TeamID, user: d.OwnerID}, views.Plain(text))
 }
 
 func shareReason(why string) string {

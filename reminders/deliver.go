@@ -131,12 +131,14 @@ func (p *pass) retryGroup(ctx context.Context, group []storage.DueCheckin, err e
 	}
 }
 
-// retryTime is when to try r again after err.
+// retryTime is when to try r again after err: the wait counts from now,
+// when Slack answered, not from the start of the pass (a 429's Retry-After
+// measured from an earlier moment would come back too soon).
 func (p *pass) retryTime(r storage.DueCheckin, err error) time.Time {
 	if classify(err) == rateLimited {
-		return p.now.Add(retryAfter(err))
+		return storage.RoundUp(p.d.now().Add(retryAfter(err)))
 	}
-	return p.now.Add(backoff(r.Checkin.Attempts + 1))
+	return storage.RoundUp(p.d.now().Add(backoff(r.Checkin.Attempts + 1)))
 }
 
 // findPosted looks for r's reminder in channel's recent history by its
@@ -182,8 +184,8 @@ func (p *pass) send(ctx context.Context, r storage.DueCheckin) {
 			return
 		}
 	}
-	text, blocks := CheckinMessage(r)
-	ts, err := p.post(ctx, channel, text, blocks, r)
+	msg := p.d.messages.Reminder(r)
+	ts, err := p.post(ctx, channel, msg.Text, msg.Blocks, r)
 	if err == nil {
 		p.d.log.Debug("reminder sent", "checkin", r.Checkin.ID, "channel", channel, "ts", ts, "missed", r.Missed)
 		p.markSent(ctx, r, channel, ts, p.now)
@@ -192,7 +194,7 @@ func (p *pass) send(ctx context.Context, r storage.DueCheckin) {
 	switch classify(err) {
 	case rateLimited:
 		p.d.log.Info("rate limited; reminder delayed", "checkin", r.Checkin.ID, "channel", channel, "retry_after", retryAfter(err))
-		p.release(ctx, r, p.now.Add(retryAfter(err)), "rate limited", false)
+		p.release(ctx, r, p.retryTime(r, err), "rate limited", false)
 	case channelGone:
 		p.d.log.Warn("deal channel refused the reminder; sending it to the owner", "checkin", r.Checkin.ID,
 			"channel", channel, "err", err)
@@ -200,12 +202,12 @@ func (p *pass) send(ctx context.Context, r storage.DueCheckin) {
 	case maybePosted:
 		p.d.log.Warn("posting a reminder failed, maybe after Slack took it; will reconcile", "checkin", r.Checkin.ID,
 			"channel", channel, "err", err)
-		p.release(ctx, r, p.now.Add(backoff(r.Checkin.Attempts+1)), errorCode(err), true)
+		p.release(ctx, r, p.retryTime(r, err), errorCode(err), true)
 	case stalled:
 		// Nothing to do with this reminder: the app needs fixing. Keep it
 		// queued, however long that takes.
 		p.d.log.Error("Slack refused the app's token or scopes; reminder delayed", "checkin", r.Checkin.ID, "err", err)
-		p.release(ctx, r, p.now.Add(backoff(r.Checkin.Attempts+1)), errorCode(err), false)
+		p.release(ctx, r, p.retryTime(r, err), errorCode(err), false)
 	default:
 		if r.Checkin.Attempts+1 >= maxRefusals {
 			p.d.log.Error("Slack keeps refusing a reminder; sending it to the owner", "checkin", r.Checkin.ID, "err", err)
@@ -213,7 +215,7 @@ func (p *pass) send(ctx context.Context, r storage.DueCheckin) {
 			return
 		}
 		p.d.log.Warn("Slack refused a reminder; retrying", "checkin", r.Checkin.ID, "err", err)
-		p.release(ctx, r, p.now.Add(backoff(r.Checkin.Attempts+1)), errorCode(err), false)
+		p.release(ctx, r, p.retryTime(r, err), errorCode(err), false)
 	}
 }
 
@@ -222,8 +224,8 @@ func (p *pass) send(ctx context.Context, r storage.DueCheckin) {
 // went. The failure is kept whatever happens to the DM.
 func (p *pass) toOwner(ctx context.Context, r storage.DueCheckin, cause string) {
 	failure := fmt.Sprintf("channel %s: %s", r.Deal.ChannelID, cause)
-	text, blocks := ownerCopy(r, cause)
-	p.toOwnerDM(ctx, r, failure, text, blocks, func(dm, ts string) {
+	msg := p.d.messages.OwnerCopy(r, cause)
+	p.toOwnerDM(ctx, r, failure, msg.Text, msg.Blocks, func(dm, ts string) {
 		p.d.log.Info("reminder sent to the owner by DM", "checkin", r.Checkin.ID, "owner", r.Deal.OwnerID, "cause", cause)
 		p.markFailed(ctx, r, failure, dm, ts)
 	})
@@ -233,8 +235,8 @@ func (p *pass) toOwner(ctx context.Context, r storage.DueCheckin, cause string) 
 // channel is shared with another organisation (or could not be checked).
 // That is where it belongs, not a failure: it is marked sent.
 func (p *pass) privately(ctx context.Context, r storage.DueCheckin) {
-	text, blocks := privateCopy(r)
-	p.toOwnerDM(ctx, r, "shared channel: the reminder goes to the owner by DM", text, blocks, func(dm, ts string) {
+	msg := p.d.messages.PrivateCopy(r)
+	p.toOwnerDM(ctx, r, "shared channel: the reminder goes to the owner by DM", msg.Text, msg.Blocks, func(dm, ts string) {
 		p.markSent(ctx, r, dm, ts, p.now)
 	})
 }

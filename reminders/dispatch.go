@@ -90,6 +90,7 @@ type Options struct {
 type Dispatcher struct {
 	store       Store
 	slack       Poster
+	messages    Messages
 	log         *slog.Logger
 	now         func() time.Time
 	loc         *time.Location
@@ -118,11 +119,12 @@ const (
 )
 
 // New returns a Dispatcher that reads and records reminders in store and
-// posts them through slack.
-func New(store Store, slack Poster, opts Options) *Dispatcher {
+// posts them through slack, as messages writes them.
+func New(store Store, slack Poster, messages Messages, opts Options) *Dispatcher {
 	d := &Dispatcher{
 		store:       store,
 		slack:       slack,
+		messages:    messages,
 		log:         opts.Logger,
 		now:         opts.Now,
 		loc:         opts.Location,
@@ -337,7 +339,7 @@ func (p *pass) dailyCap(ctx context.Context, r storage.DueCheckin, loc *time.Loc
 	if last.IsZero() {
 		return false, time.Time{}
 	}
-	tomorrow := DueAt(time.Date(y, m, day+1, 0, 0, 0, 0, time.UTC), loc)
+	tomorrow := storage.DueAt(time.Date(y, m, day+1, 0, 0, 0, 0, time.UTC), loc)
 	p.d.log.Info("deal channel had its reminder today; holding to tomorrow", "deal", r.Deal.ID,
 		"channel", r.Deal.ChannelID, "until", tomorrow)
 	return true, tomorrow
@@ -345,7 +347,7 @@ func (p *pass) dailyCap(ctx context.Context, r storage.DueCheckin, loc *time.Loc
 
 // holdAll gives the group's claims back until until, no attempt counted.
 func (p *pass) holdAll(ctx context.Context, group []storage.DueCheckin, until time.Time) {
-	until = p.later(until)
+	until = storage.RoundUp(p.later(until))
 	for _, c := range group {
 		if err := p.d.store.Hold(context.WithoutCancel(ctx), c.Checkin.ID, p.d.claimant, until); err != nil {
 			p.lost(c, "held", err)

@@ -103,7 +103,7 @@ func (e *env) dispatcher(claimant string, p Poster) *Dispatcher {
 	if e.clock.Now().IsZero() {
 		now = time.Now
 	}
-	return New(e.db, p, Options{Logger: testLogger(e.t), Now: now, ClaimantID: claimant, Lease: 5 * time.Minute})
+	return New(e.db, p, echoMessages{}, Options{Logger: testLogger(e.t), Now: now, ClaimantID: claimant, Lease: 5 * time.Minute})
 }
 
 // testLogger sends logs to t.Log.
@@ -149,7 +149,7 @@ func (e *env) wonDeal(a storage.Actor, channel string, closedOn time.Time, loc *
 	e.t.Helper()
 	d := e.openDeal(a, channel, "Jane Doe")
 	must(e.db.CloseDeal(e.t.Context(), a, d.ID, storage.Close{Stage: storage.StageWon, On: closedOn,
-		Checkins: PostClose(d.ID, closedOn, offsets, loc)}))
+		Checkins: storage.PostClose(d.ID, closedOn, offsets, loc)}))
 	return must(e.db.DealByID(e.t.Context(), a.TeamID, d.ID)), must(e.db.DealCheckins(e.t.Context(), a.TeamID, d.ID))
 }
 
@@ -233,3 +233,5 @@ func check(err error) {
 }
 
 func mustLoad(name string) *time.Location { return must(time.LoadLocation(name)) }
+
+func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }

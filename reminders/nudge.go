@@ -4,23 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
 
-	"github.com/longgame/longgame/bot/blockkit"
 	"github.com/longgame/longgame/storage"
 )
 
-// The weekly nudge's windows (SPEC.md "Weekly nudge").
+// The weekly nudge's windows: check-ins due within a week and overdue, deals won within 30 days.
 const (
-	nudgeAhead    = 7 * 24 * time.Hour // check-ins due this soon, and overdue
-	nudgeWonDays  = 30                 // deals won this many days back
-	nudgeRetries  = 3                  // rate-limited DMs are retried this often
-	nudgeMaxWait  = time.Minute        // … waiting at most this long each time
-	digestHeading = "Your long game this week"
+	nudgeAhead   = 7 * 24 * time.Hour // check-ins due this soon, and overdue
+	nudgeWonDays = 30                 // deals won this many days back
+	nudgeRetries = 3                  // rate-limited DMs are retried this often
+	nudgeMaxWait = time.Minute        // … waiting at most this long each time
 )
 
 // Digest sends the weekly nudge for schedule slot at now: one DM to each
@@ -106,8 +103,8 @@ func (d *Dispatcher) sendNudge(ctx context.Context, now time.Time, slot string, 
 	if err != nil || !first {
 		return err
 	}
-	text, blocks := NudgeMessage(n, now, d.location(n.OwnerTZ))
-	channel, ts, err := d.postDM(ctx, n.OwnerID, text, blocks)
+	msg := d.messages.Nudge(n, now, d.location(n.OwnerTZ))
+	channel, ts, err := d.postDM(ctx, n.OwnerID, msg.Text, msg.Blocks)
 	store := context.WithoutCancel(ctx)
 	if err != nil {
 		if merr := d.store.MarkDigestFailed(store, n.TeamID, n.OwnerID, slot, errorCode(err)); merr != nil {
@@ -150,101 +147,4 @@ func (d *Dispatcher) tryDM(ctx context.Context, user, text string, blocks []slac
 		return ts, err
 	})
 	return ch.ID, ts, err
-}
-
-// NudgeMessage is the weekly nudge DM of one owner at now, with dates in
-// loc: the plain-text fallback and the blocks.
-func NudgeMessage(n storage.Nudge, now time.Time, loc *time.Location) (text string, blocks []slack.Block) {
-	blocks = []slack.Block{slack.NewHeaderBlock(blockkit.Plain(digestHeading))}
-	var parts []string
-	if len(n.Due) > 0 {
-		parts = append(parts, blockkit.Plural(len(n.Due), "check-in due", "check-ins due"))
-		blocks = append(blocks, blockkit.Section(list("*:calendar: Check-ins due* — the next 7 days, and overdue", dueLines(n.Due, now))))
-	}
-	if len(n.Failed) > 0 {
-		parts = append(parts, blockkit.Plural(len(n.Failed), "reminder I could not deliver", "reminders I could not deliver"))
-		blocks = append(blocks, blockkit.Section(list("*:warning: Reminders I could not post in their channel*", failedLines(n.Failed))))
-	}
-	if len(n.Unchecked) > 0 {
-		parts = append(parts, blockkit.Plural(len(n.Unchecked), "new win without a check-in", "new wins without a check-in"))
-		blocks = append(blocks, blockkit.Section(list("*:trophy: Won in the last 30 days, no check-in done yet*", wonLines(n.Unchecked))))
-	}
-	if len(n.AtRisk) > 0 {
-		parts = append(parts, blockkit.Plural(len(n.AtRisk), "open deal at risk", "open deals at risk"))
-		blocks = append(blocks, blockkit.Section(list("*:rotating_light: Open deals at risk* — high or critical risks, or an overdrawn champion",
-			riskyLines(n.AtRisk))))
-	}
-	blocks = append(blocks, blockkit.Context(fmt.Sprintf("Week of %s · `/checkin list` shows all your check-ins · Play the long game.",
-		now.In(loc).Format("Mon 2 Jan 2006"))))
-	return digestHeading + ": " + strings.Join(parts, ", ") + ".", blocks
-}
-
-func dealRef(d storage.Deal) string {
-	return fmt.Sprintf("<#%s> *%s*", d.ChannelID, userText(d.Name, 100))
-}
-
-func dueLines(due []storage.CheckinDue, now time.Time) []string {
-	lines := make([]string, 0, len(due))
-	for _, cd := range due {
-		line := fmt.Sprintf("%s — %s, due %s", dealRef(cd.Deal), checkinLabel(cd.Checkin), formatDay(cd.Checkin.DueOn))
-		if cd.Checkin.DueAt.Before(now) {
-			line += " *(overdue)*"
-		}
-		lines = append(lines, line)
-	}
-	return lines
-}
-
-func failedLines(failed []storage.CheckinDue) []string {
-	lines := make([]string, 0, len(failed))
-	for _, cd := range failed {
-		where := "it reached nobody"
-		if cd.Checkin.MessageTS != "" {
-			where = "I sent it to you by DM"
-		}
-		lines = append(lines, fmt.Sprintf("%s — %s: `%s`; %s", dealRef(cd.Deal), checkinLabel(cd.Checkin),
-			userText(cd.Checkin.DeliveryError, 120), where))
-	}
-	return lines
-}
-
-func wonLines(deals []storage.Deal) []string {
-	lines := make([]string, 0, len(deals))
-	for _, d := range deals {
-		lines = append(lines, fmt.Sprintf("%s — won on %s: how is the adoption going for the champion?", dealRef(d), formatDay(d.ClosedOn)))
-	}
-	return lines
-}
-
-func riskyLines(deals []storage.DealOverview) []string {
-	lines := make([]string, 0, len(deals))
-	for _, o := range deals {
-		var why []string
-		if r := o.OpenRisks; r.Critical > 0 {
-			why = append(why, blockkit.Plural(r.Critical, "critical open risk", "critical open risks"))
-		}
-		if r := o.OpenRisks; r.High > 0 {
-			why = append(why, blockkit.Plural(r.High, "high open risk", "high open risks"))
-		}
-		if o.Capital.Overdrawn() {
-			why = append(why, fmt.Sprintf("champion overdrawn (capital %d of %d) — give back before you ask again",
-				o.Capital.Left, o.Capital.Budget))
-		}
-		lines = append(lines, dealRef(o.Deal)+" — "+strings.Join(why, "; "))
-	}
-	return lines
-}
-
-// checkinLabel names a check-in in a list.
-func checkinLabel(c storage.Checkin) string {
-	switch c.Kind {
-	case storage.KindKeepInTouch:
-		return "keep-in-touch"
-	case storage.KindManual:
-		if note := strings.TrimSpace(c.Note); note != "" {
-			return "check-in “" + userText(note, 80) + "”"
-		}
-		return "check-in"
-	}
-	return offsetLabel(c.Offset) + " post-sale check-in"
 }

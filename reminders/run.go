@@ -28,7 +28,7 @@ func (d *Dispatcher) Run(ctx context.Context, dispatchInterval time.Duration, di
 	d.setSchedule(sched)
 	l := cronLogger{d.log}
 	// SkipIfStillRunning outside Recover: the other order disables a job
-	// forever after one panic in cron v3.0.1 (RELIABILITY.md).
+	// forever after one panic in cron v3.0.1.
 	c := cron.New(cron.WithLocation(d.loc), cron.WithLogger(l), cron.WithChain(cron.SkipIfStillRunning(l), cron.Recover(l)))
 	kick := make(chan struct{}, 1)
 	c.Schedule(cron.Every(dispatchInterval), cron.FuncJob(func() {

@@ -14,8 +14,9 @@ import (
 var specParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 
 // ParseSchedule parses a robfig/cron spec and rejects the ones that parse but
-// would never fire, or would fire absurdly often, because cron itself accepts
-// them silently (see RELIABILITY.md).
+// would never fire, or would fire absurdly often, because cron itself
+// accepts them silently: a spec of only "CRON_TZ=UTC" panics in the parser,
+// "0 9 31 2 *" never fires, and "@every -5s" becomes one second.
 func ParseSchedule(spec string) (sched cron.Schedule, err error) {
 	defer func() {
 		// A spec that is only "CRON_TZ=UTC" panics inside the parser.

@@ -253,9 +253,11 @@ func (db *DB) release(ctx context.Context, id int64, claimant string, next time.
 	if next.IsZero() {
 		return invalid("a retry needs a time")
 	}
+	// Times are whole seconds: a retry time is rounded up, so that a 429's
+	// Retry-After is never cut short by the rounding.
 	return db.fenced(ctx, id, claimant, `delivery = 'queued', claimed_by = NULL, claimed_at = NULL,
 		next_attempt_at = ?, attempts = attempts + 1, delivery_error = ?, post_uncertain = ?`,
-		unixArg(next), reason, boolArg(uncertain))
+		unixArg(RoundUp(next)), reason, boolArg(uncertain))
 }
 
 // Hold puts check-in id, claimed by claimant, back in the queue until
@@ -264,7 +266,7 @@ func (db *DB) release(ctx context.Context, id int64, claimant string, next time.
 // was lost.
 func (db *DB) Hold(ctx context.Context, id int64, claimant string, until time.Time) error {
 	err := db.fenced(ctx, id, claimant, `delivery = 'queued', claimed_by = NULL, claimed_at = NULL, next_attempt_at = ?`,
-		unixArg(until))
+		unixArg(RoundUp(until)))
 	if err != nil {
 		return fmt.Errorf("hold check-in %d: %w", id, err)
 	}

@@ -11,8 +11,8 @@ import (
 	"github.com/slack-go/slack"
 )
 
-// Slack's Block Kit limits (SLACK.md "Platform limits"). A message over them
-// is refused with invalid_blocks and the user sees nothing.
+// Slack's Block Kit limits, as Slack documents and enforces them. A message
+// over them is refused with invalid_blocks and the user sees nothing.
 const (
 	MaxMessageBlocks = 50
 	MaxViewBlocks    = 100

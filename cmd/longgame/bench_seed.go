@@ -7,7 +7,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/longgame/longgame/reminders"
 	"github.com/longgame/longgame/storage"
 )
 
@@ -44,7 +43,7 @@ func seedWonDeals(ctx context.Context, path string, channels []string) (map[stri
 				return err
 			}
 			c := storage.Close{Stage: storage.StageWon, On: closedOn,
-				Checkins: reminders.PostClose(d.ID, closedOn, []int{14}, time.UTC)}
+				Checkins: storage.PostClose(d.ID, closedOn, []int{14}, time.UTC)}
 			if _, err := db.CloseDeal(ctx, seedActor, d.ID, c); err != nil {
 				return err
 			}

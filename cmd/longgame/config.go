@@ -15,7 +15,7 @@ import (
 	"github.com/longgame/longgame/reminders"
 )
 
-// config is the environment, as SPEC.md "Configuration" lists it. Constructors
+// config is the environment: every LONGGAME_ and SLACK_ variable. Constructors
 // downstream get plain values from it, never the struct.
 type config struct {
 	BotToken         string   `envconfig:"SLACK_BOT_TOKEN"`

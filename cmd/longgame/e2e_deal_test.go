@@ -49,12 +49,12 @@ func TestDealLifecycle(t *testing.T) {
 	h.private("U1", "C1", "/deal list mine", "Your open deals: 1", "Globex")
 
 	h.inChannel("U2", "C1", "/deal close won 2026-11-20", "closed Acme renewal 2027 as won on Fri 20 Nov 2026",
-		"check-in 14d after the close", "check-in 365d after the close", "Fri 4 Dec 2026 09:00 EST")
+		"14-day check-in", "365-day check-in", "Fri 4 Dec 2026 09:00 EST")
 	h.private("U1", "C1", "/deal list won", "won deals: 1", "Acme renewal 2027")
 	h.private("U1", "C1", "/deal close lost", "already closed as won")
 	h.inChannel("U2", "C1", "/deal reopen", "reopened the deal Acme renewal 2027", "5 pending reminders were cancelled")
 	h.inChannel("U1", "C1", "/deal close lost yesterday chose the incumbent after the pilot",
-		"as lost", "Reason: chose the incumbent after the pilot", "keep in touch with the champion")
+		"as lost", "Reason: chose the incumbent after the pilot", "keep-in-touch check-in")
 	h.private("U1", "C1", "/deal", "Lost: chose the incumbent after the pilot")
 	h.private("U1", "C1", "/deal list all", "deals: 2")
 }

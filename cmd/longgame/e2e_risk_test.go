@@ -178,14 +178,14 @@ func TestCheckinCommandsAndHome(t *testing.T) {
 	h.inChannel("U1", "C1", "/checkin add +3d ask Jane how the admin training went", "added a check-in to Acme", "ask Jane how the admin training went")
 	h.inChannel("U1", "C1", "/checkin add +20d quarterly review", "quarterly review")
 	h.inChannel("U1", "C1", "/checkin add +40d half-year review", "half-year review")
-	h.private("U1", "C1", "/checkin", "Check-ins of Acme: 3", "ask Jane how the admin training went — due", "half-year review")
+	h.private("U1", "C1", "/checkin", "Check-ins of Acme: 3", "ask Jane how the admin training went” — due", "half-year review")
 	h.private("U1", "C3", "/checkin", "Your check-ins due in the next 14 days or overdue: 1", "Acme", "admin training")
 	h.private("U2", "C3", "/checkin list", "Your check-ins due in the next 14 days or overdue: 0")
 
-	h.inChannel("U1", "C1", "/checkin snooze 2w", "moved the check-in of Acme (ask Jane how the admin training went)", "The rest of the series stays where it is")
+	h.inChannel("U1", "C1", "/checkin snooze 2w", "moved the check-in of Acme", "ask Jane how the admin training went", "The rest of the series stays where it is")
 	h.private("U1", "C3", "/checkin", "overdue: 0")
-	h.inChannel("U1", "C1", "/checkin done the training went well", "did the check-in of Acme (ask Jane how the admin training went)", "the training went well")
-	h.private("U1", "C1", "/checkin", ":white_check_mark: done", "quarterly review — due")
+	h.inChannel("U1", "C1", "/checkin done the training went well", "did the check-in of Acme", "ask Jane how the admin training went", "the training went well")
+	h.private("U1", "C1", "/checkin", ":white_check_mark: done", "quarterly review” — due")
 
 	// The App Home lists the user's open deals and check-ins due, with buttons.
 	h.inChannel("U1", "C1", "/checkin add today call Jane")
@@ -205,7 +205,7 @@ func TestCheckinCommandsAndHome(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the Home still lists the check-in after Done: %v\n%s", err, h.openHome("U1").text)
 	}
-	h.private("U1", "C1", "/checkin", "call Jane — :white_check_mark: done")
+	h.private("U1", "C1", "/checkin", "call Jane” — :white_check_mark: done")
 }
 
 type homeView struct {

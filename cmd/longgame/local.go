@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/longgame/longgame/bot"
 	"github.com/longgame/longgame/bot/slackfake"
 )
 
@@ -340,7 +341,37 @@ func (s *session) setShared(ctx context.Context, arg string) error {
 		return err
 	}
 	fmt.Fprintf(s.out, "  #%s is %s.\n", s.channel, state)
+	s.waitHidden(ctx)
 	return nil
+}
+
+// waitHidden waits, a few seconds at most, until the bot has hidden every
+// record it posted in this channel (after a share), and until those edits
+// are shown: the next prompt then reads in order.
+func (s *session) waitHidden(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, followUpWait)
+	defer cancel()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for !s.allHidden() {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+	s.waitPrinted(s.fake.Seq())
+}
+
+// allHidden reports whether the bot's messages in this channel all say
+// bot.HiddenText.
+func (s *session) allHidden() bool {
+	for _, m := range s.fake.Messages(s.channelID()) {
+		if m.BotID != "" && m.Text != bot.HiddenText {
+			return false
+		}
+	}
+	return true
 }
 
 // localCustomerTeam is the customer's organisation of :shared on.
@@ -363,5 +394,6 @@ func (s *session) inviteGuest(ctx context.Context, name string) error {
 	s.users[id] = name
 	s.mu.Unlock()
 	fmt.Fprintf(s.out, "  %s, a guest, joined #%s.\n", name, s.channel)
+	s.waitHidden(ctx)
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/longgame/longgame/bot"
 	"github.com/longgame/longgame/bot/access"
+	"github.com/longgame/longgame/bot/checkin"
 	"github.com/longgame/longgame/reminders"
 	"github.com/longgame/longgame/storage"
 )
@@ -127,7 +128,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, now func() time.Ti
 		BotUserID:      auth.UserID,
 		BotID:          auth.BotID,
 	})
-	d := reminders.New(db, api, reminders.Options{
+	d := reminders.New(db, api, checkin.Messages{}, reminders.Options{
 		Logger:   log.With("part", "reminders"),
 		Now:      now,
 		Location: cfg.Timezone.Location,

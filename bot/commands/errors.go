@@ -1,0 +1,65 @@
+package commands
+
+import (
+	"errors"
+
+	"github.com/longgame/longgame/bot/command"
+	"github.com/longgame/longgame/bot/views"
+)
+
+// userError is an answer to input the bot cannot use; nothing was written.
+type userError struct {
+	problem string
+	example string // a correct command, shown as code; may be ""
+}
+
+func (e *userError) Error() string { return e.problem }
+
+// inputError says what is wrong with a command and how to write it.
+func inputError(problem, example string) error { return &userError{problem: problem, example: example} }
+
+// Explain is the answer to a command's error: what was wrong with the input
+// and a correct example, or, for a failure on Long Game's side, that it
+// failed (the caller logs it: internal reports false).
+func Explain(err error) (r views.Reply, user bool) {
+	var ue *userError
+	var pe *command.Error
+	switch {
+	case errors.As(err, &ue):
+		return views.Problem(ue.problem, ue.example), true
+	case errors.As(err, &pe):
+		return views.Problem(parseProblem(pe), pe.Example), true
+	}
+	return views.InternalError(), false
+}
+
+// Message is what a user error says, without its example: for a form,
+// which shows it under the field. A failure on Long Game's side says so.
+func Message(err error) string {
+	var ue *userError
+	if errors.As(err, &ue) {
+		return ue.problem
+	}
+	var pe *command.Error
+	if errors.As(err, &pe) {
+		return parseProblem(pe)
+	}
+	return "Long Game could not record this because of an error on its side. Please try again."
+}
+
+// IsUserError reports whether err is about the user's input (nothing was
+// written) rather than a failure.
+func IsUserError(err error) bool {
+	var ue *userError
+	var pe *command.Error
+	return errors.As(err, &ue) || errors.As(err, &pe)
+}
+
+// parseProblem is a parser error without its example, which the answer
+// shows on a line of its own.
+func parseProblem(pe *command.Error) string {
+	if pe.Part == "" {
+		return pe.Problem
+	}
+	return pe.Part + ": " + pe.Problem
+}

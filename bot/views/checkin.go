@@ -1,0 +1,80 @@
+package views
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/longgame/longgame/bot/blockkit"
+	"github.com/longgame/longgame/storage"
+)
+
+// DueWindow is how far ahead "your check-ins" look: /checkin outside a
+// deal channel, and the App Home.
+const DueWindow = 14 * 24 * time.Hour
+
+// CheckinWhat is a check-in in a list: its name.
+func CheckinWhat(c storage.Checkin) string { return CheckinName(c.Kind, c.Offset, c.Note) }
+
+func checkinStatus(c storage.Checkin, now time.Time) string {
+	switch c.Status {
+	case storage.CheckinDone:
+		return ":white_check_mark: done"
+	case storage.CheckinSkipped:
+		return "skipped"
+	case storage.CheckinCancelled:
+		return "cancelled"
+	}
+	if c.DueAt.Before(now) {
+		return ":alarm_clock: overdue"
+	}
+	return "due"
+}
+
+func DealCheckins(d storage.Deal, all []storage.Checkin, now time.Time, loc *time.Location) Reply {
+	title := fmt.Sprintf("Check-ins of %s: %d", d.Name, len(all))
+	if len(all) == 0 {
+		text := blockkit.Escape(title) + ". They are scheduled when the deal closes as won; add your own with `/checkin add <date|+dur> <note>`."
+		return Reply{Text: text, Blocks: []slack.Block{blockkit.Section(text)}}
+	}
+	lines := make([]string, 0, len(all))
+	for _, c := range all {
+		lines = append(lines, fmt.Sprintf("• %s — %s — %s", Moment(c.DueAt, loc), CheckinWhat(c), checkinStatus(c, now)))
+	}
+	blocks := append([]slack.Block{blockkit.Header(title)}, listSection(lines, blockkit.MaxMessageBlocks-1)...)
+	return Reply{Text: blockkit.Escape(title), Blocks: blocks}
+}
+
+func MyCheckins(due []storage.CheckinDue, now time.Time, loc *time.Location) Reply {
+	title := fmt.Sprintf("Your check-ins due in the next 14 days or overdue: %d", len(due))
+	if len(due) == 0 {
+		return Reply{Text: title + ".", Blocks: []slack.Block{blockkit.Section(title + ". Nothing to chase: play the long game.")}}
+	}
+	lines := make([]string, 0, len(due))
+	for _, cd := range due {
+		lines = append(lines, fmt.Sprintf("• %s — *%s* in <#%s> — %s — %s", Moment(cd.Checkin.DueAt, loc),
+			blockkit.Escape(cd.Deal.Name), cd.Deal.ChannelID, CheckinWhat(cd.Checkin), checkinStatus(cd.Checkin, now)))
+	}
+	blocks := append([]slack.Block{blockkit.Header(title)}, listSection(lines, blockkit.MaxMessageBlocks-1)...)
+	return Reply{Text: title, Blocks: blocks}
+}
+
+func CheckinDone(d storage.Deal, c storage.Checkin, actorID string) Reply {
+	text := fmt.Sprintf(":white_check_mark: %s did the check-in of *%s* (%s).", Mention(actorID), blockkit.Escape(d.Name), CheckinWhat(c))
+	if c.DoneNote != "" {
+		text += "\n> " + blockkit.Escape(c.DoneNote)
+	}
+	return Reply{InChannel: true, Text: StripMarkup(text), Blocks: []slack.Block{blockkit.Section(text)}}
+}
+
+func CheckinSnoozed(d storage.Deal, c storage.Checkin, actorID string, loc *time.Location) Reply {
+	text := fmt.Sprintf(":zzz: %s moved the check-in of *%s* (%s) to %s. The rest of the series stays where it is.",
+		Mention(actorID), blockkit.Escape(d.Name), CheckinWhat(c), Moment(c.DueAt, loc))
+	return Reply{InChannel: true, Text: StripMarkup(text), Blocks: []slack.Block{blockkit.Section(text)}}
+}
+
+func CheckinAdded(d storage.Deal, c storage.Checkin, actorID string, loc *time.Location) Reply {
+	text := fmt.Sprintf(":calendar: %s added a check-in to *%s* on %s: %s", Mention(actorID), blockkit.Escape(d.Name), Moment(c.DueAt, loc), blockkit.Escape(c.Note))
+	return Reply{InChannel: true, Text: StripMarkup(text), Blocks: []slack.Block{blockkit.Section(text)}}
+}

@@ -1,0 +1,212 @@
+package views
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/longgame/longgame/bot/blockkit"
+	"github.com/longgame/longgame/storage"
+)
+
+func DealOpened(d storage.Deal, actorID string) Reply {
+	title := fmt.Sprintf(":briefcase: %s opened the deal *%s* in this channel.", Mention(actorID), blockkit.Escape(d.Name))
+	blocks := []slack.Block{
+		blockkit.Section(title),
+		blockkit.Fields(
+			[2]string{"Owner", Mention(d.OwnerID)},
+			[2]string{"Value", money(d.Value)},
+			[2]string{"Expected close", Day(d.ExpectedClose)},
+		),
+		blockkit.Context("Next: name the champion with `/champion set <name>`, and flag what could go wrong with `/risk flag`."),
+	}
+	return Reply{InChannel: true, Text: StripMarkup(title), Blocks: blocks}
+}
+
+func DealUpdated(before, after storage.Deal, actorID string) Reply {
+	var changes []string
+	if before.Name != after.Name {
+		changes = append(changes, fmt.Sprintf("name: %s → *%s*", blockkit.Escape(before.Name), blockkit.Escape(after.Name)))
+	}
+	if before.Value != after.Value {
+		changes = append(changes, fmt.Sprintf("value: %s → *%s*", money(before.Value), money(after.Value)))
+	}
+	if !before.ExpectedClose.Equal(after.ExpectedClose) {
+		changes = append(changes, fmt.Sprintf("expected close: %s → *%s*", Day(before.ExpectedClose), Day(after.ExpectedClose)))
+	}
+	if before.OwnerID != after.OwnerID {
+		changes = append(changes, fmt.Sprintf("owner: %s → %s", Mention(before.OwnerID), Mention(after.OwnerID)))
+	}
+	if len(changes) == 0 {
+		changes = append(changes, "nothing changed: the deal already had these values")
+	}
+	text := fmt.Sprintf(":pencil2: %s updated the deal *%s*:\n• %s", Mention(actorID), blockkit.Escape(after.Name), strings.Join(changes, "\n• "))
+	return Reply{InChannel: true, Text: StripMarkup(text), Blocks: []slack.Block{blockkit.Section(text)}}
+}
+
+func DealClosed(d storage.Deal, checkins []storage.NewCheckin, actorID string, loc *time.Location) Reply {
+	var text string
+	if d.Stage == storage.StageWon {
+		text = fmt.Sprintf(":trophy: %s closed *%s* as *won* on %s. Now play the long game: your champion stays tied to this choice.",
+			Mention(actorID), blockkit.Escape(d.Name), Day(d.ClosedOn))
+	} else {
+		text = fmt.Sprintf(":handshake: %s closed *%s* as *lost* on %s.", Mention(actorID), blockkit.Escape(d.Name), Day(d.ClosedOn))
+		if d.LostReason != "" {
+			text += "\nReason: " + blockkit.Escape(d.LostReason)
+		}
+	}
+	blocks := []slack.Block{blockkit.Section(text)}
+	if len(checkins) > 0 {
+		var lines []string
+		for _, c := range checkins {
+			lines = append(lines, fmt.Sprintf("• %s — %s", Moment(c.DueAt, loc), CheckinName(c.Kind, c.Offset, c.Note)))
+		}
+		intro := fmt.Sprintf("%s will be reminded here:", Mention(d.OwnerID))
+		blocks = append(blocks, blockkit.Section(intro+"\n"+strings.Join(blockkit.Limit(lines, 20), "\n")))
+	}
+	return Reply{InChannel: true, Text: StripMarkup(text), Blocks: blocks}
+}
+
+// CheckinName is a check-in's one name, the same in the channel, the App
+// Home, the nudge and every list: "14-day check-in", "keep-in-touch
+// check-in", or the note of one added by hand.
+func CheckinName(kind storage.CheckinKind, offset, note string) string {
+	switch kind {
+	case storage.KindKeepInTouch:
+		return "keep-in-touch check-in"
+	case storage.KindManual:
+		if note = strings.TrimSpace(note); note != "" {
+			return "check-in “" + blockkit.Escape(blockkit.Clip(note, 80)) + "”"
+		}
+		return "check-in"
+	}
+	if days, ok := strings.CutSuffix(offset, "d"); ok {
+		if _, err := strconv.Atoi(days); err == nil {
+			return days + "-day check-in"
+		}
+	}
+	return "post-sale check-in"
+}
+
+func DealReopened(d storage.Deal, cancelled int, actorID string) Reply {
+	text := fmt.Sprintf(":arrows_counterclockwise: %s reopened the deal *%s*.", Mention(actorID), blockkit.Escape(d.Name))
+	if cancelled > 0 {
+		text += fmt.Sprintf(" The close's %s cancelled.", blockkit.Plural(cancelled, "pending reminder was", "pending reminders were"))
+	}
+	return Reply{InChannel: true, Text: StripMarkup(text), Blocks: []slack.Block{blockkit.Section(text)}}
+}
+
+// DealCard is the deal card: only its caller sees it.
+func DealCard(ov storage.DealOverview, now time.Time, loc *time.Location) Reply {
+	d := ov.Deal
+	champion := "none yet — `/champion set <name>`"
+	if ov.Champion != nil {
+		champion = ChampionName(*ov.Champion)
+	}
+	next := "—"
+	if ov.NextCheckin != nil {
+		next = Moment(ov.NextCheckin.DueAt, loc)
+	}
+	stage := string(d.Stage)
+	if d.Stage != storage.StageOpen {
+		stage += " on " + Day(d.ClosedOn)
+	}
+	blocks := []slack.Block{
+		blockkit.Header(d.Name),
+		blockkit.Fields(
+			[2]string{"Stage", stage},
+			[2]string{"Owner", Mention(d.OwnerID)},
+			[2]string{"Value", money(d.Value)},
+			[2]string{"Expected close", Day(d.ExpectedClose)},
+			[2]string{"Champion", champion},
+			[2]string{"Open risks", riskCountsLine(ov.OpenRisks)},
+			[2]string{"Next check-in", next},
+		),
+		blockkit.Section(CapitalLine(ov.Capital)),
+	}
+	if d.Stage == storage.StageLost && d.LostReason != "" {
+		blocks = append(blocks, blockkit.Context("Lost: "+blockkit.Escape(d.LostReason)))
+	}
+	text := fmt.Sprintf("%s: %s, capital %d of %d, %s open risks", blockkit.Escape(d.Name), stage, ov.Capital.Left, ov.Capital.Budget, riskCountsLine(ov.OpenRisks))
+	return Reply{Text: text, Blocks: blocks}
+}
+
+func riskCountsLine(c storage.RiskCounts) string {
+	if c.Total() == 0 {
+		return "none"
+	}
+	var parts []string
+	for _, p := range []struct {
+		n    int
+		name string
+	}{{c.Critical, "critical"}, {c.High, "high"}, {c.Medium, "medium"}, {c.Low, "low"}} {
+		if p.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.name))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func ChampionName(c storage.Champion) string {
+	s := blockkit.Escape(c.Name)
+	if c.Title != "" {
+		s += ", " + blockkit.Escape(c.Title)
+	}
+	if c.UserID != "" {
+		s += " (" + Mention(c.UserID) + ")"
+	}
+	return s
+}
+
+// DealListLimit is how many deals /deal list reads: more than one message
+// shows, so that "…and N more" counts the rest.
+const DealListLimit = 80
+
+func DealList(deals storage.Page[storage.DealOverview], label string, mine bool) Reply {
+	whose := "The workspace's"
+	if mine {
+		whose = "Your"
+	}
+	title := fmt.Sprintf("%s %s deals: %d", whose, label, deals.Total)
+	if label == "all" {
+		title = fmt.Sprintf("%s deals: %d", whose, deals.Total)
+	}
+	var blocks []slack.Block
+	if deals.Total == 0 {
+		title += ". Open one in a deal's channel with `/deal open <name>`."
+		blocks = append(blocks, blockkit.Section(title))
+	} else {
+		lines := make([]string, 0, len(deals.Items))
+		for _, ov := range deals.Items {
+			lines = append(lines, DealLine(ov))
+		}
+		blocks = append(blocks, blockkit.Section("*"+title+"*"))
+		blocks = append(blocks, blockkit.LinesOf(lines, deals.Total, blockkit.MaxMessageBlocks-2, maxListChars)...)
+	}
+	if deals.Hidden > 0 {
+		blocks = append(blocks, blockkit.Context(leftOutLine(deals.Hidden)))
+	}
+	return Reply{Text: title, Blocks: blocks}
+}
+
+func DealLine(ov storage.DealOverview) string {
+	d := ov.Deal
+	line := fmt.Sprintf("• *%s* in <#%s> — %s, %s, owner %s, capital %d/%d",
+		blockkit.Escape(d.Name), d.ChannelID, d.Stage, money(d.Value), Mention(d.OwnerID), ov.Capital.Left, ov.Capital.Budget)
+	if hi := ov.OpenRisks.High + ov.OpenRisks.Critical; hi > 0 {
+		line += fmt.Sprintf(", :warning: %s", blockkit.Plural(hi, "high/critical risk", "high/critical risks"))
+	}
+	if stateOf(ov.Capital) == capitalOverdrawn {
+		line += ", :rotating_light: overdrawn"
+	}
+	return line
+}
+
+// StripMarkup makes a plain-text fallback from mrkdwn: notifications show it
+// raw, so the emphasis marks go.
+func StripMarkup(s string) string {
+	return strings.NewReplacer("*", "").Replace(s)
+}

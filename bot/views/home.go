@@ -1,0 +1,47 @@
+package views
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/longgame/longgame/bot/blockkit"
+	"github.com/longgame/longgame/storage"
+)
+
+// What the App Home shows at most.
+const (
+	HomeMaxDeals    = 30
+	homeMaxCheckins = 25 // two blocks each: the line and its buttons
+)
+
+// Home is a member's App Home: their open deals, and their check-ins due
+// in the next 14 days or overdue, each with the buttons buttons makes.
+func Home(deals storage.Page[storage.DealOverview], due []storage.CheckinDue, now time.Time, loc *time.Location,
+	buttons func(checkinID int64) slack.Block) []slack.Block {
+	blocks := []slack.Block{blockkit.Header("Play the long game"), blockkit.Section(fmt.Sprintf("*Your open deals: %d*", deals.Total))}
+	if deals.Total == 0 {
+		blocks = append(blocks, blockkit.Context("No open deal of yours. Open one in its channel with `/deal open <name>`."))
+	}
+	lines := make([]string, 0, len(deals.Items))
+	for _, ov := range deals.Items {
+		lines = append(lines, DealLine(ov))
+	}
+	blocks = append(blocks, blockkit.LinesOf(lines, deals.Total, 10, maxListChars)...)
+	blocks = append(blocks, slack.NewDividerBlock(), blockkit.Section(fmt.Sprintf("*Your check-ins due in the next 14 days or overdue: %d*", len(due))))
+	if len(due) == 0 {
+		blocks = append(blocks, blockkit.Context("Nothing to chase right now."))
+	}
+	for i, cd := range due {
+		if i == homeMaxCheckins {
+			blocks = append(blocks, blockkit.Context(fmt.Sprintf("…and %d more: `/checkin` lists them all.", len(due)-i)))
+			break
+		}
+		c := cd.Checkin
+		line := fmt.Sprintf("*%s* in <#%s> — %s\n%s · %s", blockkit.Escape(cd.Deal.Name), cd.Deal.ChannelID, CheckinWhat(c),
+			Moment(c.DueAt, loc), checkinStatus(c, now))
+		blocks = append(blocks, blockkit.Section(line), buttons(c.ID))
+	}
+	return blocks
+}
