@@ -22,7 +22,7 @@ import (
 
 	"github.com/longgame/longgame/bot/access"
 	"github.com/longgame/longgame/bot/checkin"
-	"github.com/longgame/longgame/bot/commands"
+	"github.com/longgame/longgame/bot/slash"
 	"github.com/longgame/longgame/bot/zones"
 )
 
@@ -76,7 +76,7 @@ type Bot struct {
 	homes    homeRefreshes
 	queue    chan *pending
 	stopping chan struct{} // closed when Run stops taking envelopes
-	cmds     *commands.Commands
+	cmds     *slash.Commands
 	clicks   *checkin.Clicks
 	zones    *zones.Zones
 	inflight sync.WaitGroup
@@ -119,7 +119,7 @@ func New(api *slack.Client, store Store, cfg Config) *Bot {
 		stopping: make(chan struct{}),
 	}
 	b.zones = zones.New(store, cfg.Access, cfg.Location, cfg.Now, cfg.Logger)
-	b.cmds = commands.New(store, api, cfg.Access, b.zones, commands.Config{
+	b.cmds = slash.New(store, api, cfg.Access, b.zones, slash.Config{
 		Currency: cfg.Currency, Budget: cfg.Budget, Location: cfg.Location, CheckinOffsets: cfg.CheckinOffsets,
 		LostFollowup: cfg.LostFollowup, Now: cfg.Now, Logger: cfg.Logger,
 	})

@@ -12,7 +12,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
-	"github.com/longgame/longgame/bot/commands"
+	"github.com/longgame/longgame/bot/slash"
 	"github.com/longgame/longgame/bot/views"
 )
 
@@ -83,7 +83,7 @@ func (b *Bot) runCommand(ctx context.Context, cmd slack.SlashCommand) (r views.R
 	}
 	ans, err := b.cmds.Run(ctx, cmd)
 	if err != nil {
-		r, user := commands.Explain(err)
+		r, user := slash.Explain(err)
 		if !user {
 			b.log.Error("command failed", "command", cmd.Command, "err", err)
 		}

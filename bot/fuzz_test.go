@@ -9,7 +9,7 @@ import (
 
 	"github.com/slack-go/slack"
 
-	"github.com/longgame/longgame/bot/commands"
+	"github.com/longgame/longgame/bot/slash"
 	"github.com/longgame/longgame/storage"
 )
 
@@ -66,7 +66,7 @@ func FuzzCommands(f *testing.F) {
 		switch {
 		case err == nil && ans.Reply.Empty():
 			t.Errorf("%s %q: empty answer", name, text)
-		case err != nil && !commands.IsUserError(err):
+		case err != nil && !slash.IsUserError(err):
 			t.Errorf("%s %q: failed inside: %v", name, text, err)
 		case err != nil && auditCount(t, db, dealID) != before:
 			t.Errorf("%s %q: refused (%v) yet wrote", name, text, err)

@@ -6,7 +6,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/longgame/longgame/bot/checkin"
-	"github.com/longgame/longgame/bot/commands"
+	"github.com/longgame/longgame/bot/slash"
 	"github.com/longgame/longgame/bot/views"
 )
 
@@ -19,7 +19,7 @@ func (b *Bot) serveInteraction(ctx context.Context, p *pending, cb slack.Interac
 		return
 	}
 	switch {
-	case cb.Type == slack.InteractionTypeViewSubmission && commands.IsAskForm(cb.View):
+	case cb.Type == slack.InteractionTypeViewSubmission && slash.IsAskForm(cb.View):
 		b.guard(ctx, "form", func() { b.submitAsk(ctx, p, cb) })
 	case cb.Type == slack.InteractionTypeBlockActions:
 		p.ack(ctx, b, nil)
@@ -38,8 +38,8 @@ func interactionTeam(cb slack.InteractionCallback) string {
 // refuseInteraction answers a stranger's click or form with the one line:
 // a form stays open with it, a click gets it privately; nothing is done.
 func (b *Bot) refuseInteraction(ctx context.Context, p *pending, cb slack.InteractionCallback, r views.Reply) {
-	if cb.Type == slack.InteractionTypeViewSubmission && commands.IsAskForm(cb.View) {
-		p.ack(ctx, b, viewErrors(commands.AskFormProblem(r.Text)))
+	if cb.Type == slack.InteractionTypeViewSubmission && slash.IsAskForm(cb.View) {
+		p.ack(ctx, b, viewErrors(slash.AskFormProblem(r.Text)))
 		return
 	}
 	p.ack(ctx, b, nil)
@@ -69,7 +69,7 @@ func (b *Bot) submitAsk(ctx context.Context, p *pending, cb slack.InteractionCal
 	sub, err := b.cmds.SubmitAsk(ctx, cb)
 	if err != nil {
 		b.log.Error("ask form failed", "err", err)
-		sub.Problems = commands.AskFormProblem(commands.Message(err))
+		sub.Problems = slash.AskFormProblem(slash.Message(err))
 	}
 	if sub.Problems != nil {
 		if !p.ack(ctx, b, viewErrors(sub.Problems)) {

@@ -9,7 +9,7 @@ import (
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
 
-	"github.com/longgame/longgame/bot/commands"
+	"github.com/longgame/longgame/bot/slash"
 	"github.com/longgame/longgame/bot/views"
 )
 
@@ -79,8 +79,8 @@ func (b *Bot) shed(ctx context.Context, p *pending) {
 			p.ack(ctx, b, payload)
 		}
 	case slack.InteractionCallback:
-		if data.Type == slack.InteractionTypeViewSubmission && commands.IsAskForm(data.View) {
-			p.ack(ctx, b, viewErrors(commands.AskFormProblem("Long Game is busy: press Record again in a moment.")))
+		if data.Type == slack.InteractionTypeViewSubmission && slash.IsAskForm(data.View) {
+			p.ack(ctx, b, viewErrors(slash.AskFormProblem("Long Game is busy: press Record again in a moment.")))
 			return
 		}
 		p.ack(ctx, b, nil)

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/longgame/longgame/bot/checkin"
-	"github.com/longgame/longgame/bot/commands"
+	"github.com/longgame/longgame/bot/slash"
 	"github.com/longgame/longgame/bot/zones"
 	"github.com/longgame/longgame/storage"
 )
@@ -14,7 +14,7 @@ import (
 // check-in buttons and the time zones need, and its own bookkeeping
 // (events seen, records posted, channels shared, the App Home).
 type Store interface {
-	commands.Store
+	slash.Store
 	checkin.Store
 	zones.Store
 

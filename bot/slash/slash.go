@@ -1,9 +1,9 @@
-// Package commands answers Long Game's slash commands — /deal, /champion,
+// Package slash answers Long Game's slash commands — /deal, /champion,
 // /risk and /checkin — and the /champion ask form: it parses a command,
 // checks it, records it and says what happened. Who may ask was checked
 // before; where the answer goes (the channel, or its user alone) is the
 // caller's business.
-package commands
+package slash
 
 import (
 	"context"
