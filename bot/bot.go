@@ -1,6 +1,6 @@
 // Package bot is Long Game's Slack side, its transport: it holds the
 // Socket Mode connection, queues and acks every envelope, checks who is
-// asking, hands slash commands to package commands, clicks and reminders'
+// asking, hands slash commands to package slash, clicks and reminders'
 // messages to package checkin, and delivers the answers (records in the
 // channel with their ts kept, the rest to their user alone), keeping the
 // team's records out of shared channels.

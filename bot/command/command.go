@@ -37,6 +37,14 @@ type Spec struct {
 	// option is rejected (a missing value, an unclosed quote, a repeat).
 	// Without one, Long Game's usual example for that key is shown.
 	Examples map[string]string
+	// Sentences are options whose value is a phrase (test:"run their
+	// 3-step approval"). Unquoted, only its first word is taken; when free
+	// text follows, the rest would land in it, so the command is refused
+	// and asked to quote the phrase.
+	Sentences []string
+	// Amounts are options whose value is an amount: a currency code
+	// written after it ("value:120k EUR") belongs to it.
+	Amounts []string
 }
 
 // option finds key among the options, in any case, and returns it
@@ -146,12 +154,18 @@ func Parse(rest string, spec Spec) (Args, error) {
 			if err != nil {
 				return Args{}, err
 			}
+			if value, next, err = spec.extend(s, key, at, value, next); err != nil {
+				return Args{}, err
+			}
 			if err := args.setOption(key, value, spec); err != nil {
 				return Args{}, err
 			}
 			items = append(items, item{option: true})
 			i = next
 			continue
+		}
+		if err := spec.typoAt(s, i); err != nil {
+			return Args{}, err
 		}
 		end := wordEnd(s, i)
 		r := render(s[i:end])

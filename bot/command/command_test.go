@@ -12,10 +12,11 @@ import (
 // Specs of real subcommands.
 var (
 	riskFlag = Spec{
-		Options: []string{"severity", "area", "test"},
-		Flags:   []string{"test"},
+		Options:   []string{"severity", "area", "test"},
+		Flags:     []string{"test"},
+		Sentences: []string{"test"},
 	}
-	dealOpen      = Spec{Options: []string{"value", "close", "owner"}}
+	dealOpen      = Spec{Options: []string{"value", "close", "owner"}, Amounts: []string{"value"}}
 	championSet   = Spec{Options: []string{"title"}}
 	championAsk   = Spec{Options: []string{"cost"}}
 	dealList      = Spec{Flags: []string{"open", "won", "lost", "all", "mine"}}
@@ -124,8 +125,21 @@ func TestParse(t *testing.T) {
 			Text: "x", Words: w("x"), Options: map[string]string{"severity": "a:b"}}},
 		{"unknown key stays text", "Re: pricing at 10:30 note:x https://x.y/z", riskFlag, Args{
 			Text: "Re: pricing at 10:30 note:x https://x.y/z", Words: w("Re:", "pricing", "at", "10:30", "note:x", "https://x.y/z")}},
-		{"option of another spec stays text", "severity:high", championAsk, Args{
-			Text: "severity:high", Words: w("severity:high")}},
+		{"a word shaped key:value that is no option stays text", "call at time:10am, re: pricing", championAsk, Args{
+			Text: "call at time:10am, re: pricing", Words: w("call", "at", "time:10am,", "re:", "pricing")}},
+		{"currency code after the amount", "Pied Piper value:120k EUR", dealOpen, Args{
+			Text: "Pied Piper", Words: w("Pied", "Piper"), Options: map[string]string{"value": "120k EUR"}}},
+		{"currency code in any case", "Pied Piper value:120k eur close:2027-01-01", dealOpen, Args{
+			Text: "Pied Piper", Words: w("Pied", "Piper"), Options: map[string]string{"value": "120k EUR", "close": "2027-01-01"}}},
+		{"a word after the amount that is no currency", "Acme value:120k USA", dealOpen, Args{
+			Text: "Acme USA", Words: w("Acme", "USA"), Options: map[string]string{"value": "120k"}}},
+		{"phrase quoted", `SSO test:"run their 3-step approval" severity:high`, riskFlag, Args{
+			Text: "SSO", Words: w("SSO"), Options: map[string]string{"test": "run their 3-step approval", "severity": "high"},
+			Flags: map[string]bool{"test": true}}},
+		{"one-word phrase at the end", "SSO untested test:okta", riskFlag, Args{
+			Text: "SSO untested", Words: w("SSO", "untested"), Options: map[string]string{"test": "okta"}, Flags: map[string]bool{"test": true}}},
+		{"one-word phrase before an option", "SSO test:okta severity:high", riskFlag, Args{
+			Text: "SSO", Words: w("SSO"), Options: map[string]string{"test": "okta", "severity": "high"}, Flags: map[string]bool{"test": true}}},
 		{"key only at word start", "x-cost:3 (cost:3)", championAsk, Args{
 			Text: "x-cost:3 (cost:3)", Words: w("x-cost:3", "(cost:3)")}},
 		{"mention value keeps markup", "owner:<@U012ABCDEF|ernie>", dealOpen, Args{
@@ -170,8 +184,6 @@ func TestParse(t *testing.T) {
 		{"flag twice", "x test test", riskFlag, Args{Text: "x", Words: w("x"), Flags: map[string]bool{"test": true}}},
 		{"flag as option", `SSO test:"SSO with Okta"`, riskFlag, Args{
 			Text: "SSO", Words: w("SSO"), Options: map[string]string{"test": "SSO with Okta"}, Flags: map[string]bool{"test": true}}},
-		{"flag as option mid-text", `SSO test:okta breaks`, riskFlag, Args{
-			Text: "SSO breaks", Words: w("SSO", "breaks"), Options: map[string]string{"test": "okta"}, Flags: map[string]bool{"test": true}}},
 		{"flag and its option", `SSO test test:okta`, riskFlag, Args{
 			Text: "SSO", Words: w("SSO"), Options: map[string]string{"test": "okta"}, Flags: map[string]bool{"test": true}}},
 		{"flag option without Options entry is text", "x mine:yes", dealList, Args{
@@ -290,6 +302,24 @@ func TestParseErrors(t *testing.T) {
 			Part: "value", Problem: "needs a value right after the colon", Example: "value:high"}},
 		{"generic example", "zone:", Spec{Options: []string{"zone"}}, &Error{
 			Part: "zone", Problem: "needs a value right after the colon", Example: `zone:"…"`}},
+		{"typo of an option", "intro cst:high", championAsk, &Error{
+			Part: "cst", Problem: "is not an option: did you mean `cost:`?", Example: "cost:high"}},
+		{"abbreviated option", "SSO sev:high", riskFlag, &Error{
+			Part: "sev", Problem: "is not an option: did you mean `severity:`?", Example: "severity:high"}},
+		{"swapped letters", "SSO aera:security", riskFlag, &Error{
+			Part: "aera", Problem: "is not an option: did you mean `area:`?", Example: "area:technical"}},
+		{"another command's option", "SSO cost:high", riskFlag, &Error{
+			Part: "cost", Problem: "is not an option of this command; it takes `severity:`, `area:`, `test:`", Example: "severity:high"}},
+		{"another command's option, none taken", "Jane severity:high", noOptions, &Error{
+			Part: "severity", Problem: "is not an option of this command; it takes none"}},
+		{"a typo of another command's option", "SSO cots:high", riskFlag, &Error{
+			Part: "cots", Problem: "is not an option: `cost:` is another command's; it takes `severity:`, `area:`, `test:`", Example: "severity:high"}},
+		{"unquoted phrase swallowed its first word", "X test:run their 3-step approval in sandbox", riskFlag, &Error{
+			Part: "test", Problem: "takes a phrase: put it in quotes, or only its first word is kept",
+			Example: `test:"run their 3-step approval in sandbox"`}},
+		{"unquoted phrase before an option", "X test:run their approval severity:high", riskFlag, &Error{
+			Part: "test", Problem: "takes a phrase: put it in quotes, or only its first word is kept",
+			Example: `test:"run their approval"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

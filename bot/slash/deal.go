@@ -34,8 +34,8 @@ type dealCommands struct {
 }
 
 var (
-	dealOpenSpec = command.Spec{Options: []string{"value", "close", "owner"}}
-	dealSetSpec  = command.Spec{Options: []string{"name", "value", "close", "owner"}}
+	dealOpenSpec = command.Spec{Options: []string{"value", "close", "owner"}, Amounts: []string{"value"}}
+	dealSetSpec  = command.Spec{Options: []string{"name", "value", "close", "owner"}, Amounts: []string{"value"}}
 )
 
 // dealFields are the parsed options shared by /deal open and /deal set.

@@ -29,7 +29,7 @@ type riskCommands struct {
 	store riskStore
 }
 
-var riskFlagSpec = command.Spec{Options: []string{"severity", "area", "test"}, Flags: []string{"test"}}
+var riskFlagSpec = command.Spec{Options: []string{"severity", "area", "test"}, Flags: []string{"test"}, Sentences: []string{"test"}}
 
 var severities = map[string]storage.Severity{
 	"low": storage.SeverityLow, "medium": storage.SeverityMedium, "med": storage.SeverityMedium,
