@@ -205,7 +205,7 @@ func optionValue(s, key string, at int, spec Spec) (value string, next int, err 
 	if size, ok := quoteAt(s, at); ok {
 		content, end, closed := closingQuote(s, at+size)
 		if !closed {
-			return "", 0, &Error{Part: key, Problem: "the quote after " + key + ": is not closed", Example: spec.example(key)}
+			return "", 0, &Error{Part: key, Problem: "has a quote that is not closed", Example: spec.example(key), Option: true}
 		}
 		raw, next = content, end
 	} else {
@@ -224,7 +224,7 @@ func optionValue(s, key string, at int, spec Spec) (value string, next int, err 
 }
 
 func needsValue(key string, spec Spec) *Error {
-	return &Error{Part: key, Problem: "needs a value right after the colon", Example: spec.example(key)}
+	return &Error{Part: key, Problem: "needs a value right after the colon", Example: spec.example(key), Option: true}
 }
 
 // setOption records one option; a key given twice is an error.
@@ -234,6 +234,7 @@ func (a *Args) setOption(key, value string, spec Spec) error {
 			Part:    key,
 			Problem: fmt.Sprintf("is given twice (%s and %s); keep one", Echo(first), Echo(value)),
 			Example: spec.example(key),
+			Option:  true,
 		}
 	}
 	a.Options[key] = value

@@ -283,43 +283,43 @@ func TestParseErrors(t *testing.T) {
 		want *Error
 	}{
 		{"empty value at end", "SSO severity:", riskFlag, &Error{
-			Part: "severity", Problem: "needs a value right after the colon", Example: "severity:high"}},
+			Part: "severity", Problem: "needs a value right after the colon", Example: "severity:high", Option: true}},
 		{"empty value before a word", "cost: 3", championAsk, &Error{
-			Part: "cost", Problem: "needs a value right after the colon", Example: "cost:high"}},
+			Part: "cost", Problem: "needs a value right after the colon", Example: "cost:high", Option: true}},
 		{"empty quoted value", `title:"" x`, championSet, &Error{
-			Part: "title", Problem: "needs a value right after the colon", Example: `title:"VP of IT"`}},
+			Part: "title", Problem: "needs a value right after the colon", Example: `title:"VP of IT"`, Option: true}},
 		{"blank quoted value", `title:“ ”`, championSet, &Error{
-			Part: "title", Problem: "needs a value right after the colon", Example: `title:"VP of IT"`}},
+			Part: "title", Problem: "needs a value right after the colon", Example: `title:"VP of IT"`, Option: true}},
 		{"unclosed quote", `Jane title:"VP of IT`, championSet, &Error{
-			Part: "title", Problem: "the quote after title: is not closed", Example: `title:"VP of IT"`}},
+			Part: "title", Problem: "has a quote that is not closed", Example: `title:"VP of IT"`, Option: true}},
 		{"duplicate", "x severity:low severity:high", riskFlag, &Error{
-			Part: "severity", Problem: `is given twice ("low" and "high"); keep one`, Example: "severity:high"}},
+			Part: "severity", Problem: `is given twice ("low" and "high"); keep one`, Example: "severity:high", Option: true}},
 		{"duplicate in other case", "x Area:legal area:trust", riskFlag, &Error{
-			Part: "area", Problem: `is given twice ("legal" and "trust"); keep one`, Example: "area:technical"}},
+			Part: "area", Problem: `is given twice ("legal" and "trust"); keep one`, Example: "area:technical", Option: true}},
 		{"duplicate quoted", `test:"a b" test:c`, riskFlag, &Error{
-			Part: "test", Problem: `is given twice ("a b" and "c"); keep one`, Example: `test:"SSO with Okta"`}},
+			Part: "test", Problem: `is given twice ("a b" and "c"); keep one`, Example: `test:"SSO with Okta"`, Option: true}},
 		{"spec example", "thanks value:", championGive, &Error{
-			Part: "value", Problem: "needs a value right after the colon", Example: "value:high"}},
+			Part: "value", Problem: "needs a value right after the colon", Example: "value:high", Option: true}},
 		{"generic example", "zone:", Spec{Options: []string{"zone"}}, &Error{
-			Part: "zone", Problem: "needs a value right after the colon", Example: `zone:"…"`}},
+			Part: "zone", Problem: "needs a value right after the colon", Example: `zone:"…"`, Option: true}},
 		{"typo of an option", "intro cst:high", championAsk, &Error{
-			Part: "cst", Problem: "is not an option: did you mean `cost:`?", Example: "cost:high"}},
+			Part: "cst", Problem: "is not an option: did you mean `cost:`?", Example: "cost:high", Option: true}},
 		{"abbreviated option", "SSO sev:high", riskFlag, &Error{
-			Part: "sev", Problem: "is not an option: did you mean `severity:`?", Example: "severity:high"}},
+			Part: "sev", Problem: "is not an option: did you mean `severity:`?", Example: "severity:high", Option: true}},
 		{"swapped letters", "SSO aera:security", riskFlag, &Error{
-			Part: "aera", Problem: "is not an option: did you mean `area:`?", Example: "area:technical"}},
+			Part: "aera", Problem: "is not an option: did you mean `area:`?", Example: "area:technical", Option: true}},
 		{"another command's option", "SSO cost:high", riskFlag, &Error{
-			Part: "cost", Problem: "is not an option of this command; it takes `severity:`, `area:`, `test:`", Example: "severity:high"}},
+			Part: "cost", Problem: "is not an option of this command; it takes `severity:`, `area:`, `test:`", Example: "severity:high", Option: true}},
 		{"another command's option, none taken", "Jane severity:high", noOptions, &Error{
-			Part: "severity", Problem: "is not an option of this command; it takes none"}},
+			Part: "severity", Problem: "is not an option of this command; it takes none", Option: true}},
 		{"a typo of another command's option", "SSO cots:high", riskFlag, &Error{
-			Part: "cots", Problem: "is not an option: `cost:` is another command's; it takes `severity:`, `area:`, `test:`", Example: "severity:high"}},
+			Part: "cots", Problem: "is not an option: `cost:` is another command's; it takes `severity:`, `area:`, `test:`", Example: "severity:high", Option: true}},
 		{"unquoted phrase swallowed its first word", "X test:run their 3-step approval in sandbox", riskFlag, &Error{
 			Part: "test", Problem: "takes a phrase: put it in quotes, or only its first word is kept",
-			Example: `test:"run their 3-step approval in sandbox"`}},
+			Example: `test:"run their 3-step approval in sandbox"`, Option: true}},
 		{"unquoted phrase before an option", "X test:run their approval severity:high", riskFlag, &Error{
 			Part: "test", Problem: "takes a phrase: put it in quotes, or only its first word is kept",
-			Example: `test:"run their approval"`}},
+			Example: `test:"run their approval"`, Option: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -400,6 +400,22 @@ func BenchmarkParse(b *testing.B) {
 	for b.Loop() {
 		if _, err := Parse(text, riskFlag); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+func TestErrorSentence(t *testing.T) {
+	for _, tc := range []struct {
+		err  Error
+		want string
+	}{
+		{Error{Part: "text", Problem: "is 2,364 characters long; the limit is 2,000"}, "The text is 2,364 characters long; the limit is 2,000."},
+		{Error{Part: "cst", Problem: "is not an option: did you mean `cost:`?", Option: true}, "`cst:` is not an option: did you mean `cost:`?"},
+		{Error{Part: "date", Problem: `"2026-13-45" is not a real date`}, `The date "2026-13-45" is not a real date.`},
+		{Error{Problem: "say what it is"}, "Say what it is."},
+	} {
+		if got := tc.err.Sentence(); got != tc.want {
+			t.Errorf("Sentence() = %q, want %q", got, tc.want)
 		}
 	}
 }

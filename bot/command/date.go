@@ -57,7 +57,7 @@ func absOrRel(s, v string, base time.Time) (time.Time, *Error) {
 	}
 	return time.Time{}, &Error{
 		Part:    "date",
-		Problem: Echo(s) + " is not a date; use YYYY-MM-DD, today, tomorrow, or +14d, +3w, +2m",
+		Problem: Echo(s) + " is not a date; use YYYY-MM-DD, today, yesterday, tomorrow, or +14d, +3w, +2m",
 		Example: dateExample(base),
 	}
 }

@@ -52,7 +52,7 @@ func TestParseDate(t *testing.T) {
 		{"short month", "2026-1-05", today, time.Time{}, "is not a date", "2026-02-14"},
 		{"year 1999", "1999-12-31", today, time.Time{}, `"1999-12-31" is out of range; use a year from 2000 to 2999`, "2026-02-14"},
 		{"year 3000", "3000-01-01", today, time.Time{}, "is out of range", "2026-02-14"},
-		{"us format", "12/01/2026", today, time.Time{}, `"12/01/2026" is not a date; use YYYY-MM-DD, today, tomorrow, or +14d, +3w, +2m`, "2026-02-14"},
+		{"us format", "12/01/2026", today, time.Time{}, `"12/01/2026" is not a date; use YYYY-MM-DD, today, yesterday, tomorrow, or +14d, +3w, +2m`, "2026-02-14"},
 		{"words", "next friday", today, time.Time{}, "is not a date", "2026-02-14"},
 		{"bare number", "14", today, time.Time{}, "is not a date", "2026-02-14"},
 		{"+14 without unit", "+14", today, time.Time{}, "is not a date", "2026-02-14"},

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -14,6 +15,29 @@ type Error struct {
 	Part    string // the option key ("value", "close"), or "date", "amount", "number", "text"…
 	Problem string // e.g. `"12x" is not an amount`
 	Example string // what to type instead, e.g. "value:120k"; may be empty
+	Option  bool   // Part is an option key
+}
+
+// Sentence is the error as an answer says it, without the example, which
+// the answer shows on its own line: "The text is 2,364 characters long;
+// the limit is 2,000.", "`cst:` is not an option: did you mean `cost:`?",
+// "`value:` "12x" is not an amount."
+func (e *Error) Sentence() string {
+	s := e.Problem
+	switch {
+	case e.Part == "":
+	case e.Option:
+		s = "`" + e.Part + ":` " + s
+	default:
+		s = "The " + e.Part + " " + s
+	}
+	if r, size := utf8.DecodeRuneInString(s); r != utf8.RuneError {
+		s = string(unicode.ToUpper(r)) + s[size:]
+	}
+	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "?") && !strings.HasSuffix(s, "!") {
+		s += "."
+	}
+	return s
 }
 
 // Error reads like `value: "12x" is not an amount — try value:120k`.
@@ -40,7 +64,7 @@ func ForOption(key string, err error) error {
 		return err
 	}
 	c := *e
-	c.Part = key
+	c.Part, c.Option = key, true
 	if c.Example != "" && !strings.HasPrefix(c.Example, key+":") {
 		c.Example = key + ":" + quoteValue(c.Example)
 	}

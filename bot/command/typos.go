@@ -34,14 +34,14 @@ func (spec Spec) typoAt(s string, i int) error {
 	}
 	key := strings.ToLower(s[i:j])
 	if own := spec.closest(key, spec.Options); own != "" {
-		return &Error{Part: key, Problem: fmt.Sprintf("is not an option: did you mean `%s:`?", own), Example: spec.example(own)}
+		return &Error{Part: key, Problem: fmt.Sprintf("is not an option: did you mean `%s:`?", own), Example: spec.example(own), Option: true}
 	}
 	if slices.Contains(knownOptions(), key) {
-		return &Error{Part: key, Problem: "is not an option of this command" + spec.takes(), Example: spec.anyExample()}
+		return &Error{Part: key, Problem: "is not an option of this command" + spec.takes(), Example: spec.anyExample(), Option: true}
 	}
 	if other := spec.closest(key, knownOptions()); other != "" {
 		return &Error{Part: key, Problem: fmt.Sprintf("is not an option: `%s:` is another command's%s", other, spec.takes()),
-			Example: spec.anyExample()}
+			Example: spec.anyExample(), Option: true}
 	}
 	return nil
 }
@@ -147,7 +147,7 @@ func (spec Spec) extend(s, key string, at int, value string, next int) (string, 
 		}
 		phrase := value + " " + strings.TrimSpace(s[after:phraseEnd(s, after, spec)])
 		return "", 0, &Error{Part: key, Problem: "takes a phrase: put it in quotes, or only its first word is kept",
-			Example: key + `:"` + phrase + `"`}
+			Example: key + `:"` + phrase + `"`, Option: true}
 	}
 	return value, next, nil
 }

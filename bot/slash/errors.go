@@ -28,7 +28,7 @@ func Explain(err error) (r views.Reply, user bool) {
 	case errors.As(err, &ue):
 		return views.Problem(ue.problem, ue.example), true
 	case errors.As(err, &pe):
-		return views.Problem(parseProblem(pe), pe.Example), true
+		return views.Problem(pe.Sentence(), pe.Example), true
 	}
 	return views.InternalError(), false
 }
@@ -42,7 +42,7 @@ func Message(err error) string {
 	}
 	var pe *command.Error
 	if errors.As(err, &pe) {
-		return parseProblem(pe)
+		return pe.Sentence()
 	}
 	return "Long Game could not record this because of an error on its side. Please try again."
 }
@@ -53,13 +53,4 @@ func IsUserError(err error) bool {
 	var ue *userError
 	var pe *command.Error
 	return errors.As(err, &ue) || errors.As(err, &pe)
-}
-
-// parseProblem is a parser error without its example, which the answer
-// shows on a line of its own.
-func parseProblem(pe *command.Error) string {
-	if pe.Part == "" {
-		return pe.Problem
-	}
-	return pe.Part + ": " + pe.Problem
 }

@@ -28,11 +28,11 @@ func AskRecorded(ask storage.Ask, capital storage.Capital, actorID string) Reply
 }
 
 func AskStatus(ask storage.Ask, capital storage.Capital, actorID string) Reply {
-	verb := "marked as done by the champion"
+	text := fmt.Sprintf(":white_check_mark: %s recorded that the champion did ask #%d: %s.", Mention(actorID), ask.Number, blockkit.Escape(ask.What))
 	if ask.Status == storage.AskDeclined {
-		verb = "marked as declined by the champion (it no longer costs capital)"
+		text = fmt.Sprintf(":no_entry_sign: %s recorded that the champion declined ask #%d: %s. A declined ask costs no capital.",
+			Mention(actorID), ask.Number, blockkit.Escape(ask.What))
 	}
-	text := fmt.Sprintf(":white_check_mark: %s %s ask #%d: %s.", Mention(actorID), verb, ask.Number, blockkit.Escape(ask.What))
 	return capitalReply(text, capital)
 }
 

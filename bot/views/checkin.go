@@ -2,6 +2,7 @@ package views
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -61,7 +62,7 @@ func MyCheckins(due []storage.CheckinDue, now time.Time, loc *time.Location) Rep
 }
 
 func CheckinDone(d storage.Deal, c storage.Checkin, actorID string) Reply {
-	text := fmt.Sprintf(":white_check_mark: %s did the check-in of *%s* (%s).", Mention(actorID), blockkit.Escape(d.Name), CheckinWhat(c))
+	text := fmt.Sprintf(":white_check_mark: %s did the %s of *%s*.", Mention(actorID), CheckinWhat(c), blockkit.Escape(d.Name))
 	if c.DoneNote != "" {
 		text += "\n> " + blockkit.Escape(c.DoneNote)
 	}
@@ -69,12 +70,13 @@ func CheckinDone(d storage.Deal, c storage.Checkin, actorID string) Reply {
 }
 
 func CheckinSnoozed(d storage.Deal, c storage.Checkin, actorID string, loc *time.Location) Reply {
-	text := fmt.Sprintf(":zzz: %s moved the check-in of *%s* (%s) to %s. The rest of the series stays where it is.",
-		Mention(actorID), blockkit.Escape(d.Name), CheckinWhat(c), Moment(c.DueAt, loc))
+	text := fmt.Sprintf(":zzz: %s moved the %s of *%s* to %s. The rest of the series stays where it is.",
+		Mention(actorID), CheckinWhat(c), blockkit.Escape(d.Name), Moment(c.DueAt, loc))
 	return Reply{InChannel: true, Text: StripMarkup(text), Blocks: []slack.Block{blockkit.Section(text)}}
 }
 
 func CheckinAdded(d storage.Deal, c storage.Checkin, actorID string, loc *time.Location) Reply {
-	text := fmt.Sprintf(":calendar: %s added a check-in to *%s* on %s: %s", Mention(actorID), blockkit.Escape(d.Name), Moment(c.DueAt, loc), blockkit.Escape(c.Note))
+	text := fmt.Sprintf(":calendar: %s added a check-in to *%s* on %s: %s.", Mention(actorID), blockkit.Escape(d.Name), Moment(c.DueAt, loc),
+		strings.TrimRight(blockkit.Escape(c.Note), "."))
 	return Reply{InChannel: true, Text: StripMarkup(text), Blocks: []slack.Block{blockkit.Section(text)}}
 }

@@ -150,15 +150,20 @@ func riskCountsLine(c storage.RiskCounts) string {
 	return strings.Join(parts, ", ")
 }
 
+// ChampionName is a champion as a sentence names them: "Jane Doe (CIO,
+// @jane)".
 func ChampionName(c storage.Champion) string {
-	s := blockkit.Escape(c.Name)
+	var about []string
 	if c.Title != "" {
-		s += ", " + blockkit.Escape(c.Title)
+		about = append(about, blockkit.Escape(c.Title))
 	}
 	if c.UserID != "" {
-		s += " (" + Mention(c.UserID) + ")"
+		about = append(about, Mention(c.UserID))
 	}
-	return s
+	if len(about) == 0 {
+		return blockkit.Escape(c.Name)
+	}
+	return blockkit.Escape(c.Name) + " (" + strings.Join(about, ", ") + ")"
 }
 
 // DealListLimit is how many deals /deal list reads: more than one message

@@ -257,30 +257,48 @@ func (s *session) ask(ctx context.Context, b modalInput) (string, error) {
 	opts := b.Element.Options
 	if len(opts) > 0 {
 		var names []string
-		for i, o := range opts {
-			names = append(names, fmt.Sprintf("%d=%s", i+1, o.Text.Text))
+		for _, o := range opts {
+			names = append(names, o.Text.Text)
 		}
 		label += " [" + strings.Join(names, ", ") + "]"
 	}
-	fmt.Fprintf(s.out, "  %s: ", label)
-	line, ok := s.next(ctx)
-	if !ok {
-		return "", errors.New("input ended inside the form")
+	for {
+		fmt.Fprintf(s.out, "  %s: ", label)
+		line, ok := s.next(ctx)
+		if !ok {
+			return "", errors.New("input ended inside the form")
+		}
+		line = strings.TrimSpace(line)
+		if !s.interactive {
+			fmt.Fprintln(s.out, line)
+		}
+		if len(opts) == 0 {
+			return line, nil
+		}
+		if line == "" && b.Element.InitialOption != nil {
+			return b.Element.InitialOption.Value, nil
+		}
+		if v, ok := choose(b, line); ok {
+			return v, nil
+		}
+		fmt.Fprintf(s.out, "  ! %q is not one of the choices: type one as shown (a number or a word of it)\n", line)
 	}
-	line = strings.TrimSpace(line)
-	if !s.interactive {
-		fmt.Fprintln(s.out, line)
-	}
-	if len(opts) == 0 {
-		return line, nil
-	}
-	if line == "" && b.Element.InitialOption != nil {
-		return b.Element.InitialOption.Value, nil
-	}
-	for i, o := range opts {
-		if line == fmt.Sprint(i+1) || strings.EqualFold(line, o.Text.Text) || line == o.Value {
-			return o.Value, nil
+}
+
+// choose finds the option a typed answer names: its value, its whole
+// label, or a word of its label ("high" for "5 — high").
+func choose(b modalInput, typed string) (string, bool) {
+	for _, o := range b.Element.Options {
+		if typed == o.Value || strings.EqualFold(typed, o.Text.Text) {
+			return o.Value, true
 		}
 	}
-	return line, nil
+	for _, o := range b.Element.Options {
+		for _, w := range strings.Fields(o.Text.Text) {
+			if strings.EqualFold(typed, w) {
+				return o.Value, true
+			}
+		}
+	}
+	return "", false
 }
