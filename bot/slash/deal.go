@@ -232,7 +232,7 @@ func (c *dealCommands) list(ctx context.Context, req *request) (views.Reply, err
 	if err != nil {
 		return views.Reply{}, fmt.Errorf("list deals: %w", err)
 	}
-	return views.DealList(deals, label, f.OwnerID != ""), nil
+	return views.DealList(deals, label, f.OwnerID != "", req.today()), nil
 }
 
 func (c *dealCommands) reopen(ctx context.Context, req *request) (views.Reply, error) {

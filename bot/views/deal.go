@@ -99,7 +99,9 @@ func DealReopened(d storage.Deal, cancelled int, actorID string) Reply {
 	return Reply{InChannel: true, Text: StripMarkup(text), Blocks: []slack.Block{blockkit.Section(text)}}
 }
 
-// DealCard is the deal card: only its caller sees it.
+// DealCard is the deal card: only its caller sees it. An open deal shows
+// its expected close (and says so when it has passed); a closed one, the
+// day it closed.
 func DealCard(ov storage.DealOverview, now time.Time, loc *time.Location) Reply {
 	d := ov.Deal
 	champion := "none yet — `/champion set <name>`"
@@ -110,17 +112,20 @@ func DealCard(ov storage.DealOverview, now time.Time, loc *time.Location) Reply 
 	if ov.NextCheckin != nil {
 		next = Moment(ov.NextCheckin.DueAt, loc)
 	}
-	stage := string(d.Stage)
+	when := [2]string{"Expected close", Day(d.ExpectedClose)}
+	if late := d.DaysPastClose(storage.Today(now, loc)); late > 0 {
+		when[1] += " — :warning: " + passedLine(late)
+	}
 	if d.Stage != storage.StageOpen {
-		stage += " on " + Day(d.ClosedOn)
+		when = [2]string{"Closed", Day(d.ClosedOn)}
 	}
 	blocks := []slack.Block{
 		blockkit.Header(d.Name),
 		blockkit.Fields(
-			[2]string{"Stage", stage},
+			[2]string{"Stage", string(d.Stage)},
 			[2]string{"Owner", Mention(d.OwnerID)},
 			[2]string{"Value", money(d.Value)},
-			[2]string{"Expected close", Day(d.ExpectedClose)},
+			when,
 			[2]string{"Champion", champion},
 			[2]string{"Open risks", riskCountsLine(ov.OpenRisks)},
 			[2]string{"Next check-in", next},
@@ -130,8 +135,27 @@ func DealCard(ov storage.DealOverview, now time.Time, loc *time.Location) Reply 
 	if d.Stage == storage.StageLost && d.LostReason != "" {
 		blocks = append(blocks, blockkit.Context("Lost: "+blockkit.Escape(d.LostReason)))
 	}
-	text := fmt.Sprintf("%s: %s, capital %d of %d, %s open risks", blockkit.Escape(d.Name), stage, ov.Capital.Left, ov.Capital.Budget, riskCountsLine(ov.OpenRisks))
+	text := fmt.Sprintf("%s: %s, capital %d of %d, %s open risks", blockkit.Escape(d.Name), d.Stage, ov.Capital.Left, ov.Capital.Budget, riskCountsLine(ov.OpenRisks))
 	return Reply{Text: text, Blocks: blocks}
+}
+
+// passedLine says how long ago an open deal's expected close passed.
+func passedLine(days int) string {
+	return "expected close passed " + blockkit.Plural(days, "day", "days") + " ago"
+}
+
+// closeOf is a deal's (expected) close for a list: "closes Tue 15 Dec
+// 2026", "expected close passed 4 days ago", "won on …", "lost on …".
+func closeOf(d storage.Deal, today time.Time) string {
+	switch {
+	case d.Stage != storage.StageOpen:
+		return fmt.Sprintf("%s on %s", d.Stage, Day(d.ClosedOn))
+	case d.DaysPastClose(today) > 0:
+		return ":warning: " + passedLine(d.DaysPastClose(today))
+	case !d.ExpectedClose.IsZero():
+		return "closes " + Day(d.ExpectedClose)
+	}
+	return "open, no expected close"
 }
 
 func riskCountsLine(c storage.RiskCounts) string {
@@ -170,7 +194,7 @@ func ChampionName(c storage.Champion) string {
 // shows, so that "…and N more" counts the rest.
 const DealListLimit = 80
 
-func DealList(deals storage.Page[storage.DealOverview], label string, mine bool) Reply {
+func DealList(deals storage.Page[storage.DealOverview], label string, mine bool, today time.Time) Reply {
 	whose := "The workspace's"
 	if mine {
 		whose = "Your"
@@ -186,7 +210,7 @@ func DealList(deals storage.Page[storage.DealOverview], label string, mine bool)
 	} else {
 		lines := make([]string, 0, len(deals.Items))
 		for _, ov := range deals.Items {
-			lines = append(lines, DealLine(ov))
+			lines = append(lines, DealLine(ov, today))
 		}
 		blocks = append(blocks, blockkit.Section("*"+title+"*"))
 		blocks = append(blocks, blockkit.LinesOf(lines, deals.Total, blockkit.MaxMessageBlocks-2, maxListChars)...)
@@ -197,10 +221,12 @@ func DealList(deals storage.Page[storage.DealOverview], label string, mine bool)
 	return Reply{Text: title, Blocks: blocks}
 }
 
-func DealLine(ov storage.DealOverview) string {
+// DealLine is a deal in a list: where, its (expected) close, its value,
+// owner and capital, and what is wrong.
+func DealLine(ov storage.DealOverview, today time.Time) string {
 	d := ov.Deal
 	line := fmt.Sprintf("• *%s* in <#%s> — %s, %s, owner %s, capital %d/%d",
-		blockkit.Escape(d.Name), d.ChannelID, d.Stage, money(d.Value), Mention(d.OwnerID), ov.Capital.Left, ov.Capital.Budget)
+		blockkit.Escape(d.Name), d.ChannelID, closeOf(d, today), money(d.Value), Mention(d.OwnerID), ov.Capital.Left, ov.Capital.Budget)
 	if hi := ov.OpenRisks.High + ov.OpenRisks.Critical; hi > 0 {
 		line += fmt.Sprintf(", :warning: %s", blockkit.Plural(hi, "high/critical risk", "high/critical risks"))
 	}

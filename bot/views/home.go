@@ -26,7 +26,7 @@ func Home(deals storage.Page[storage.DealOverview], due []storage.CheckinDue, no
 	}
 	lines := make([]string, 0, len(deals.Items))
 	for _, ov := range deals.Items {
-		lines = append(lines, DealLine(ov))
+		lines = append(lines, DealLine(ov, storage.Today(now, loc)))
 	}
 	blocks = append(blocks, blockkit.LinesOf(lines, deals.Total, 10, maxListChars)...)
 	blocks = append(blocks, slack.NewDividerBlock(), blockkit.Section(fmt.Sprintf("*Your check-ins due in the next 14 days or overdue: %d*", len(due))))

@@ -125,7 +125,12 @@ func RiskSummary(ov storage.DealOverview, s storage.RiskSummary) Reply {
 		blocks = append(blocks, blockkit.Section(fmt.Sprintf(":test_tube: *Scenarios still to test (%d)*", s.Untested)))
 		blocks = append(blocks, riskList(s.UntestedTop, s.Untested, testLine)...)
 	}
-	blocks = append(blocks, slack.NewDividerBlock(), blockkit.Section(championLine(ov)), blockkit.Section(checklist(s)))
+	blocks = append(blocks, slack.NewDividerBlock(), blockkit.Section(championLine(ov)))
+	if d.Stage != storage.StageLost {
+		// The adoption costs are the champion's after a purchase: a lost
+		// deal has none to check.
+		blocks = append(blocks, blockkit.Section(checklist(s)))
+	}
 	text := fmt.Sprintf("Risk summary of %s: %s open, %d not disclosed, %d to test; capital %d of %d",
 		blockkit.Escape(d.Name), riskCountsLine(s.Open), s.Undisclosed, s.Untested, ov.Capital.Left, ov.Capital.Budget)
 	return Reply{Text: text, Blocks: blocks}

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
@@ -173,4 +174,21 @@ func testButtons(id int64) slack.Block {
 	return slack.NewActionBlock("checkin:"+v,
 		blockkit.Button("checkin_done", "Done", v, slack.StylePrimary),
 		blockkit.Button("checkin_snooze", "Snooze 1 week", v, slack.StyleDefault))
+}
+
+// The adoption costs are the champion's after a purchase: a lost deal's
+// summary has no checklist; an open or won one has.
+func TestLostDealSummaryHasNoAdoptionChecklist(t *testing.T) {
+	for stage, want := range map[storage.Stage]bool{storage.StageOpen: true, storage.StageWon: true, storage.StageLost: false} {
+		ov := overviewWith(typicalRisks(), storage.Capital{Budget: 10, Left: 6})
+		ov.Deal.Stage = stage
+		r := RiskSummary(ov, summarize(typicalRisks()))
+		raw, err := json.Marshal(r.Blocks)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(string(raw), "Adoption checklist"); got != want {
+			t.Errorf("%s deal: checklist shown %v, want %v", stage, got, want)
+		}
+	}
 }

@@ -48,6 +48,15 @@ func TestDealCardGolden(t *testing.T) {
 	bare := storage.DealOverview{Deal: storage.Deal{ID: 2, ChannelID: "C2", Name: "Globex", Stage: storage.StageOpen, OwnerID: "U2", Budget: 10},
 		Capital: storage.Capital{Budget: 10, Left: 10}}
 	checkGolden(t, "deal_card_small", DealCard(bare, testNow, time.UTC))
+
+	// An open deal whose expected close passed says so; a won one shows
+	// the day it closed, not the day it was expected.
+	late := typical
+	late.Deal.ExpectedClose = testNow.AddDate(0, 0, -4).Truncate(24 * time.Hour)
+	checkGolden(t, "deal_card_late", DealCard(late, testNow, time.UTC))
+	won := typical
+	won.Deal.Stage, won.Deal.ClosedOn = storage.StageWon, date(2026, 11, 20)
+	checkGolden(t, "deal_card_won", DealCard(won, testNow, paris))
 }
 
 func TestCapitalThresholds(t *testing.T) {
@@ -120,9 +129,13 @@ func TestDealListGolden(t *testing.T) {
 		deals = append(deals, storage.DealOverview{Deal: d, Capital: storage.Capital{Budget: 10, Left: 10 - i%14},
 			OpenRisks: storage.RiskCounts{High: i % 2}})
 	}
-	checkGolden(t, "deal_list_typical", DealList(pageOf(deals[:5], 5), "open", false))
-	checkGolden(t, "deal_list_huge", DealList(pageOf(deals[:DealListLimit], len(deals)), "all", true))
-	checkGolden(t, "deal_list_empty", DealList(storage.Page[storage.DealOverview]{}, "won", true))
+	today := storage.Today(testNow, paris)
+	deals[1].Deal.ExpectedClose = today.AddDate(0, 0, -4)
+	deals[2].Deal.Stage, deals[2].Deal.ClosedOn = storage.StageWon, date(2026, 11, 2)
+	deals[3].Deal.Stage, deals[3].Deal.ClosedOn = storage.StageLost, date(2026, 10, 1)
+	checkGolden(t, "deal_list_typical", DealList(pageOf(deals[:5], 5), "open", false, today))
+	checkGolden(t, "deal_list_huge", DealList(pageOf(deals[:DealListLimit], len(deals)), "all", true, today))
+	checkGolden(t, "deal_list_empty", DealList(storage.Page[storage.DealOverview]{}, "won", true, today))
 }
 
 func TestHistoryGolden(t *testing.T) {
