@@ -26,15 +26,10 @@ import (
 	"github.com/longgame/longgame/bot/zones"
 )
 
-// Config holds the bot's settings as plain values.
+// Config holds the bot's settings as plain values: its commands' (the
+// currency, budget, zone, check-in offsets, clock and logger) and its own.
 type Config struct {
-	Currency       string         // default currency of amounts
-	Budget         int            // default champion capital per deal
-	Location       *time.Location // default time zone: "today", due times
-	CheckinOffsets []int          // post-close check-ins, days after the close
-	LostFollowup   int            // keep-in-touch after a loss, in days; 0 = none
-	Now            func() time.Time
-	Logger         *slog.Logger
+	slash.Config
 	// AckDeadline is how long a command may take before the bot acks
 	// empty and answers through the response_url instead. Slack's own
 	// deadline is 3 s; the default, 2 s, leaves room for the network.
@@ -119,10 +114,7 @@ func New(api *slack.Client, store Store, cfg Config) *Bot {
 		stopping: make(chan struct{}),
 	}
 	b.zones = zones.New(store, cfg.Access, cfg.Location, cfg.Now, cfg.Logger)
-	b.cmds = slash.New(store, api, cfg.Access, b.zones, slash.Config{
-		Currency: cfg.Currency, Budget: cfg.Budget, Location: cfg.Location, CheckinOffsets: cfg.CheckinOffsets,
-		LostFollowup: cfg.LostFollowup, Now: cfg.Now, Logger: cfg.Logger,
-	})
+	b.cmds = slash.New(store, api, cfg.Access, b.zones, cfg.Config)
 	b.clicks = &checkin.Clicks{Store: store, Slack: api, Now: cfg.Now, Zone: b.zones.Of, Logger: cfg.Logger}
 	return b
 }

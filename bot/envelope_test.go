@@ -14,6 +14,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/longgame/longgame/bot/slash"
 	"github.com/longgame/longgame/storage"
 )
 
@@ -55,8 +56,8 @@ func testBot(t *testing.T, store Store) (*Bot, *strings.Builder) {
 		return logs.Write(p)
 	}), nil))
 	api := slack.New("xoxb-unit", slack.OptionAPIURL("http://127.0.0.1:1/api/"))
-	return New(api, store, Config{Logger: log, AckDeadline: 50 * time.Millisecond, Now: func() time.Time { return testNow },
-		Access: members().checker()}), &logs
+	return New(api, store, Config{Config: slash.Config{Logger: log, Now: func() time.Time { return testNow }},
+		AckDeadline: 50 * time.Millisecond, Access: members().checker()}), &logs
 }
 
 type writerFunc func([]byte) (int, error)

@@ -83,8 +83,8 @@ func fuzzBot(f *testing.F) (*Bot, *storage.DB, int64) {
 	f.Cleanup(func() { db.Close() })
 	// No Slack: every Web API call fails at once, as in an outage.
 	api := slack.New("xoxb-fuzz", slack.OptionAPIURL("http://127.0.0.1:1/api/"))
-	b := New(api, db, Config{Budget: 10, Currency: "USD", CheckinOffsets: []int{14, 30}, LostFollowup: 90,
-		Now: func() time.Time { return testNow }, Access: members().checker()})
+	b := New(api, db, Config{Config: slash.Config{Budget: 10, Currency: "USD", CheckinOffsets: []int{14, 30}, LostFollowup: 90,
+		Now: func() time.Time { return testNow }}, Access: members().checker()})
 	ctx := context.Background()
 	actor := storage.Actor{TeamID: "T1", UserID: "U1"}
 	d, err := db.OpenDeal(ctx, actor, storage.NewDeal{ChannelID: "C1", Name: "Acme", OwnerID: "U1", Budget: 10})

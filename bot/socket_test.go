@@ -13,6 +13,7 @@ import (
 
 	"github.com/longgame/longgame/bot"
 	"github.com/longgame/longgame/bot/slackfake"
+	"github.com/longgame/longgame/bot/slash"
 	"github.com/longgame/longgame/storage"
 )
 
@@ -42,8 +43,8 @@ func startLiveBot(t *testing.T, pingTimeout time.Duration, before func(*slackfak
 	t.Cleanup(func() { db.Close() })
 	api := slack.New("xoxb-fake", slack.OptionAppLevelToken("xapp-fake"), slack.OptionAPIURL(fake.APIURL()),
 		slack.OptionHTTPClient(&http.Client{Timeout: 10 * time.Second}))
-	b := bot.New(api, db, bot.Config{Budget: 10, Currency: "USD", PingTimeout: pingTimeout,
-		Logger: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	b := bot.New(api, db, bot.Config{PingTimeout: pingTimeout, Config: slash.Config{Budget: 10, Currency: "USD",
+		Logger: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))}})
 	ctx, cancel := context.WithCancel(context.Background())
 	lb := &liveBot{fake: fake, done: make(chan error, 1), stop: cancel}
 	go func() { lb.done <- b.Run(ctx) }()

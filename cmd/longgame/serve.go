@@ -15,6 +15,7 @@ import (
 	"github.com/longgame/longgame/bot"
 	"github.com/longgame/longgame/bot/access"
 	"github.com/longgame/longgame/bot/checkin"
+	"github.com/longgame/longgame/bot/slash"
 	"github.com/longgame/longgame/reminders"
 	"github.com/longgame/longgame/storage"
 )
@@ -117,16 +118,18 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, now func() time.Ti
 	log.Info("authenticated", "team", auth.Team, "team_id", auth.TeamID, "bot_user", auth.UserID)
 
 	b := bot.New(api, db, bot.Config{
-		Currency:       string(cfg.Currency),
-		Budget:         int(cfg.ChampionBudget),
-		Location:       cfg.Timezone.Location,
-		CheckinOffsets: cfg.CheckinOffsets,
-		LostFollowup:   int(cfg.LostFollowup),
-		Now:            now,
-		Logger:         log,
-		Home:           access.Org{TeamID: auth.TeamID, EnterpriseID: auth.EnterpriseID},
-		BotUserID:      auth.UserID,
-		BotID:          auth.BotID,
+		Config: slash.Config{
+			Currency:       string(cfg.Currency),
+			Budget:         int(cfg.ChampionBudget),
+			Location:       cfg.Timezone.Location,
+			CheckinOffsets: cfg.CheckinOffsets,
+			LostFollowup:   int(cfg.LostFollowup),
+			Now:            now,
+			Logger:         log,
+		},
+		Home:      access.Org{TeamID: auth.TeamID, EnterpriseID: auth.EnterpriseID},
+		BotUserID: auth.UserID,
+		BotID:     auth.BotID,
 	})
 	d := reminders.New(db, api, checkin.Messages{}, reminders.Options{
 		Logger:   log.With("part", "reminders"),
