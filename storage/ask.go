@@ -62,10 +62,10 @@ func validEntry(a Actor, what, weight string, n int) error {
 		return err
 	}
 	if strings.TrimSpace(what) == "" {
-		return invalid("say what")
+		return Invalidf("say what")
 	}
 	if n < 1 || n > 5 {
-		return invalid("%s %d is not between 1 and 5", weight, n)
+		return Invalidf("%s %d is not between 1 and 5", weight, n)
 	}
 	return nil
 }
@@ -94,7 +94,7 @@ func setAskStatus(ctx context.Context, tx *txn, a Actor, now time.Time, dealID i
 		return Ask{}, err
 	}
 	if !s.Valid() {
-		return Ask{}, invalid("unknown ask status %q", s)
+		return Ask{}, Invalidf("unknown ask status %q", s)
 	}
 	err := updateOne(ctx, tx, fmt.Sprintf("ask #%d", number), `UPDATE asks SET status = ?, updated_by = ?, updated_at = ?
 		WHERE team_id = ? AND deal_id = ? AND number = ?`, s, a.UserID, unixArg(now), a.TeamID, dealID, number)

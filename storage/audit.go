@@ -21,7 +21,7 @@ type AuditEntry struct {
 // validate refuses a change nobody can be held to.
 func (a Actor) validate() error {
 	if a.TeamID == "" || a.UserID == "" {
-		return invalid("actor needs a team id and a user id")
+		return Invalidf("actor needs a team id and a user id")
 	}
 	return nil
 }

@@ -61,7 +61,7 @@ func setChampion(ctx context.Context, tx *txn, a Actor, now time.Time, dealID in
 	}
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" && in.UserID == "" {
-		return Champion{}, invalid("a champion needs a name or a user")
+		return Champion{}, Invalidf("a champion needs a name or a user")
 	}
 	if _, err := dealByID(ctx, tx, a.TeamID, dealID); err != nil {
 		return Champion{}, err
@@ -103,7 +103,7 @@ func upsertChampion(ctx context.Context, tx *txn, a Actor, now time.Time, in Cha
 
 func insertChampion(ctx context.Context, tx *txn, a Actor, now time.Time, in ChampionInput) (int64, error) {
 	if in.Name == "" {
-		return 0, invalid("no champion is linked to user %s yet: give a name", in.UserID)
+		return 0, Invalidf("no champion is linked to user %s yet: give a name", in.UserID)
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO champions (team_id, name, name_key, title, user_id,
 		created_by, created_at, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -172,7 +172,7 @@ func championByID(ctx context.Context, q querier, teamID string, id int64) (Cham
 // is nil).
 func (db *DB) ChampionHistory(ctx context.Context, teamID string, championID int64, v *Viewer, limit int) (Page[ChampionDeal], error) {
 	if v != nil && v.UserID == "" {
-		return Page[ChampionDeal]{}, fmt.Errorf("champion history: %w", invalid("a viewer needs a user id"))
+		return Page[ChampionDeal]{}, fmt.Errorf("champion history: %w", Invalidf("a viewer needs a user id"))
 	}
 	if limit <= 0 {
 		limit = DefaultListLimit

@@ -85,7 +85,7 @@ func (c *NewCheckin) normalize() error {
 		c.Kind = KindManual
 	}
 	if !c.Kind.Valid() {
-		return invalid("unknown check-in kind %q", c.Kind)
+		return Invalidf("unknown check-in kind %q", c.Kind)
 	}
 	return dueTimes(&c.DueOn, &c.DueAt)
 }
@@ -93,7 +93,7 @@ func (c *NewCheckin) normalize() error {
 // dueTimes requires dueAt and defaults dueOn to dueAt's date in UTC.
 func dueTimes(dueOn, dueAt *time.Time) error {
 	if dueAt.IsZero() {
-		return invalid("a check-in needs a due time")
+		return Invalidf("a check-in needs a due time")
 	}
 	if dueOn.IsZero() {
 		*dueOn = asDate(dueAt.UTC())
@@ -189,7 +189,7 @@ func finishCheckin(ctx context.Context, tx *txn, a Actor, now time.Time, id int6
 		return Checkin{}, err
 	}
 	if s != CheckinDone && s != CheckinSkipped {
-		return Checkin{}, invalid("a check-in finishes done or skipped, not %q", s)
+		return Checkin{}, Invalidf("a check-in finishes done or skipped, not %q", s)
 	}
 	c, err := pendingCheckin(ctx, tx, a.TeamID, id)
 	if err != nil {

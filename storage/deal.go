@@ -91,36 +91,16 @@ func openDeal(ctx context.Context, tx *txn, a Actor, now time.Time, n NewDeal) (
 func (n NewDeal) validate() error {
 	switch {
 	case n.ChannelID == "":
-		return invalid("a deal needs a channel")
+		return Invalidf("a deal needs a channel")
 	case strings.TrimSpace(n.Name) == "":
-		return invalid("a deal needs a name")
+		return Invalidf("a deal needs a name")
 	case n.OwnerID == "":
-		return invalid("a deal needs an owner")
+		return Invalidf("a deal needs an owner")
 	case n.Budget < 0:
-		return invalid("budget %d is negative", n.Budget)
+		return Invalidf("budget %d is negative", n.Budget)
 	}
-	return validMoney(n.Value)
+	return n.Value.Validate()
 }
-
-// validMoney accepts no amount, or a non-negative amount in a currency
-// written as its three-letter ISO 4217 code.
-func validMoney(m Money) error {
-	if m.IsZero() {
-		if m.Minor != 0 {
-			return invalid("amount %d has no currency", m.Minor)
-		}
-		return nil
-	}
-	if len(m.Currency) != 3 || strings.ToUpper(m.Currency) != m.Currency || strings.ContainsFunc(m.Currency, notLetter) {
-		return invalid("currency %q is not an ISO 4217 code like USD", m.Currency)
-	}
-	if m.Minor < 0 {
-		return invalid("amount %d is negative", m.Minor)
-	}
-	return nil
-}
-
-func notLetter(r rune) bool { return r < 'A' || r > 'Z' }
 
 // moneyArgs stores m as (value_minor, currency), both NULL when zero.
 func moneyArgs(m Money) (any, any) {
@@ -197,12 +177,12 @@ func updateDeal(ctx context.Context, tx *txn, a Actor, now time.Time, dealID int
 func (c DealChanges) assignments() (sets []string, args []any, err error) {
 	if c.Name != nil {
 		if strings.TrimSpace(*c.Name) == "" {
-			return nil, nil, invalid("a deal needs a name")
+			return nil, nil, Invalidf("a deal needs a name")
 		}
 		sets, args = append(sets, "name = ?"), append(args, *c.Name)
 	}
 	if c.Value != nil {
-		if err := validMoney(*c.Value); err != nil {
+		if err := c.Value.Validate(); err != nil {
 			return nil, nil, err
 		}
 		minor, currency := moneyArgs(*c.Value)
@@ -213,7 +193,7 @@ func (c DealChanges) assignments() (sets []string, args []any, err error) {
 	}
 	if c.OwnerID != nil {
 		if *c.OwnerID == "" {
-			return nil, nil, invalid("a deal needs an owner")
+			return nil, nil, Invalidf("a deal needs an owner")
 		}
 		sets, args = append(sets, "owner_id = ?"), append(args, *c.OwnerID)
 	}
@@ -237,7 +217,7 @@ func closeDeal(ctx context.Context, tx *txn, a Actor, now time.Time, dealID int6
 		return Deal{}, err
 	}
 	if c.Stage != StageWon && c.Stage != StageLost {
-		return Deal{}, invalid("a deal closes as won or lost, not %q", c.Stage)
+		return Deal{}, Invalidf("a deal closes as won or lost, not %q", c.Stage)
 	}
 	if err := requireOpen(ctx, tx, a.TeamID, dealID, true); err != nil {
 		return Deal{}, err
@@ -343,7 +323,7 @@ func setBudget(ctx context.Context, tx *txn, a Actor, now time.Time, dealID int6
 		return Deal{}, err
 	}
 	if budget < 0 {
-		return Deal{}, invalid("budget %d is negative", budget)
+		return Deal{}, Invalidf("budget %d is negative", budget)
 	}
 	err := updateOne(ctx, tx, fmt.Sprintf("deal %d", dealID), `UPDATE deals SET budget = ?, updated_by = ?, updated_at = ?
 		WHERE team_id = ? AND id = ?`, budget, a.UserID, unixArg(now), a.TeamID, dealID)

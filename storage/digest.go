@@ -146,7 +146,7 @@ func ownerZones(ctx context.Context, q querier, teamID string, byOwner map[strin
 func (db *DB) ClaimDigest(ctx context.Context, teamID, userID, slot string) (bool, error) {
 	first, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (bool, error) {
 		if teamID == "" || userID == "" || slot == "" {
-			return false, invalid("a digest needs a team id, a user id and a slot")
+			return false, Invalidf("a digest needs a team id, a user id and a slot")
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO digests (team_id, user_id, slot, sent_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT DO NOTHING`, teamID, userID, slot, unixArg(now))

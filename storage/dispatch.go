@@ -81,10 +81,10 @@ func (db *DB) ClaimDue(ctx context.Context, claimant string, now time.Time, limi
 
 func validClaim(claimant string, limit int) error {
 	if claimant == "" {
-		return invalid("a claim needs a claimant")
+		return Invalidf("a claim needs a claimant")
 	}
 	if limit <= 0 {
-		return invalid("claim limit %d is not positive", limit)
+		return Invalidf("claim limit %d is not positive", limit)
 	}
 	return nil
 }
@@ -251,7 +251,7 @@ func (db *DB) ReleaseUncertain(ctx context.Context, id int64, claimant string, n
 
 func (db *DB) release(ctx context.Context, id int64, claimant string, next time.Time, reason string, uncertain bool) error {
 	if next.IsZero() {
-		return invalid("a retry needs a time")
+		return Invalidf("a retry needs a time")
 	}
 	return db.fenced(ctx, id, claimant, `delivery = 'queued', claimed_by = NULL, claimed_at = NULL,
 		next_attempt_at = ?, attempts = attempts + 1, delivery_error = ?, post_uncertain = ?`,
@@ -333,7 +333,7 @@ func fold(ctx context.Context, tx *txn, ids []int64, into int64, claimant string
 		return nil
 	}
 	if slices.Contains(ids, into) {
-		return invalid("check-in %d cannot be folded into itself", into)
+		return Invalidf("check-in %d cannot be folded into itself", into)
 	}
 	var n int
 	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM checkins WHERE id = ? AND claimed_by = ? AND delivery = 'sending'`,
@@ -397,7 +397,7 @@ func finishFolded(ctx context.Context, tx *txn, a Actor, now time.Time, into int
 		return 0, err
 	}
 	if s != CheckinDone && s != CheckinSkipped {
-		return 0, invalid("a check-in finishes done or skipped, not %q", s)
+		return 0, Invalidf("a check-in finishes done or skipped, not %q", s)
 	}
 	c, err := checkinByID(ctx, tx, a.TeamID, into)
 	if err != nil {

@@ -49,7 +49,8 @@ func sqliteCode(err error) int {
 	return 0
 }
 
-// invalid reports a value out of range, before anything is written.
-func invalid(format string, args ...any) error {
+// Invalidf is an ErrInvalid saying which value is out of its range or
+// set, checked before anything is written: "cost 7 is not between 1 and 5".
+func Invalidf(format string, args ...any) error {
 	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), ErrInvalid)
 }

@@ -11,7 +11,7 @@ import (
 func (db *DB) MarkEventSeen(ctx context.Context, teamID, eventID string) (first bool, err error) {
 	first, err = writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (bool, error) {
 		if teamID == "" || eventID == "" {
-			return false, invalid("an event needs a team id and an event id")
+			return false, Invalidf("an event needs a team id and an event id")
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO seen_events (team_id, event_id, seen_at) VALUES (?, ?, ?)
 			ON CONFLICT DO NOTHING`, teamID, eventID, unixArg(now))
@@ -43,7 +43,7 @@ func (db *DB) UserTZ(ctx context.Context, teamID, userID string) (tz string, fet
 func (db *DB) SaveUserTZ(ctx context.Context, teamID, userID, tz string) error {
 	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
 		if teamID == "" || userID == "" || tz == "" {
-			return invalid("a time zone needs a team id, a user id and a zone")
+			return Invalidf("a time zone needs a team id, a user id and a zone")
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO user_prefs (team_id, user_id, tz, fetched_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (team_id, user_id) DO UPDATE SET tz = excluded.tz, fetched_at = excluded.fetched_at`,

@@ -110,11 +110,11 @@ var (
 // then by name: the first f.Limit of them, and how many there are.
 func (db *DB) ListDeals(ctx context.Context, teamID string, f DealFilter) (Page[DealOverview], error) {
 	if f.Stage != "" && !f.Stage.Valid() {
-		return Page[DealOverview]{}, fmt.Errorf("list deals: %w", invalid("unknown stage %q", f.Stage))
+		return Page[DealOverview]{}, fmt.Errorf("list deals: %w", Invalidf("unknown stage %q", f.Stage))
 	}
 	if f.Viewer != nil && f.Viewer.UserID == "" {
 		// A viewer with no id would see every deal.
-		return Page[DealOverview]{}, fmt.Errorf("list deals: %w", invalid("a viewer needs a user id"))
+		return Page[DealOverview]{}, fmt.Errorf("list deals: %w", Invalidf("a viewer needs a user id"))
 	}
 	viewer, channels := f.Viewer.args()
 	limit := f.Limit

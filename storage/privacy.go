@@ -30,7 +30,7 @@ func (db *DB) RecordPosts(ctx context.Context, posts ...PostedMessage) error {
 	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
 		for _, p := range posts {
 			if p.TeamID == "" || p.ChannelID == "" || p.TS == "" || p.Kind == "" {
-				return invalid("a posted message needs a team, a channel, a ts and a kind")
+				return Invalidf("a posted message needs a team, a channel, a ts and a kind")
 			}
 			var deal any
 			if p.DealID != 0 {
@@ -106,7 +106,7 @@ func (db *DB) StartShare(ctx context.Context, teamID, channelID, why string) (sh
 	}
 	r, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (result, error) {
 		if teamID == "" || channelID == "" || why == "" {
-			return result{}, invalid("a share needs a team, a channel and a reason")
+			return result{}, Invalidf("a share needs a team, a channel and a reason")
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO channel_shares (team_id, channel_id, why, seen_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (team_id, channel_id) DO UPDATE SET why = excluded.why, seen_at = excluded.seen_at,

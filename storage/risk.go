@@ -85,11 +85,11 @@ func (r *NewRisk) normalize() error {
 	}
 	switch {
 	case strings.TrimSpace(r.What) == "":
-		return invalid("say what the risk is")
+		return Invalidf("say what the risk is")
 	case !r.Severity.Valid():
-		return invalid("unknown severity %q", r.Severity)
+		return Invalidf("unknown severity %q", r.Severity)
 	case !r.Area.Valid():
-		return invalid("unknown area %q", r.Area)
+		return Invalidf("unknown area %q", r.Area)
 	}
 	return nil
 }

@@ -31,7 +31,7 @@ const coverageMax = 10
 // no such deal; ErrInvalid for a negative limit.
 func (db *DB) RiskSummary(ctx context.Context, teamID string, dealID int64, limit int) (RiskSummary, error) {
 	if limit < 0 {
-		return RiskSummary{}, fmt.Errorf("risk summary: %w", invalid("limit %d is negative", limit))
+		return RiskSummary{}, fmt.Errorf("risk summary: %w", Invalidf("limit %d is negative", limit))
 	}
 	var s RiskSummary
 	err := db.readTx(ctx, func(tx *txn) error {

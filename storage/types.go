@@ -21,15 +21,6 @@ type Actor struct {
 	UserID string
 }
 
-// Money is an amount in minor units (cents) of an ISO 4217 currency.
-type Money struct {
-	Minor    int64
-	Currency string
-}
-
-// IsZero reports whether no amount was recorded.
-func (m Money) IsZero() bool { return m.Currency == "" }
-
 // Stage is where a deal stands.
 type Stage string
 
