@@ -7,7 +7,7 @@ import (
 	"github.com/longgame/longgame/storage"
 )
 
-// Store is what the bot records and reads. *storage.DB implements it.
+// Store is what the bot records and reads. Every storage.Store implements it.
 type Store interface {
 	OpenDeal(ctx context.Context, a storage.Actor, d storage.NewDeal) (storage.Deal, error)
 	DealByChannel(ctx context.Context, teamID, channelID string) (storage.Deal, error)
@@ -56,4 +56,4 @@ type Store interface {
 	SaveUserTZ(ctx context.Context, teamID, userID, tz string) error
 }
 
-var _ Store = (*storage.DB)(nil)
+var _ Store = storage.Store(nil)

@@ -11,6 +11,7 @@ import (
 	"github.com/longgame/longgame/bot/render"
 	"github.com/longgame/longgame/bot/slackfake"
 	"github.com/longgame/longgame/storage"
+	"github.com/longgame/longgame/storage/sqlite"
 )
 
 // reminderEnv makes the dispatcher look every second, so end-to-end tests
@@ -148,7 +149,7 @@ func TestArchivedChannelReminderReachesTheOwnerByDM(t *testing.T) {
 	if err := fake.SetArchived("C1", true); err != nil {
 		t.Fatal(err)
 	}
-	db, err := storage.Open(context.Background(), dbPath, storage.Options{})
+	db, err := sqlite.Open(context.Background(), dbPath, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +171,7 @@ func TestArchivedChannelReminderReachesTheOwnerByDM(t *testing.T) {
 	if code := h.shutdown(); code != exitOK {
 		t.Fatalf("exit %d", code)
 	}
-	db, err = storage.Open(context.Background(), dbPath, storage.Options{})
+	db, err = sqlite.Open(context.Background(), dbPath, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/longgame/longgame/storage"
+	"github.com/longgame/longgame/storage/sqlite"
 )
 
 const exportHelp = `usage: longgame export [--format json|csv] [--team T] [--dir D] [--force]
@@ -94,10 +95,10 @@ func runExport(ctx context.Context, inv invocation) int {
 // database at path, which must exist.
 func readExport(ctx context.Context, path, team string) (storage.Export, error) {
 	if _, err := os.Stat(path); err != nil {
-		// storage.Open would create an empty database: nothing to export.
+		// sqlite.Open would create an empty database: nothing to export.
 		return storage.Export{}, fmt.Errorf("database %s (LONGGAME_DB): %w", path, err)
 	}
-	db, err := storage.Open(ctx, path, storage.Options{})
+	db, err := sqlite.Open(ctx, path, sqlite.Options{})
 	if err != nil {
 		return storage.Export{}, fmt.Errorf("open database: %w", err)
 	}
