@@ -67,14 +67,14 @@ func (db *DB) Nudges(ctx context.Context, teamID string, w storage.NudgeWindow) 
 			n := nudge(d.OwnerID)
 			n.Unchecked = append(n.Unchecked, d)
 		}
-		// The overview query computes capital with the same rule as
-		// ComputeCapital and counts open risks by severity.
+		// Only open deals can be at risk: the overview query reads those,
+		// and DealOverview.AtRisk decides.
 		open, err := queryAll(ctx, tx, scanOverview, listQuery, teamID, string(storage.StageOpen), "", "", "[]", -1)
 		if err != nil {
 			return err
 		}
 		for _, o := range open {
-			if o.OpenRisks.High+o.OpenRisks.Critical > 0 || o.Capital.Overdrawn() {
+			if o.AtRisk() {
 				n := nudge(o.Deal.OwnerID)
 				n.AtRisk = append(n.AtRisk, o)
 			}
