@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/longgame/longgame/storage"
+	"github.com/longgame/longgame/storage/storagetest"
 )
 
 // walSize is the size of the WAL file next to path; 0 when there is none.
@@ -70,7 +71,7 @@ func TestWALStaysBounded(t *testing.T) {
 			sample()
 		}
 	})
-	each(t, writes, func(i int) error {
+	storagetest.Each(t, writes, func(i int) error {
 		_, err := db.AddRisk(context.Background(), alice, d.ID, storage.NewRisk{What: fmt.Sprintf("risk %d", i)})
 		if i%50 == 0 {
 			sample()

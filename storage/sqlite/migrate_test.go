@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/longgame/longgame/storage"
+	"github.com/longgame/longgame/storage/storagetest"
 )
 
 // TestRiskSummaryMigrationBackfills upgrades a database written by the
@@ -65,7 +66,7 @@ func TestRiskSummaryMigrationBackfills(t *testing.T) {
 		id   int64
 	}{{"T1", 1}, {"T2", 2}} {
 		got := must(db.RiskSummary(t.Context(), d.team, d.id, 10))
-		diff(t, got, summaryOf(must(db.Risks(t.Context(), d.team, d.id, false)), 10))
+		diff(t, got, storagetest.SummaryOf(must(db.Risks(t.Context(), d.team, d.id, false)), 10))
 		if got.Open.Total() == 0 || got.Disclosed == 0 || got.Untested == 0 {
 			t.Errorf("deal %d: %+v, want open, disclosed and untested risks", d.id, got)
 		}

@@ -6,88 +6,8 @@ import (
 	"time"
 
 	"github.com/longgame/longgame/storage"
+	"github.com/longgame/longgame/storage/storagetest"
 )
-
-func TestDealOverview(t *testing.T) {
-	db, _ := openTest(t)
-	ctx := t.Context()
-	d, series := wonDeal(t, db, alice, "C1")
-	jane := must(db.SetChampion(ctx, alice, d.ID, storage.ChampionInput{Name: "Jane"}))
-	must(db.AddAsk(ctx, alice, d.ID, "intro", 4))
-	must(db.AddGive(ctx, alice, d.ID, "plan", 1))
-	for _, r := range []storage.NewRisk{
-		{What: "a", Severity: storage.SeverityCritical, NeedsTest: true},
-		{What: "b", Severity: storage.SeverityHigh},
-		{What: "c", Severity: storage.SeverityHigh, Scenario: "failover"},
-		{What: "d", Severity: storage.SeverityLow},
-		{What: "e", Severity: storage.SeverityMedium, NeedsTest: true}, // resolved below
-	} {
-		must(db.AddRisk(ctx, alice, d.ID, r))
-	}
-	must(db.ResolveRisk(ctx, alice, d.ID, 5, ""))
-	must(db.FinishCheckin(ctx, alice, series[0].ID, storage.CheckinDone, ""))
-	d = must(db.DealByID(ctx, "T1", d.ID))
-
-	got := must(db.DealOverview(ctx, "T1", d.ID))
-	diff(t, got, storage.DealOverview{
-		Deal:          d,
-		Champion:      &jane,
-		Capital:       storage.Capital{Budget: 10, Left: 7},
-		OpenRisks:     storage.RiskCounts{Low: 1, High: 2, Critical: 1},
-		UntestedRisks: 2,
-		NextCheckin:   &series[1],
-	})
-	if got.OpenRisks.Total() != 4 {
-		t.Errorf("Total() = %d, want 4", got.OpenRisks.Total())
-	}
-
-	bare := newDeal(t, db, alice, "C2")
-	diff(t, must(db.DealOverview(ctx, "T1", bare.ID)), storage.DealOverview{Deal: bare, Capital: storage.Capital{Budget: 10, Left: 10}})
-	_, err := db.DealOverview(ctx, "T1", 99)
-	wantErr(t, err, storage.ErrNotFound)
-}
-
-func TestListDeals(t *testing.T) {
-	db, _ := openTest(t)
-	ctx := t.Context()
-	won, _ := wonDeal(t, db, alice, "C1")
-	open := func(a storage.Actor, channel, name string) int64 {
-		return must(db.OpenDeal(ctx, a, storage.NewDeal{ChannelID: channel, Name: name, OwnerID: a.UserID, Budget: 10})).ID
-	}
-	zeta, alpha, bobs := open(alice, "C2", "zeta"), open(alice, "C3", "Alpha"), open(bob, "C4", "beta")
-	lost := open(bob, "C5", "gamma")
-	must(db.CloseDeal(ctx, bob, lost, storage.Close{Stage: storage.StageLost}))
-	open(mallory, "C6", "other workspace")
-
-	ids := func(f storage.DealFilter) (got []int64) {
-		for _, o := range must(db.ListDeals(ctx, "T1", f)).Items {
-			got = append(got, o.Deal.ID)
-		}
-		return got
-	}
-	for _, tc := range []struct {
-		name string
-		f    storage.DealFilter
-		want []int64
-	}{
-		{"all: open first, then by name", storage.DealFilter{}, []int64{alpha, bobs, zeta, won.ID, lost}},
-		{"open", storage.DealFilter{Stage: storage.StageOpen}, []int64{alpha, bobs, zeta}},
-		{"won", storage.DealFilter{Stage: storage.StageWon}, []int64{won.ID}},
-		{"lost", storage.DealFilter{Stage: storage.StageLost}, []int64{lost}},
-		{"mine", storage.DealFilter{OwnerID: "UALICE"}, []int64{alpha, zeta, won.ID}},
-		{"bob's open", storage.DealFilter{Stage: storage.StageOpen, OwnerID: "UBOB"}, []int64{bobs}},
-	} {
-		t.Run(tc.name, func(t *testing.T) { diff(t, ids(tc.f), tc.want) })
-	}
-
-	_, err := db.ListDeals(ctx, "T1", storage.DealFilter{Stage: "all"})
-	wantErr(t, err, storage.ErrInvalid)
-
-	// ListDeals and DealOverview fill the same struct.
-	for _, o := range must(db.ListDeals(ctx, "T1", storage.DealFilter{})).Items {
-		diff(t, o, must(db.DealOverview(ctx, "T1", o.Deal.ID)))
-	}
-}
 
 // wholeWorkspaceOverview is the overview query as it was before it was
 // scoped to the deals it lists: every sum over the whole workspace ?1, the
@@ -126,7 +46,7 @@ func TestOverviewScopedMatchesWholeWorkspace(t *testing.T) {
 	ctx := t.Context()
 	var deals []storage.Deal
 	for i, a := range []storage.Actor{alice, bob, alice, mallory, bob, alice, mallory} {
-		d := seedRisks(t, db, a, fmt.Sprintf("C%d", i), i*7, varied)
+		d := storagetest.SeedRisks(t, db, a, fmt.Sprintf("C%d", i), i*7, storagetest.Varied)
 		for j := range i {
 			ask := must(db.AddAsk(ctx, a, d.ID, fmt.Sprintf("ask %d", j), 1+j%5))
 			if j%3 == 1 {

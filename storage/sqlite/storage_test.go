@@ -2,52 +2,44 @@ package sqlite
 
 import (
 	"context"
-	"errors"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
-
 	"github.com/longgame/longgame/storage"
+	"github.com/longgame/longgame/storage/storagetest"
 )
 
-// t0 is when every test starts: a Monday, 09:00 UTC.
-var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-
-// Actors of two workspaces.
+// Fixtures of the conformance suite, by their short names.
 var (
-	alice   = storage.Actor{TeamID: "T1", UserID: "UALICE"}
-	bob     = storage.Actor{TeamID: "T1", UserID: "UBOB"}
-	mallory = storage.Actor{TeamID: "T2", UserID: "UMALLORY"}
+	t0                  = storagetest.T0
+	alice, bob, mallory = storagetest.Alice, storagetest.Bob, storagetest.Mallory
+	wantErr, diff       = storagetest.WantErr, storagetest.Diff
+	newDeal, wonDeal    = storagetest.NewDeal, storagetest.WonDeal
 )
 
-// clock is a fake clock that moves only when told.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
+func must[T any](v T, err error) T { return storagetest.Must(v, err) }
+
+// TestConformance runs the storage conformance suite, each test on a new
+// file.
+func TestConformance(t *testing.T) {
+	storagetest.Run(t, func(t *testing.T, now func() time.Time) storage.Store {
+		return openFile(t, filepath.Join(t.TempDir(), "longgame.db"), now)
+	})
 }
 
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-// openTest opens a database in a temporary directory, closed at the end of
-// the test.
-func openTest(t testing.TB) (*DB, *clock) {
+// openTest opens a database in a temporary directory, with a clock at
+// t0, closed at the end of the test.
+func openTest(t testing.TB) (*DB, *storagetest.Clock) {
 	t.Helper()
-	c := &clock{now: t0}
-	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "longgame.db"), Options{Now: c.Now})
+	c := storagetest.NewClock(t0)
+	return openFile(t, filepath.Join(t.TempDir(), "longgame.db"), c.Now), c
+}
+
+// openFile opens the database at path, closed at the end of the test.
+func openFile(t testing.TB, path string, now func() time.Time) *DB {
+	t.Helper()
+	db, err := Open(t.Context(), path, Options{Now: now})
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -56,43 +48,7 @@ func openTest(t testing.TB) (*DB, *clock) {
 			t.Errorf("Close: %v", err)
 		}
 	})
-	return db, c
-}
-
-// newDeal opens a deal in channel as a, or fails the test.
-func newDeal(t testing.TB, db *DB, a storage.Actor, channel string) storage.Deal {
-	t.Helper()
-	d, err := db.OpenDeal(t.Context(), a, storage.NewDeal{ChannelID: channel, Name: "Deal " + channel, OwnerID: a.UserID, Budget: 10})
-	if err != nil {
-		t.Fatalf("OpenDeal(%s): %v", channel, err)
-	}
-	return d
-}
-
-// must returns v, or panics on err: for fixtures and calls that cannot
-// fail, where the panic fails the test with a stack.
-func must[T any](v T, err error) T {
-	if err != nil {
-		panic(err)
-	}
-	return v
-}
-
-// wantErr fails the test unless errors.Is(err, want); want nil means no error.
-func wantErr(t testing.TB, err, want error) {
-	t.Helper()
-	if want == nil && err != nil || want != nil && !errors.Is(err, want) {
-		t.Fatalf("got error %v, want %v", err, want)
-	}
-}
-
-// diff fails the test when got and want differ; nil and empty slices are
-// equal.
-func diff(t testing.TB, got, want any, opts ...cmp.Option) {
-	t.Helper()
-	if d := cmp.Diff(want, got, append(opts, cmpopts.EquateEmpty())...); d != "" {
-		t.Errorf("mismatch (-want +got):\n%s", d)
-	}
+	return db
 }
 
 // count runs a COUNT query on the read pool.
@@ -116,5 +72,3 @@ func exec(t testing.TB, db *DB, query string, args ...any) {
 		t.Fatalf("%s: %v", query, err)
 	}
 }
-
-func ptr[T any](v T) *T { return &v }

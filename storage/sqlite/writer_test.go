@@ -104,35 +104,6 @@ func TestWriteReturnsAfterCommit(t *testing.T) {
 	}
 }
 
-func TestConcurrentWritersAllLand(t *testing.T) {
-	const writers, each = 16, 25
-	db, _ := openTest(t)
-	d := newDeal(t, db, alice, "C1")
-	var wg sync.WaitGroup
-	for w := range writers {
-		wg.Go(func() {
-			for i := range each {
-				r := storage.NewRisk{What: fmt.Sprintf("risk %d of writer %d", i, w)}
-				if _, err := db.AddRisk(context.Background(), alice, d.ID, r); err != nil {
-					t.Errorf("AddRisk: %v", err)
-				}
-			}
-		})
-	}
-	wg.Wait()
-
-	risks := must(db.Risks(t.Context(), "T1", d.ID, true))
-	if len(risks) != writers*each {
-		t.Fatalf("got %d risks, want %d", len(risks), writers*each)
-	}
-	for i, r := range risks {
-		if r.Number != i+1 {
-			t.Fatalf("risk %d has number %d, want %d", i, r.Number, i+1)
-		}
-	}
-	t.Logf("%d writes in %d transactions", writers*each+1, db.w.batches.Load())
-}
-
 // TestGroupCommit holds the writer inside one write while more arrive, and
 // checks that they all go in the next transaction.
 func TestGroupCommit(t *testing.T) {

@@ -1,4 +1,4 @@
-package sqlite
+package storagetest
 
 import (
 	"testing"
@@ -7,8 +7,7 @@ import (
 	"github.com/longgame/longgame/storage"
 )
 
-func TestMarkEventSeen(t *testing.T) {
-	db, _ := openTest(t)
+func testMarkEventSeen(t *testing.T, db storage.Store, clk *Clock) {
 	for _, tc := range []struct {
 		team, event string
 		first       bool
@@ -19,30 +18,29 @@ func TestMarkEventSeen(t *testing.T) {
 		{"T2", "Ev1", true}, // same id, another workspace
 	} {
 		got, err := db.MarkEventSeen(t.Context(), tc.team, tc.event)
-		wantErr(t, err, nil)
+		WantErr(t, err, nil)
 		if got != tc.first {
 			t.Errorf("MarkEventSeen(%s, %s) = %v, want %v", tc.team, tc.event, got, tc.first)
 		}
 	}
 	_, err := db.MarkEventSeen(t.Context(), "T1", "")
-	wantErr(t, err, storage.ErrInvalid)
+	WantErr(t, err, storage.ErrInvalid)
 }
 
-func TestUserTZ(t *testing.T) {
-	db, clk := openTest(t)
+func testUserTZ(t *testing.T, db storage.Store, clk *Clock) {
 	ctx := t.Context()
 	_, _, err := db.UserTZ(ctx, "T1", "UALICE")
-	wantErr(t, err, storage.ErrNotFound)
+	WantErr(t, err, storage.ErrNotFound)
 
-	wantErr(t, db.SaveUserTZ(ctx, "T1", "UALICE", "Europe/Paris"), nil)
+	WantErr(t, db.SaveUserTZ(ctx, "T1", "UALICE", "Europe/Paris"), nil)
 	clk.Advance(24 * time.Hour)
-	wantErr(t, db.SaveUserTZ(ctx, "T1", "UALICE", "America/New_York"), nil)
+	WantErr(t, db.SaveUserTZ(ctx, "T1", "UALICE", "America/New_York"), nil)
 	tz, fetched, err := db.UserTZ(ctx, "T1", "UALICE")
-	wantErr(t, err, nil)
-	if tz != "America/New_York" || !fetched.Equal(t0.Add(24*time.Hour)) {
-		t.Errorf("got %s fetched %v, want America/New_York fetched %v", tz, fetched, t0.Add(24*time.Hour))
+	WantErr(t, err, nil)
+	if tz != "America/New_York" || !fetched.Equal(T0.Add(24*time.Hour)) {
+		t.Errorf("got %s fetched %v, want America/New_York fetched %v", tz, fetched, T0.Add(24*time.Hour))
 	}
 	_, _, err = db.UserTZ(ctx, "T2", "UALICE")
-	wantErr(t, err, storage.ErrNotFound)
-	wantErr(t, db.SaveUserTZ(ctx, "T1", "UALICE", ""), storage.ErrInvalid)
+	WantErr(t, err, storage.ErrNotFound)
+	WantErr(t, db.SaveUserTZ(ctx, "T1", "UALICE", ""), storage.ErrInvalid)
 }

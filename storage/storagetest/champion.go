@@ -1,4 +1,4 @@
-package sqlite
+package storagetest
 
 import (
 	"testing"
@@ -7,11 +7,10 @@ import (
 	"github.com/longgame/longgame/storage"
 )
 
-func TestSetChampionMatchesAcrossDeals(t *testing.T) {
-	db, _ := openTest(t)
+func testSetChampionMatchesAcrossDeals(t *testing.T, db storage.Store, clk *Clock) {
 	ctx := t.Context()
-	d1, d2, d3 := newDeal(t, db, alice, "C1"), newDeal(t, db, alice, "C2"), newDeal(t, db, alice, "C3")
-	jane := must(db.SetChampion(ctx, alice, d1.ID, storage.ChampionInput{Name: "Jane Doe", Title: "VP of IT"}))
+	d1, d2, d3 := NewDeal(t, db, Alice, "C1"), NewDeal(t, db, Alice, "C2"), NewDeal(t, db, Alice, "C3")
+	jane := Must(db.SetChampion(ctx, Alice, d1.ID, storage.ChampionInput{Name: "Jane Doe", Title: "VP of IT"}))
 
 	for _, tc := range []struct {
 		name   string
@@ -33,27 +32,31 @@ func TestSetChampionMatchesAcrossDeals(t *testing.T) {
 			storage.Champion{}, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := db.SetChampion(ctx, bob, tc.deal, tc.in)
-			wantErr(t, err, nil)
+			got, err := db.SetChampion(ctx, Bob, tc.deal, tc.in)
+			WantErr(t, err, nil)
 			if (got.ID == jane.ID) != tc.same {
 				t.Fatalf("got champion %d, want same as %d: %v", got.ID, jane.ID, tc.same)
 			}
-			if d := must(db.DealByID(ctx, "T1", tc.deal)); d.ChampionID != got.ID || d.UpdatedBy != "UBOB" {
+			if d := Must(db.DealByID(ctx, "T1", tc.deal)); d.ChampionID != got.ID || d.UpdatedBy != "UBOB" {
 				t.Errorf("deal's champion is %d updated by %s, want %d by UBOB", d.ChampionID, d.UpdatedBy, got.ID)
 			}
 			if tc.same {
-				diff(t, storage.Champion{Name: got.Name, Title: got.Title, UserID: got.UserID}, tc.want)
+				Diff(t, storage.Champion{Name: got.Name, Title: got.Title, UserID: got.UserID}, tc.want)
 			}
 		})
 	}
-	if n := count(t, db, `SELECT COUNT(*) FROM champions`); n != 2 {
-		t.Errorf("got %d champions, want 2", n)
+	// Jane on C2 and C3, the other J. Doe on C1: two people, no more.
+	people := map[int64]bool{}
+	for _, d := range Must(db.Export(ctx, "T1")).Workspaces[0].Deals {
+		people[d.Champion.ID] = true
+	}
+	if len(people) != 2 || !people[jane.ID] {
+		t.Errorf("the deals' champions are %v, want Jane (%d) and one other", people, jane.ID)
 	}
 }
 
-func TestSetChampionInvalid(t *testing.T) {
-	db, _ := openTest(t)
-	d := newDeal(t, db, alice, "C1")
+func testSetChampionInvalid(t *testing.T, db storage.Store, clk *Clock) {
+	d := NewDeal(t, db, Alice, "C1")
 	for _, tc := range []struct {
 		name string
 		deal int64
@@ -65,17 +68,16 @@ func TestSetChampionInvalid(t *testing.T) {
 		{"no such deal", 99, storage.ChampionInput{Name: "Jane"}, storage.ErrNotFound},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := db.SetChampion(t.Context(), alice, tc.deal, tc.in)
-			wantErr(t, err, tc.err)
+			_, err := db.SetChampion(t.Context(), Alice, tc.deal, tc.in)
+			WantErr(t, err, tc.err)
 		})
 	}
 }
 
-func TestFindChampion(t *testing.T) {
-	db, _ := openTest(t)
-	d := newDeal(t, db, alice, "C1")
-	jane := must(db.SetChampion(t.Context(), alice, d.ID, storage.ChampionInput{Name: "Jane Doe", UserID: "UJANE"}))
-	sam := must(db.SetChampion(t.Context(), alice, d.ID, storage.ChampionInput{Name: "Sam Roe"}))
+func testFindChampion(t *testing.T, db storage.Store, clk *Clock) {
+	d := NewDeal(t, db, Alice, "C1")
+	jane := Must(db.SetChampion(t.Context(), Alice, d.ID, storage.ChampionInput{Name: "Jane Doe", UserID: "UJANE"}))
+	sam := Must(db.SetChampion(t.Context(), Alice, d.ID, storage.ChampionInput{Name: "Sam Roe"}))
 	for _, tc := range []struct {
 		name, find, userID string
 		want               int64
@@ -91,41 +93,40 @@ func TestFindChampion(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := db.FindChampion(t.Context(), "T1", tc.find, tc.userID)
-			wantErr(t, err, tc.err)
+			WantErr(t, err, tc.err)
 			if got.ID != tc.want {
 				t.Errorf("got champion %d, want %d", got.ID, tc.want)
 			}
 		})
 	}
-	diff(t, must(db.ChampionByID(t.Context(), "T1", jane.ID)), jane)
+	Diff(t, Must(db.ChampionByID(t.Context(), "T1", jane.ID)), jane)
 	_, err := db.ChampionByID(t.Context(), "T1", 99)
-	wantErr(t, err, storage.ErrNotFound)
+	WantErr(t, err, storage.ErrNotFound)
 }
 
-func TestChampionHistory(t *testing.T) {
-	db, clk := openTest(t)
+func testChampionHistory(t *testing.T, db storage.Store, clk *Clock) {
 	ctx := t.Context()
-	d1, d2, other := newDeal(t, db, alice, "C1"), newDeal(t, db, alice, "C2"), newDeal(t, db, alice, "C3")
-	jane := must(db.SetChampion(ctx, alice, d1.ID, storage.ChampionInput{Name: "Jane"}))
-	must(db.SetChampion(ctx, alice, d2.ID, storage.ChampionInput{Name: "jane"}))
-	must(db.SetChampion(ctx, alice, other.ID, storage.ChampionInput{Name: "Sam"}))
-	must(db.AddAsk(ctx, alice, d1.ID, "intro", 3))
-	must(db.AddAsk(ctx, alice, d1.ID, "push legal", 5))
-	must(db.SetAskStatus(ctx, alice, d1.ID, 2, storage.AskDeclined))
+	d1, d2, other := NewDeal(t, db, Alice, "C1"), NewDeal(t, db, Alice, "C2"), NewDeal(t, db, Alice, "C3")
+	jane := Must(db.SetChampion(ctx, Alice, d1.ID, storage.ChampionInput{Name: "Jane"}))
+	Must(db.SetChampion(ctx, Alice, d2.ID, storage.ChampionInput{Name: "jane"}))
+	Must(db.SetChampion(ctx, Alice, other.ID, storage.ChampionInput{Name: "Sam"}))
+	Must(db.AddAsk(ctx, Alice, d1.ID, "intro", 3))
+	Must(db.AddAsk(ctx, Alice, d1.ID, "push legal", 5))
+	Must(db.SetAskStatus(ctx, Alice, d1.ID, 2, storage.AskDeclined))
 	clk.Advance(48 * time.Hour)
-	must(db.AddGive(ctx, alice, d1.ID, "reference call", 1))
-	must(db.AddAsk(ctx, alice, other.ID, "not Jane's", 5))
+	Must(db.AddGive(ctx, Alice, d1.ID, "reference call", 1))
+	Must(db.AddAsk(ctx, Alice, other.ID, "not Jane's", 5))
 
-	got := must(db.ChampionHistory(ctx, "T1", jane.ID, nil, 0)).Items
+	got := Must(db.ChampionHistory(ctx, "T1", jane.ID, nil, 0)).Items
 	var rows []storage.ChampionDeal
 	for _, cd := range got {
 		rows = append(rows, storage.ChampionDeal{Deal: storage.Deal{ID: cd.Deal.ID}, Asks: cd.Asks, Gives: cd.Gives, Capital: cd.Capital, LastContact: cd.LastContact})
 	}
-	diff(t, rows, []storage.ChampionDeal{
-		{Deal: storage.Deal{ID: d1.ID}, Asks: 2, Gives: 1, Capital: storage.Capital{Budget: 10, Left: 8}, LastContact: t0.Add(48 * time.Hour)},
+	Diff(t, rows, []storage.ChampionDeal{
+		{Deal: storage.Deal{ID: d1.ID}, Asks: 2, Gives: 1, Capital: storage.Capital{Budget: 10, Left: 8}, LastContact: T0.Add(48 * time.Hour)},
 		{Deal: storage.Deal{ID: d2.ID}, Capital: storage.Capital{Budget: 10, Left: 10}},
 	})
 
 	_, err := db.ChampionHistory(ctx, "T1", 99, nil, 0)
-	wantErr(t, err, storage.ErrNotFound)
+	WantErr(t, err, storage.ErrNotFound)
 }
