@@ -130,8 +130,12 @@ type DueCheckin struct {
 	Deal     Deal
 	Champion *Champion // nil when the deal names none
 	OwnerTZ  string    // the owner's cached time zone (IANA name); "" when unknown
-	Risks    []Risk    // the deal's open risks flagged before the close, most severe first
-	Missed   int       // pending earlier check-ins folded into this one
+	// Risks are the deal's open risks, whenever they were flagged, most
+	// severe first then by number: the first MaxDueRisks of OpenRisks.
+	// Deal.SinceClose says which were flagged after the close.
+	Risks     []Risk
+	OpenRisks int // the deal's open risks, listed or not
+	Missed    int // pending earlier check-ins folded into this one
 	// ClaimedBy and ClaimedAt are the claim every later write is fenced on.
 	ClaimedBy string
 	ClaimedAt time.Time
@@ -140,6 +144,10 @@ type DueCheckin struct {
 	// the channel's history before posting again.
 	Uncertain bool
 }
+
+// MaxDueRisks is how many of a deal's open risks a claimed check-in
+// carries: what one reminder message lists.
+const MaxDueRisks = 10
 
 // ValidateClaim checks a claim of reminders: a claimant, and a positive
 // limit.

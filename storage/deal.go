@@ -32,7 +32,8 @@ const (
 // Deal is one sales opportunity; its Slack channel is its home.
 //
 // Calendar dates (ExpectedClose, ClosedOn) are UTC midnights; the zero time
-// means "not set".
+// means "not set". ClosedOn is the close date the seller gave, which may be
+// days before ClosedAt, the instant the close was recorded.
 type Deal struct {
 	ID            int64
 	TeamID        string
@@ -43,6 +44,7 @@ type Deal struct {
 	Value         Money
 	ExpectedClose time.Time
 	ClosedOn      time.Time
+	ClosedAt      time.Time // when the close was recorded; zero while open
 	LostReason    string
 	ChampionID    int64 // 0 when no champion is named
 	Budget        int   // champion capital budget
@@ -50,6 +52,14 @@ type Deal struct {
 	CreatedAt     time.Time
 	UpdatedBy     string
 	UpdatedAt     time.Time
+}
+
+// SinceClose reports whether risk r was flagged after the deal's close was
+// recorded (ClosedAt). A risk flagged between the close date and the
+// moment the close was recorded counts as before it; on an open deal, none
+// is since the close.
+func (d Deal) SinceClose(r Risk) bool {
+	return !d.ClosedAt.IsZero() && r.CreatedAt.After(d.ClosedAt)
 }
 
 // NewDeal is what /deal open records.

@@ -10,12 +10,12 @@ import (
 )
 
 const dealCols = `d.id, d.team_id, d.channel_id, d.name, d.stage, d.owner_id,
-	d.value_minor, d.currency, d.expected_close, d.closed_on, d.lost_reason,
+	d.value_minor, d.currency, d.expected_close, d.closed_on, d.closed_at, d.lost_reason,
 	d.champion_id, d.budget, d.created_by, d.created_at, d.updated_by, d.updated_at`
 
 func dealDest(d *storage.Deal) []any {
 	return []any{integer(&d.ID), text(&d.TeamID), text(&d.ChannelID), text(&d.Name), text(&d.Stage), text(&d.OwnerID),
-		integer(&d.Value.Minor), text(&d.Value.Currency), date(&d.ExpectedClose), date(&d.ClosedOn), text(&d.LostReason),
+		integer(&d.Value.Minor), text(&d.Value.Currency), date(&d.ExpectedClose), date(&d.ClosedOn), unix(&d.ClosedAt), text(&d.LostReason),
 		integer(&d.ChampionID), integer(&d.Budget), text(&d.CreatedBy), unix(&d.CreatedAt), text(&d.UpdatedBy), unix(&d.UpdatedAt)}
 }
 
@@ -179,9 +179,9 @@ func closeDeal(ctx context.Context, tx *txn, a storage.Actor, now time.Time, dea
 		c.On = now
 	}
 	var seq int64
-	err := tx.QueryRowContext(ctx, `UPDATE deals SET stage = ?, closed_on = ?, lost_reason = ?, close_seq = close_seq + 1,
-		updated_by = ?, updated_at = ? WHERE team_id = ? AND id = ? RETURNING close_seq`,
-		c.Stage, dateArg(c.On), c.Reason, a.UserID, unixArg(now), a.TeamID, dealID).Scan(&seq)
+	err := tx.QueryRowContext(ctx, `UPDATE deals SET stage = ?, closed_on = ?, closed_at = ?, lost_reason = ?,
+		close_seq = close_seq + 1, updated_by = ?, updated_at = ? WHERE team_id = ? AND id = ? RETURNING close_seq`,
+		c.Stage, dateArg(c.On), unixArg(now), c.Reason, a.UserID, unixArg(now), a.TeamID, dealID).Scan(&seq)
 	if err != nil {
 		return storage.Deal{}, err
 	}
@@ -237,7 +237,7 @@ func reopenDeal(ctx context.Context, tx *txn, a storage.Actor, now time.Time, de
 		return storage.Deal{}, 0, err
 	}
 	var seq int64
-	err := tx.QueryRowContext(ctx, `UPDATE deals SET stage = 'open', closed_on = NULL, lost_reason = '',
+	err := tx.QueryRowContext(ctx, `UPDATE deals SET stage = 'open', closed_on = NULL, closed_at = NULL, lost_reason = '',
 		updated_by = ?, updated_at = ? WHERE team_id = ? AND id = ? RETURNING close_seq`,
 		a.UserID, unixArg(now), a.TeamID, dealID).Scan(&seq)
 	if err != nil {

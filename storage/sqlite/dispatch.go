@@ -128,14 +128,28 @@ const dueCheckinQuery = `SELECT ` + checkinCols + `, ` + dealCols + `, ` + champ
 	WHERE c.id IN (SELECT value FROM json_each(?1))
 	ORDER BY c.due_at, c.id`
 
-// dealRiskQuery reads the open risks of the deals whose ids are in the JSON
-// array ?1 that were flagged before the close (by the end of the close
-// date; all of them while the deal is open), most severe first.
-const dealRiskQuery = `SELECT ` + riskCols + ` FROM risks r
-	JOIN deals d ON d.team_id = r.team_id AND d.id = r.deal_id
-	WHERE r.deal_id IN (SELECT value FROM json_each(?1)) AND r.status = 'open'
-		AND (d.closed_on IS NULL OR r.created_at < unixepoch(d.closed_on, '+1 day'))
-	ORDER BY r.deal_id, CASE r.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, r.number`
+// dealRiskQuery reads, for each deal whose id is in the JSON array ?1, its
+// first ?2 open risks, whenever they were flagged, most severe first then
+// by number, each with how many open risks the deal has. The deals are
+// read first, their risks through the (team_id, deal_id) indexes.
+const dealRiskQuery = `SELECT ` + riskCols + `, r.open FROM (
+		SELECT ` + riskCols + `,
+			ROW_NUMBER() OVER (PARTITION BY r.deal_id ORDER BY r.severity_rank, r.number) AS rank,
+			COUNT(*) OVER (PARTITION BY r.deal_id) AS open
+		FROM deals d CROSS JOIN risks r ON r.team_id = d.team_id AND r.deal_id = d.id
+		WHERE d.id IN (SELECT value FROM json_each(?1)) AND r.status = 'open') r
+	WHERE r.rank <= ?2
+	ORDER BY r.deal_id, r.rank`
+
+// dueRisk is a row of dealRiskQuery.
+type dueRisk struct {
+	risk storage.Risk
+	open int
+}
+
+func scanDueRisk(s rowScanner, r *dueRisk) error {
+	return s.Scan(append(riskDest(&r.risk), integer(&r.open))...)
+}
 
 // dueCheckins reads check-ins ids for delivery, oldest first.
 func dueCheckins(ctx context.Context, q querier, ids []int64) ([]storage.DueCheckin, error) {
@@ -151,16 +165,17 @@ func dueCheckins(ctx context.Context, q querier, ids []int64) ([]storage.DueChec
 		dealIDs = append(dealIDs, d.Deal.ID)
 	}
 	slices.Sort(dealIDs)
-	risks, err := queryAll(ctx, q, scanRisk, dealRiskQuery, jsonArray(slices.Compact(dealIDs)))
+	risks, err := queryAll(ctx, q, scanDueRisk, dealRiskQuery, jsonArray(slices.Compact(dealIDs)), storage.MaxDueRisks)
 	if err != nil {
 		return nil, err
 	}
-	byDeal := map[int64][]storage.Risk{}
+	byDeal, open := map[int64][]storage.Risk{}, map[int64]int{}
 	for _, r := range risks {
-		byDeal[r.DealID] = append(byDeal[r.DealID], r)
+		byDeal[r.risk.DealID] = append(byDeal[r.risk.DealID], r.risk)
+		open[r.risk.DealID] = r.open
 	}
 	for i := range due {
-		due[i].Risks = byDeal[due[i].Deal.ID]
+		due[i].Risks, due[i].OpenRisks = byDeal[due[i].Deal.ID], open[due[i].Deal.ID]
 	}
 	return due, nil
 }

@@ -19,7 +19,7 @@ func testClaimDueClaimsWhatIsDueOnce(t *testing.T, db storage.Store, clk *Clock)
 	resolved := Must(db.AddRisk(t.Context(), Alice, d.ID, storage.NewRisk{What: "pricing", Severity: storage.SeverityLow}))
 	Must(db.ResolveRisk(t.Context(), Alice, d.ID, resolved.Number, "agreed"))
 	clk.Advance(48 * time.Hour)
-	Must(db.AddRisk(t.Context(), Alice, d.ID, storage.NewRisk{What: "flagged after the close"}))
+	after := Must(db.AddRisk(t.Context(), Alice, d.ID, storage.NewRisk{What: "flagged after the close"}))
 	WantErr(t, db.SaveUserTZ(t.Context(), "T1", "UALICE", "Europe/Paris"), nil)
 	_, theirs := WonDeal(t, db, Mallory, "C9") // another workspace: claimed too
 
@@ -33,11 +33,10 @@ func testClaimDueClaimsWhatIsDueOnce(t *testing.T, db storage.Store, clk *Clock)
 	if got.OwnerTZ != "Europe/Paris" || got.ClaimedBy != "w1" || !got.ClaimedAt.Equal(now) || got.Uncertain || got.Missed != 0 {
 		t.Errorf("claim = tz %q by %q at %s uncertain %v missed %d", got.OwnerTZ, got.ClaimedBy, got.ClaimedAt, got.Uncertain, got.Missed)
 	}
-	var risks []string
-	for _, r := range got.Risks {
-		risks = append(risks, r.What)
+	Diff(t, risksOf(got), []string{crit.What, before.What, after.What + " (since the close)"})
+	if got.OpenRisks != 3 {
+		t.Errorf("%d open risks, want 3", got.OpenRisks)
 	}
-	Diff(t, risks, []string{crit.What, before.What})
 	if got.Checkin.Delivery != storage.DeliverySending {
 		t.Errorf("delivery %s, want sending", got.Checkin.Delivery)
 	}
@@ -270,4 +269,69 @@ func testClaimDueOnceUnderConcurrency(t *testing.T, db storage.Store, clk *Clock
 		}
 	})
 	Diff(t, slices.Sorted(maps.Keys(claimed)), want)
+}
+
+// testCheckinListsEveryOpenRisk records a close days after its date, with
+// a risk flagged in between and one after: the check-in lists every open
+// risk of the deal, and only the one flagged after the close was recorded
+// is since the close.
+func testCheckinListsEveryOpenRisk(t *testing.T, db storage.Store, clk *Clock) {
+	ctx := t.Context()
+	d := NewDeal(t, db, Alice, "C1")
+	early := Must(db.AddRisk(ctx, Alice, d.ID, storage.NewRisk{What: "flagged while open", Severity: storage.SeverityMedium}))
+	clk.Advance(10 * 24 * time.Hour)
+	between := Must(db.AddRisk(ctx, Alice, d.ID, storage.NewRisk{What: "flagged after the close date", Severity: storage.SeverityHigh}))
+	clk.Advance(30 * 24 * time.Hour) // the close is recorded 39 days after its date
+	closedOn := day(T0.AddDate(0, 0, 1))
+	won := Must(db.CloseDeal(ctx, Alice, d.ID, storage.Close{Stage: storage.StageWon, On: closedOn,
+		Checkins: []storage.NewCheckin{{Kind: storage.KindPostClose, Offset: "14d", DueAt: closedOn.AddDate(0, 0, 14)}}}))
+	if recorded := clk.Now(); !won.ClosedOn.Equal(closedOn) || !won.ClosedAt.Equal(recorded) {
+		t.Errorf("closed on %v at %v, want on %v at %v", won.ClosedOn, won.ClosedAt, closedOn, recorded)
+	}
+	clk.Advance(24 * time.Hour)
+	since := Must(db.AddRisk(ctx, Alice, d.ID, storage.NewRisk{What: "flagged after the close", Severity: storage.SeverityCritical}))
+	resolved := Must(db.AddRisk(ctx, Alice, d.ID, storage.NewRisk{What: "resolved", Severity: storage.SeverityCritical}))
+	Must(db.ResolveRisk(ctx, Alice, d.ID, resolved.Number, ""))
+
+	due := Must(db.ClaimDue(ctx, "w1", clk.Now(), 10))
+	if len(due) != 1 {
+		t.Fatalf("claimed %d check-ins, want the 14-day one", len(due))
+	}
+	Diff(t, risksOf(due[0]), []string{since.What + " (since the close)", between.What, early.What})
+	Diff(t, Must(db.DealByID(ctx, "T1", d.ID)), due[0].Deal)
+
+	reopened, _ := Must2(db.ReopenDeal(ctx, Alice, d.ID))
+	if !reopened.ClosedAt.IsZero() || reopened.SinceClose(since) {
+		t.Errorf("reopened deal closed at %v; want no close", reopened.ClosedAt)
+	}
+}
+
+// testCheckinRisksAreBounded gives a deal more open risks than a reminder
+// lists: the claimed check-in carries the most severe, and the count.
+func testCheckinRisksAreBounded(t *testing.T, db storage.Store, clk *Clock) {
+	ctx := t.Context()
+	d, series := WonDeal(t, db, Alice, "C1")
+	sevs := storage.Severities() // low, medium, high, critical, low…
+	for i := range storage.MaxDueRisks + 5 {
+		Must(db.AddRisk(ctx, Alice, d.ID, storage.NewRisk{What: fmt.Sprintf("risk %d", i+1), Severity: sevs[i%len(sevs)]}))
+	}
+	want := []string{"risk 4", "risk 8", "risk 12", "risk 3", "risk 7", "risk 11", "risk 15", "risk 2", "risk 6", "risk 10"}
+	due := Must(db.ClaimDue(ctx, "w1", series[0].DueAt, 10))
+	if len(due) != 1 || due[0].OpenRisks != storage.MaxDueRisks+5 {
+		t.Fatalf("claimed %+v, want one check-in of a deal with %d open risks", due, storage.MaxDueRisks+5)
+	}
+	Diff(t, risksOf(due[0]), want)
+}
+
+// risksOf lists what a claimed check-in's risks say, marking those flagged
+// since the close.
+func risksOf(d storage.DueCheckin) []string {
+	var out []string
+	for _, r := range d.Risks {
+		if d.Deal.SinceClose(r) {
+			r.What += " (since the close)"
+		}
+		out = append(out, r.What)
+	}
+	return out
 }

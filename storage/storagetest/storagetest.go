@@ -76,6 +76,8 @@ var tests = []struct {
 	{"ClaimDueSkipsWhatIsNotDue", testClaimDueSkipsWhatIsNotDue},
 	{"ClaimDueLimitKeepsADealWhole", testClaimDueLimitKeepsADealWhole},
 	{"ClaimDueOnceUnderConcurrency", testClaimDueOnceUnderConcurrency},
+	{"CheckinListsEveryOpenRisk", testCheckinListsEveryOpenRisk},
+	{"CheckinRisksAreBounded", testCheckinRisksAreBounded},
 	{"FencedWrites", testFencedWrites},
 	{"MarkFailedKeepsTheError", testMarkFailedKeepsTheError},
 	{"Fold", testFold},
