@@ -28,7 +28,7 @@ func (m Money) IsZero() bool { return m.Currency == "" }
 // golang.org/x/text/currency were tried first and refused: they come from
 // CLDR 32 (2017), which does not know active codes (MRU, VES, SLE, ZWG,
 // XCG), and their digits are CLDR's display digits, not ISO's minor
-// units: IQD 0 where ISO says 3; IDR, COP, PKR, IRR and 18 more 0 where
+// units: IQD 0 where ISO says 3; IDR, COP, PKR, IRR and 17 more 0 where
 // ISO says 2. Amounts are stored in minor units, so digits that change
 // would rescale the amounts already recorded (TestMinorDigits pins them).
 func MinorDigits(code string) (digits int, ok bool) {
