@@ -11,6 +11,7 @@ import (
 
 	"github.com/longgame/longgame/bot/slash"
 	"github.com/longgame/longgame/storage"
+	"github.com/longgame/longgame/storage/sqlite"
 )
 
 // fuzzCommands are the commands whose text the fuzzer writes.
@@ -74,9 +75,9 @@ func FuzzCommands(f *testing.F) {
 	})
 }
 
-func fuzzBot(f *testing.F) (*Bot, *storage.DB, int64) {
+func fuzzBot(f *testing.F) (*Bot, *sqlite.DB, int64) {
 	f.Helper()
-	db, err := storage.Open(context.Background(), filepath.Join(f.TempDir(), "fuzz.db"), storage.Options{})
+	db, err := sqlite.Open(context.Background(), filepath.Join(f.TempDir(), "fuzz.db"), sqlite.Options{})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -107,7 +108,7 @@ func fuzzBot(f *testing.F) (*Bot, *storage.DB, int64) {
 }
 
 // dealCount counts the deals of both workspaces.
-func dealCount(t *testing.T, db *storage.DB) int {
+func dealCount(t *testing.T, db *sqlite.DB) int {
 	t.Helper()
 	n := 0
 	for _, team := range []string{"T1", "T2"} {
@@ -120,7 +121,7 @@ func dealCount(t *testing.T, db *storage.DB) int {
 	return n
 }
 
-func auditCount(t *testing.T, db *storage.DB, dealID int64) int {
+func auditCount(t *testing.T, db *sqlite.DB, dealID int64) int {
 	t.Helper()
 	entries, err := db.Audit(context.Background(), "T1", dealID)
 	if err != nil {

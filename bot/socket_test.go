@@ -14,7 +14,7 @@ import (
 	"github.com/longgame/longgame/bot"
 	"github.com/longgame/longgame/bot/slackfake"
 	"github.com/longgame/longgame/bot/slash"
-	"github.com/longgame/longgame/storage"
+	"github.com/longgame/longgame/storage/sqlite"
 )
 
 // liveBot runs the bot, as main wires it, against a fake Slack.
@@ -36,7 +36,7 @@ func startLiveBot(t *testing.T, pingTimeout time.Duration, before func(*slackfak
 	if before != nil {
 		before(fake)
 	}
-	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "lg.db"), storage.Options{})
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "lg.db"), sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,7 @@ import (
 )
 
 // Store is what the dispatcher and the weekly nudge need from the database.
-// *storage.DB implements it.
+// Every storage.Store implements it.
 type Store interface {
 	ClaimDue(ctx context.Context, claimant string, now time.Time, limit int) ([]storage.DueCheckin, error)
 	ReclaimStuck(ctx context.Context, claimant string, now, olderThan time.Time, limit int) ([]storage.DueCheckin, error)
@@ -38,7 +38,7 @@ type Store interface {
 	MarkDigestFailed(ctx context.Context, teamID, userID, slot, errText string) error
 }
 
-var _ Store = (*storage.DB)(nil)
+var _ Store = storage.Store(nil)
 
 // Poster is the part of the Slack Web API the dispatcher calls.
 // *slack.Client implements it.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/longgame/longgame/bot/slackfake"
 	"github.com/longgame/longgame/storage"
+	"github.com/longgame/longgame/storage/sqlite"
 )
 
 // t0 is when most tests start: Monday 2 March 2026, 09:00 UTC.
@@ -47,7 +48,7 @@ func (c *clock) Set(t time.Time) {
 type env struct {
 	t     testing.TB
 	clock *clock
-	db    *storage.DB
+	db    *sqlite.DB
 	fake  *slackfake.Server
 	api   *slack.Client
 	http  *http.Transport
@@ -64,7 +65,7 @@ func newEnv(t testing.TB, start time.Time) *env {
 	if start.IsZero() {
 		now = time.Now
 	}
-	db, err := storage.Open(t.Context(), filepath.Join(t.TempDir(), "longgame.db"), storage.Options{Now: now})
+	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "longgame.db"), sqlite.Options{Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,180 +1,67 @@
 package storage
 
 import (
-	"context"
-	"fmt"
 	"strings"
 	"time"
 )
 
-const askCols = `a.id, a.deal_id, a.number, a.what, a.cost, a.status,
-	a.created_by, a.created_at, a.updated_by, a.updated_at`
+// AskStatus is what became of a favor asked of the champion.
+type AskStatus string
 
-func scanAsk(s rowScanner, a *Ask) error {
-	return s.Scan(integer(&a.ID), integer(&a.DealID), integer(&a.Number), text(&a.What), integer(&a.Cost), text(&a.Status),
-		text(&a.CreatedBy), unix(&a.CreatedAt), text(&a.UpdatedBy), unix(&a.UpdatedAt))
+// Ask statuses.
+const (
+	AskOpen     AskStatus = "open"
+	AskDone     AskStatus = "done"
+	AskDeclined AskStatus = "declined"
+)
+
+// Ask is a favor asked of the champion, numbered per deal from 1.
+type Ask struct {
+	ID        int64
+	DealID    int64
+	Number    int
+	What      string
+	Cost      int // 1..5
+	Status    AskStatus
+	CreatedBy string
+	CreatedAt time.Time
+	UpdatedBy string
+	UpdatedAt time.Time
 }
 
-const giveCols = `g.id, g.deal_id, g.number, g.what, g.value, g.created_by, g.created_at`
-
-func scanGive(s rowScanner, g *Give) error {
-	return s.Scan(integer(&g.ID), integer(&g.DealID), integer(&g.Number), text(&g.What), integer(&g.Value),
-		text(&g.CreatedBy), unix(&g.CreatedAt))
+// CapitalCost is what the ask takes from the champion's capital: its cost,
+// or nothing once the champion declined it.
+func (a Ask) CapitalCost() int {
+	if a.Status == AskDeclined {
+		return 0
+	}
+	return a.Cost
 }
 
-// AddAsk records a favor asked of the deal's champion, costing 1 to 5,
-// numbered after the deal's last ask.
-func (db *DB) AddAsk(ctx context.Context, a Actor, dealID int64, what string, cost int) (Ask, error) {
-	ask, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (Ask, error) {
-		return addAsk(ctx, tx, a, now, dealID, what, cost)
-	})
-	if err != nil {
-		return Ask{}, fmt.Errorf("add ask: %w", err)
-	}
-	return ask, nil
+// Give is something done for the champion, numbered per deal from 1.
+type Give struct {
+	ID        int64
+	DealID    int64
+	Number    int
+	What      string
+	Value     int // 1..5
+	CreatedBy string
+	CreatedAt time.Time
 }
 
-func addAsk(ctx context.Context, tx *txn, a Actor, now time.Time, dealID int64, what string, cost int) (Ask, error) {
-	if err := validEntry(a, what, "cost", cost); err != nil {
-		return Ask{}, err
-	}
-	var ask Ask
-	err := scanAsk(tx.QueryRowContext(ctx, insertAskQuery, a.TeamID, dealID, what, cost, a.UserID, unixArg(now)), &ask)
-	if err != nil {
-		return Ask{}, found(err, fmt.Sprintf("deal %d", dealID))
-	}
-	if err := audit(ctx, tx, a, now, "ask.add", dealID, map[string]any{"number": ask.Number, "what": what, "cost": cost}); err != nil {
-		return Ask{}, err
-	}
-	return ask, nil
-}
+// ValidateAsk checks a new ask: some text, a cost of 1 to 5.
+func ValidateAsk(what string, cost int) error { return validEntry(what, "cost", cost) }
 
-// insertAskQuery adds an ask to deal ?2 of workspace ?1, numbered after the
-// deal's last, and returns it; nothing when there is no such deal.
-var insertAskQuery = `INSERT INTO asks (team_id, deal_id, number, what, cost, created_by, created_at, updated_by, updated_at)
-	SELECT d.team_id, d.id, ` + nextNumber("asks") + `, ?3, ?4, ?5, ?6, ?5, ?6
-	FROM deals d WHERE d.team_id = ?1 AND d.id = ?2
-	RETURNING ` + returning(askCols, "a", "asks")
+// ValidateGive checks a new give: some text, a value of 1 to 5.
+func ValidateGive(what string, value int) error { return validEntry(what, "value", value) }
 
-// validEntry checks an ask or a give: an actor, some text, a weight of 1 to 5.
-func validEntry(a Actor, what, weight string, n int) error {
-	if err := a.validate(); err != nil {
-		return err
-	}
+// validEntry checks an ask or a give: some text, a weight of 1 to 5.
+func validEntry(what, weight string, n int) error {
 	if strings.TrimSpace(what) == "" {
-		return invalid("say what")
+		return Invalidf("say what")
 	}
 	if n < 1 || n > 5 {
-		return invalid("%s %d is not between 1 and 5", weight, n)
+		return Invalidf("%s %d is not between 1 and 5", weight, n)
 	}
 	return nil
-}
-
-// nextNumber is the SQL expression numbering a new row of table after the
-// last of deal d's, for an INSERT … SELECT … FROM deals d. It reads one
-// entry of the table's UNIQUE (team_id, deal_id, number) index. Safe
-// because one writer runs one transaction at a time.
-func nextNumber(table string) string {
-	return `(SELECT COALESCE(MAX(n.number), 0) + 1 FROM ` + table + ` n WHERE n.team_id = d.team_id AND n.deal_id = d.id)`
-}
-
-// SetAskStatus records what became of ask #number of a deal.
-func (db *DB) SetAskStatus(ctx context.Context, a Actor, dealID int64, number int, s AskStatus) (Ask, error) {
-	ask, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (Ask, error) {
-		return setAskStatus(ctx, tx, a, now, dealID, number, s)
-	})
-	if err != nil {
-		return Ask{}, fmt.Errorf("set ask status: %w", err)
-	}
-	return ask, nil
-}
-
-func setAskStatus(ctx context.Context, tx *txn, a Actor, now time.Time, dealID int64, number int, s AskStatus) (Ask, error) {
-	if err := a.validate(); err != nil {
-		return Ask{}, err
-	}
-	if !s.Valid() {
-		return Ask{}, invalid("unknown ask status %q", s)
-	}
-	err := updateOne(ctx, tx, fmt.Sprintf("ask #%d", number), `UPDATE asks SET status = ?, updated_by = ?, updated_at = ?
-		WHERE team_id = ? AND deal_id = ? AND number = ?`, s, a.UserID, unixArg(now), a.TeamID, dealID, number)
-	if err != nil {
-		return Ask{}, err
-	}
-	if err := audit(ctx, tx, a, now, "ask.status", dealID, map[string]any{"number": number, "status": s}); err != nil {
-		return Ask{}, err
-	}
-	return askByNumber(ctx, tx, a.TeamID, dealID, number)
-}
-
-func askByNumber(ctx context.Context, q querier, teamID string, dealID int64, number int) (Ask, error) {
-	var a Ask
-	err := scanAsk(q.QueryRowContext(ctx, `SELECT `+askCols+` FROM asks a
-		WHERE a.team_id = ? AND a.deal_id = ? AND a.number = ?`, teamID, dealID, number), &a)
-	if err != nil {
-		return Ask{}, found(err, fmt.Sprintf("ask #%d", number))
-	}
-	return a, nil
-}
-
-// Asks lists a deal's asks, oldest first.
-func (db *DB) Asks(ctx context.Context, teamID string, dealID int64) ([]Ask, error) {
-	asks, err := listAsks(ctx, db.read, teamID, dealID)
-	if err != nil {
-		return nil, fmt.Errorf("asks: %w", err)
-	}
-	return asks, nil
-}
-
-func listAsks(ctx context.Context, q querier, teamID string, dealID int64) ([]Ask, error) {
-	return queryAll(ctx, q, scanAsk, `SELECT `+askCols+` FROM asks a
-		WHERE a.team_id = ? AND a.deal_id = ? ORDER BY a.number`, teamID, dealID)
-}
-
-// AddGive records something done for the deal's champion, worth 1 to 5,
-// numbered after the deal's last give.
-func (db *DB) AddGive(ctx context.Context, a Actor, dealID int64, what string, value int) (Give, error) {
-	g, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (Give, error) {
-		return addGive(ctx, tx, a, now, dealID, what, value)
-	})
-	if err != nil {
-		return Give{}, fmt.Errorf("add give: %w", err)
-	}
-	return g, nil
-}
-
-func addGive(ctx context.Context, tx *txn, a Actor, now time.Time, dealID int64, what string, value int) (Give, error) {
-	if err := validEntry(a, what, "value", value); err != nil {
-		return Give{}, err
-	}
-	var g Give
-	err := scanGive(tx.QueryRowContext(ctx, insertGiveQuery, a.TeamID, dealID, what, value, a.UserID, unixArg(now)), &g)
-	if err != nil {
-		return Give{}, found(err, fmt.Sprintf("deal %d", dealID))
-	}
-	if err := audit(ctx, tx, a, now, "give.add", dealID, map[string]any{"number": g.Number, "what": what, "value": value}); err != nil {
-		return Give{}, err
-	}
-	return g, nil
-}
-
-// insertGiveQuery adds a give to deal ?2 of workspace ?1, numbered after
-// the deal's last, and returns it; nothing when there is no such deal.
-var insertGiveQuery = `INSERT INTO gives (team_id, deal_id, number, what, value, created_by, created_at, updated_by, updated_at)
-	SELECT d.team_id, d.id, ` + nextNumber("gives") + `, ?3, ?4, ?5, ?6, ?5, ?6
-	FROM deals d WHERE d.team_id = ?1 AND d.id = ?2
-	RETURNING ` + returning(giveCols, "g", "gives")
-
-// Gives lists a deal's gives, oldest first.
-func (db *DB) Gives(ctx context.Context, teamID string, dealID int64) ([]Give, error) {
-	gives, err := listGives(ctx, db.read, teamID, dealID)
-	if err != nil {
-		return nil, fmt.Errorf("gives: %w", err)
-	}
-	return gives, nil
-}
-
-func listGives(ctx context.Context, q querier, teamID string, dealID int64) ([]Give, error) {
-	return queryAll(ctx, q, scanGive, `SELECT `+giveCols+` FROM gives g
-		WHERE g.team_id = ? AND g.deal_id = ? ORDER BY g.number`, teamID, dealID)
 }

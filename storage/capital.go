@@ -1,8 +1,6 @@
 package storage
 
 import (
-	"context"
-	"fmt"
 	"slices"
 	"time"
 )
@@ -13,12 +11,31 @@ type Capital struct {
 	Left   int // negative when overdrawn
 }
 
-// Overdrawn reports whether more was asked than the budget and the gives
-// cover: "you might lose despite winning it".
-func (c Capital) Overdrawn() bool { return c.Left < 0 }
+// CapitalState is what the capital left means for the seller.
+type CapitalState int
 
-// Low reports whether 20% of the budget or less is left.
-func (c Capital) Low() bool { return c.Left*5 <= c.Budget }
+// Capital states.
+const (
+	CapitalHealthy   CapitalState = iota // more than 20% of the budget left
+	CapitalLow                           // 20% of the budget or less left: warn before the next ask
+	CapitalOverdrawn                     // below zero: "you might lose despite winning it"
+)
+
+// State says whether the capital is healthy, low (20% of the budget or
+// less left) or overdrawn (below zero).
+func (c Capital) State() CapitalState {
+	switch {
+	case c.Left < 0:
+		return CapitalOverdrawn
+	case c.Left*5 <= c.Budget:
+		return CapitalLow
+	}
+	return CapitalHealthy
+}
+
+// Overdrawn reports whether more was asked than the budget and the gives
+// cover.
+func (c Capital) Overdrawn() bool { return c.State() == CapitalOverdrawn }
 
 // ComputeCapital applies the capital rule: budget − Σ ask costs + Σ give
 // values, never above the budget. A declined ask costs nothing: the
@@ -29,41 +46,20 @@ func (c Capital) Low() bool { return c.Left*5 <= c.Budget }
 func ComputeCapital(budget int, asks []Ask, gives []Give) Capital {
 	spent, given := 0, 0
 	for _, a := range asks {
-		spent += askCost(a)
+		spent += a.CapitalCost()
 	}
 	for _, g := range gives {
 		given += g.Value
 	}
-	return capitalOf(budget, spent, given)
+	return CapitalOf(budget, spent, given)
 }
 
-// askCost is what an ask takes from the champion's capital.
-func askCost(a Ask) int {
-	if a.Status == AskDeclined {
-		return 0
-	}
-	return a.Cost
-}
-
-// capitalOf is the capital left after asks costing spent and gives worth
-// given. ComputeCapital and the SQL sums (capitalSums) both end here.
-func capitalOf(budget, spent, given int) Capital {
+// CapitalOf is the capital left after asks costing spent in all (as
+// Ask.CapitalCost counts them) and gives worth given: the capital rule
+// for a store that sums asks and gives itself. Its results must agree with
+// ComputeCapital's.
+func CapitalOf(budget, spent, given int) Capital {
 	return Capital{Budget: budget, Left: min(budget, budget-spent+given)}
-}
-
-// capitalSums are common table expressions summing, per deal of workspace
-// ?1 that scope (a condition on deal_id) selects, the asks (count, cost as
-// askCost counts it, latest) and the gives (count, value, latest). Their
-// results must agree with ComputeCapital, as must overviewOf's.
-func capitalSums(scope string) string {
-	return `
-	ask_sums AS (
-		SELECT deal_id, COUNT(*) AS n, SUM(CASE status WHEN 'declined' THEN 0 ELSE cost END) AS spent,
-			MAX(created_at) AS last
-		FROM asks WHERE team_id = ?1 AND ` + scope + ` GROUP BY deal_id),
-	give_sums AS (
-		SELECT deal_id, COUNT(*) AS n, SUM(value) AS given, MAX(created_at) AS last
-		FROM gives WHERE team_id = ?1 AND ` + scope + ` GROUP BY deal_id)`
 }
 
 // LedgerEntry is one ask or give of a deal, with the capital left after it.
@@ -74,34 +70,9 @@ type LedgerEntry struct {
 	Left int   // capital after this entry: the capital rule over the entries so far
 }
 
-// Ledger lists every ask and give of a deal in time order, with the running
-// capital. At the same second asks come before gives.
-func (db *DB) Ledger(ctx context.Context, teamID string, dealID int64) ([]LedgerEntry, error) {
-	var (
-		d     Deal
-		asks  []Ask
-		gives []Give
-	)
-	err := db.readTx(ctx, func(tx *txn) error {
-		var err error
-		if d, err = dealByID(ctx, tx, teamID, dealID); err != nil {
-			return err
-		}
-		if asks, err = listAsks(ctx, tx, teamID, dealID); err != nil {
-			return err
-		}
-		gives, err = listGives(ctx, tx, teamID, dealID)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("ledger: %w", err)
-	}
-	return ledger(d.Budget, asks, gives), nil
-}
-
-// ledger merges asks and gives (each oldest first) by time and computes the
-// running capital.
-func ledger(budget int, asks []Ask, gives []Give) []LedgerEntry {
+// LedgerOf merges a deal's asks and gives (each oldest first) by time,
+// asks before gives at the same time, and computes the running capital.
+func LedgerOf(budget int, asks []Ask, gives []Give) []LedgerEntry {
 	entries := make([]LedgerEntry, 0, len(asks)+len(gives))
 	for i := range asks {
 		entries = append(entries, LedgerEntry{At: asks[i].CreatedAt, Ask: &asks[i]})
@@ -113,11 +84,11 @@ func ledger(budget int, asks []Ask, gives []Give) []LedgerEntry {
 	spent, given := 0, 0
 	for i := range entries {
 		if e := &entries[i]; e.Ask != nil {
-			spent += askCost(*e.Ask)
+			spent += e.Ask.CapitalCost()
 		} else {
 			given += e.Give.Value
 		}
-		entries[i].Left = capitalOf(budget, spent, given).Left
+		entries[i].Left = CapitalOf(budget, spent, given).Left
 	}
 	return entries
 }

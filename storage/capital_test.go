@@ -1,9 +1,10 @@
 package storage
 
 import (
-	"math/rand/v2"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestComputeCapital(t *testing.T) {
@@ -27,161 +28,60 @@ func TestComputeCapital(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := ComputeCapital(tc.budget, tc.asks, tc.gives)
-			diff(t, got, Capital{Budget: tc.budget, Left: tc.left})
+			if want := (Capital{Budget: tc.budget, Left: tc.left}); got != want {
+				t.Errorf("got %+v, want %+v", got, want)
+			}
 		})
 	}
 }
 
-func TestCapitalLowAndOverdrawn(t *testing.T) {
+func TestCapitalState(t *testing.T) {
 	for _, tc := range []struct {
-		c              Capital
-		low, overdrawn bool
+		c    Capital
+		want CapitalState
 	}{
-		{Capital{10, 10}, false, false},
-		{Capital{10, 3}, false, false},
-		{Capital{10, 2}, true, false},
-		{Capital{10, 0}, true, false},
-		{Capital{10, -1}, true, true},
+		{Capital{10, 10}, CapitalHealthy},
+		{Capital{10, 3}, CapitalHealthy},
+		{Capital{10, 2}, CapitalLow}, // 20% left
+		{Capital{10, 0}, CapitalLow},
+		{Capital{0, 0}, CapitalLow},
+		{Capital{10, -1}, CapitalOverdrawn},
+		{Capital{7, 1}, CapitalLow}, // 14%
+		{Capital{7, 2}, CapitalHealthy},
 	} {
-		if got := tc.c.Low(); got != tc.low {
-			t.Errorf("%+v.Low() = %v, want %v", tc.c, got, tc.low)
+		if got := tc.c.State(); got != tc.want {
+			t.Errorf("%+v.State() = %v, want %v", tc.c, got, tc.want)
 		}
-		if got := tc.c.Overdrawn(); got != tc.overdrawn {
-			t.Errorf("%+v.Overdrawn() = %v, want %v", tc.c, got, tc.overdrawn)
+		if got := tc.c.Overdrawn(); got != (tc.want == CapitalOverdrawn) {
+			t.Errorf("%+v.Overdrawn() = %v", tc.c, got)
 		}
 	}
 }
 
-func TestLedger(t *testing.T) {
-	db, clk := openTest(t)
-	ctx := t.Context()
-	d := newDeal(t, db, alice, "C1")
-	must(db.AddGive(ctx, alice, d.ID, "exec intro", 2)) // at full budget: clamped, but banked
-	clk.Advance(time.Minute)
-	must(db.AddAsk(ctx, alice, d.ID, "push procurement", 5))
-	must(db.AddAsk(ctx, alice, d.ID, "sign early", 4)) // same second as the ask before
-	must(db.SetAskStatus(ctx, alice, d.ID, 2, AskDeclined))
-	clk.Advance(time.Minute)
-	must(db.AddAsk(ctx, alice, d.ID, "reference", 5))
-	must(db.AddGive(ctx, alice, d.ID, "training plan", 1)) // same second: after the ask
-
-	type row struct {
-		At   time.Time
-		What string
-		Left int
+// TestLedgerOf checks the running capital: entries by time, asks before
+// gives at the same time, the clamp on the total.
+func TestLedgerOf(t *testing.T) {
+	at := func(m int) time.Time { return time.Date(2026, 3, 2, 9, m, 0, 0, time.UTC) }
+	asks := []Ask{
+		{Number: 1, Cost: 5, Status: AskOpen, CreatedAt: at(1)},
+		{Number: 2, Cost: 4, Status: AskDeclined, CreatedAt: at(1)},
+		{Number: 3, Cost: 5, Status: AskDone, CreatedAt: at(2)},
 	}
-	var got []row
-	for _, e := range must(db.Ledger(ctx, "T1", d.ID)) {
-		what := "give "
+	gives := []Give{{Number: 1, Value: 2, CreatedAt: at(0)}, {Number: 2, Value: 1, CreatedAt: at(2)}}
+	var got []int
+	var order []string
+	for _, e := range LedgerOf(10, asks, gives) {
+		got = append(got, e.Left)
 		if e.Ask != nil {
-			what = "ask " + e.Ask.What
+			order = append(order, "ask")
 		} else {
-			what += e.Give.What
-		}
-		got = append(got, row{e.At, what, e.Left})
-	}
-	m := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Minute) }
-	diff(t, got, []row{
-		{m(0), "give exec intro", 10},
-		{m(1), "ask push procurement", 7},
-		{m(1), "ask sign early", 7},
-		{m(2), "ask reference", 2},
-		{m(2), "give training plan", 3},
-	})
-	_, err := db.Ledger(ctx, "T1", 99)
-	wantErr(t, err, ErrNotFound)
-}
-
-// TestCapitalSQLAgreesWithComputeCapital fills deals with random asks (some
-// done, some declined) and gives, and checks that every place computing
-// capital in SQL agrees with ComputeCapital.
-func TestCapitalSQLAgreesWithComputeCapital(t *testing.T) {
-	db, _ := openTest(t)
-	ctx := t.Context()
-	rng := rand.New(rand.NewPCG(1, 2))
-	champ := int64(0)
-	for i := range 12 {
-		d := newDeal(t, db, alice, "C"+string(rune('A'+i)))
-		must(db.SetBudget(ctx, alice, d.ID, rng.IntN(15)))
-		champ = must(db.SetChampion(ctx, alice, d.ID, ChampionInput{Name: "Jane"})).ID
-		for n := range rng.IntN(8) {
-			must(db.AddAsk(ctx, alice, d.ID, "ask", 1+rng.IntN(5)))
-			if s := []AskStatus{AskOpen, AskDone, AskDeclined}[rng.IntN(3)]; s != AskOpen {
-				must(db.SetAskStatus(ctx, alice, d.ID, n+1, s))
-			}
-		}
-		for range rng.IntN(5) {
-			must(db.AddGive(ctx, alice, d.ID, "give", 1+rng.IntN(5)))
+			order = append(order, "give")
 		}
 	}
-
-	want := map[int64]Capital{}
-	for _, o := range must(db.ListDeals(ctx, "T1", DealFilter{})).Items {
-		id := o.Deal.ID
-		want[id] = ComputeCapital(o.Deal.Budget, must(db.Asks(ctx, "T1", id)), must(db.Gives(ctx, "T1", id)))
-		if o.Capital != want[id] {
-			t.Errorf("deal %d: ListDeals capital %+v, want %+v", id, o.Capital, want[id])
-		}
-		if got := must(db.DealOverview(ctx, "T1", id)).Capital; got != want[id] {
-			t.Errorf("deal %d: DealOverview capital %+v, want %+v", id, got, want[id])
-		}
-		if l := must(db.Ledger(ctx, "T1", id)); len(l) > 0 && l[len(l)-1].Left != want[id].Left {
-			t.Errorf("deal %d: ledger ends at %d, want %d", id, l[len(l)-1].Left, want[id].Left)
-		}
+	if d := cmp.Diff([]int{10, 7, 7, 2, 3}, got); d != "" {
+		t.Errorf("running capital (-want +got):\n%s", d)
 	}
-	for _, cd := range must(db.ChampionHistory(ctx, "T1", champ, nil, 0)).Items {
-		if cd.Capital != want[cd.Deal.ID] {
-			t.Errorf("deal %d: ChampionHistory capital %+v, want %+v", cd.Deal.ID, cd.Capital, want[cd.Deal.ID])
-		}
-	}
-	if len(want) != 12 {
-		t.Errorf("checked %d deals, want 12", len(want))
-	}
-}
-
-func TestAsksAndGives(t *testing.T) {
-	db, clk := openTest(t)
-	ctx := t.Context()
-	d1, d2 := newDeal(t, db, alice, "C1"), newDeal(t, db, alice, "C2")
-	a1 := must(db.AddAsk(ctx, alice, d1.ID, "intro to CFO", 3))
-	must(db.AddAsk(ctx, alice, d1.ID, "push legal", 2))
-	b1 := must(db.AddAsk(ctx, alice, d2.ID, "other deal", 1))
-	clk.Advance(time.Hour)
-	done := must(db.SetAskStatus(ctx, bob, d1.ID, 1, AskDone))
-
-	diff(t, a1, Ask{ID: a1.ID, DealID: d1.ID, Number: 1, What: "intro to CFO", Cost: 3, Status: AskOpen,
-		CreatedBy: "UALICE", CreatedAt: t0, UpdatedBy: "UALICE", UpdatedAt: t0})
-	diff(t, done, Ask{ID: a1.ID, DealID: d1.ID, Number: 1, What: "intro to CFO", Cost: 3, Status: AskDone,
-		CreatedBy: "UALICE", CreatedAt: t0, UpdatedBy: "UBOB", UpdatedAt: t0.Add(time.Hour)})
-	if b1.Number != 1 {
-		t.Errorf("first ask of another deal is #%d, want #1", b1.Number)
-	}
-	var numbers []int
-	for _, a := range must(db.Asks(ctx, "T1", d1.ID)) {
-		numbers = append(numbers, a.Number)
-	}
-	diff(t, numbers, []int{1, 2})
-
-	g1 := must(db.AddGive(ctx, alice, d1.ID, "training plan", 4))
-	g2 := must(db.AddGive(ctx, alice, d1.ID, "business case", 2))
-	diff(t, must(db.Gives(ctx, "T1", d1.ID)), []Give{g1, g2})
-	diff(t, g1, Give{ID: g1.ID, DealID: d1.ID, Number: 1, What: "training plan", Value: 4,
-		CreatedBy: "UALICE", CreatedAt: t0.Add(time.Hour)})
-
-	for _, tc := range []struct {
-		name string
-		err  error
-		call func() error
-	}{
-		{"cost 0", ErrInvalid, func() error { _, err := db.AddAsk(ctx, alice, d1.ID, "x", 0); return err }},
-		{"cost 6", ErrInvalid, func() error { _, err := db.AddAsk(ctx, alice, d1.ID, "x", 6); return err }},
-		{"blank ask", ErrInvalid, func() error { _, err := db.AddAsk(ctx, alice, d1.ID, " ", 1); return err }},
-		{"ask on no deal", ErrNotFound, func() error { _, err := db.AddAsk(ctx, alice, 99, "x", 1); return err }},
-		{"unknown status", ErrInvalid, func() error { _, err := db.SetAskStatus(ctx, alice, d1.ID, 1, "maybe"); return err }},
-		{"missing ask", ErrNotFound, func() error { _, err := db.SetAskStatus(ctx, alice, d1.ID, 9, AskDone); return err }},
-		{"value 6", ErrInvalid, func() error { _, err := db.AddGive(ctx, alice, d1.ID, "x", 6); return err }},
-		{"give on no deal", ErrNotFound, func() error { _, err := db.AddGive(ctx, alice, 99, "x", 1); return err }},
-	} {
-		t.Run(tc.name, func(t *testing.T) { wantErr(t, tc.call(), tc.err) })
+	if d := cmp.Diff([]string{"give", "ask", "ask", "ask", "give"}, order); d != "" {
+		t.Errorf("order (-want +got):\n%s", d)
 	}
 }

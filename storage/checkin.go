@@ -1,10 +1,75 @@
 package storage
 
-import (
-	"context"
-	"fmt"
-	"time"
+import "time"
+
+// CheckinKind says what scheduled a check-in.
+type CheckinKind string
+
+// Check-in kinds.
+const (
+	KindPostClose   CheckinKind = "post_close"    // /deal close won
+	KindKeepInTouch CheckinKind = "keep_in_touch" // /deal close lost
+	KindManual      CheckinKind = "manual"        // /checkin add
 )
+
+// CheckinStatus is the owner's side of a check-in.
+type CheckinStatus string
+
+// Check-in statuses. Nothing is ever deleted: cancelled and skipped are
+// states.
+const (
+	CheckinPending   CheckinStatus = "pending"
+	CheckinDone      CheckinStatus = "done"
+	CheckinSkipped   CheckinStatus = "skipped"
+	CheckinCancelled CheckinStatus = "cancelled"
+)
+
+// ValidateFinish checks that s is how a pending check-in may finish: done
+// or skipped.
+func ValidateFinish(s CheckinStatus) error {
+	if s != CheckinDone && s != CheckinSkipped {
+		return Invalidf("a check-in finishes done or skipped, not %q", s)
+	}
+	return nil
+}
+
+// Delivery is the reminder message's side of a check-in.
+type Delivery string
+
+// Delivery states of a check-in's reminder message.
+const (
+	DeliveryQueued  Delivery = "queued"  // not yet sent
+	DeliverySending Delivery = "sending" // claimed by a dispatcher
+	DeliverySent    Delivery = "sent"    // posted; MessageTS says where
+	DeliveryFolded  Delivery = "folded"  // covered by a later reminder's message
+	DeliveryFailed  Delivery = "failed"  // the channel refused; see DeliveryError
+)
+
+// Checkin is a post-sale check-in and the reminder that announces it.
+//
+// DueOn is the calendar date (UTC midnight); DueAt the instant the reminder
+// goes out (09:00 in the owner's time zone on DueOn, or later when snoozed).
+type Checkin struct {
+	ID            int64
+	TeamID        string
+	DealID        int64
+	Kind          CheckinKind
+	Offset        string // "14d" for a post-close check-in
+	Note          string
+	DueOn         time.Time
+	DueAt         time.Time
+	Status        CheckinStatus
+	Delivery      Delivery
+	MessageTS     string
+	MessageChan   string
+	DeliveryError string
+	Attempts      int
+	DoneNote      string
+	CreatedBy     string
+	CreatedAt     time.Time
+	UpdatedBy     string
+	UpdatedAt     time.Time
+}
 
 // NewCheckin is a check-in to schedule.
 type NewCheckin struct {
@@ -16,233 +81,82 @@ type NewCheckin struct {
 	DueAt  time.Time // when the reminder goes out; required
 }
 
+// WithDefaults is c with its defaults filled in: manual, and due on DueAt's
+// date in UTC.
+func (c NewCheckin) WithDefaults() NewCheckin {
+	if c.Kind == "" {
+		c.Kind = KindManual
+	}
+	c.DueOn = DueOn(c.DueOn, c.DueAt)
+	return c
+}
+
+// Validate checks c's kind ("" is manual) and that it has a due time.
+func (c NewCheckin) Validate() error {
+	if c.Kind != "" && !c.Kind.Valid() {
+		return Invalidf("unknown check-in kind %q", c.Kind)
+	}
+	return ValidateDue(c.DueAt)
+}
+
+// ValidateDue refuses a check-in without a due time.
+func ValidateDue(dueAt time.Time) error {
+	if dueAt.IsZero() {
+		return Invalidf("a check-in needs a due time")
+	}
+	return nil
+}
+
+// DueOn is a check-in's calendar date: dueOn, or when it is zero dueAt's
+// date in UTC, as a UTC midnight.
+func DueOn(dueOn, dueAt time.Time) time.Time {
+	if !dueOn.IsZero() || dueAt.IsZero() {
+		return dueOn
+	}
+	y, m, d := dueAt.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
 // CheckinDue is a pending check-in with its deal.
 type CheckinDue struct {
 	Checkin Checkin
 	Deal    Deal
 }
 
-const checkinCols = `c.id, c.team_id, c.deal_id, c.kind, c.due_offset, c.note, c.due_on, c.due_at, c.status,
-	c.delivery, c.message_ts, c.message_channel, c.delivery_error, c.attempts, c.done_note,
-	c.created_by, c.created_at, c.updated_by, c.updated_at`
-
-func checkinDest(c *Checkin) []any {
-	return []any{integer(&c.ID), text(&c.TeamID), integer(&c.DealID), text(&c.Kind), text(&c.Offset), text(&c.Note),
-		date(&c.DueOn), unix(&c.DueAt), text(&c.Status),
-		text(&c.Delivery), text(&c.MessageTS), text(&c.MessageChan), text(&c.DeliveryError), integer(&c.Attempts),
-		text(&c.DoneNote), text(&c.CreatedBy), unix(&c.CreatedAt), text(&c.UpdatedBy), unix(&c.UpdatedAt)}
+// DueCheckin is a check-in claimed for delivery, with everything its
+// reminder message shows.
+type DueCheckin struct {
+	Checkin  Checkin
+	Deal     Deal
+	Champion *Champion // nil when the deal names none
+	OwnerTZ  string    // the owner's cached time zone (IANA name); "" when unknown
+	// Risks are the deal's open risks, whenever they were flagged, most
+	// severe first then by number: the first MaxDueRisks of OpenRisks.
+	// Deal.SinceClose says which were flagged after the close.
+	Risks     []Risk
+	OpenRisks int // the deal's open risks, listed or not
+	Missed    int // pending earlier check-ins folded into this one
+	// ClaimedBy and ClaimedAt are the claim every later write is fenced on.
+	ClaimedBy string
+	ClaimedAt time.Time
+	// Uncertain means an earlier post of this reminder may have reached
+	// Slack (a 5xx, a dropped connection, a crash mid-send): look for it in
+	// the channel's history before posting again.
+	Uncertain bool
 }
 
-func scanCheckin(s rowScanner, c *Checkin) error { return s.Scan(checkinDest(c)...) }
+// MaxDueRisks is how many of a deal's open risks a claimed check-in
+// carries: what one reminder message lists.
+const MaxDueRisks = 10
 
-// AddCheckin schedules a check-in of one's own on a deal.
-func (db *DB) AddCheckin(ctx context.Context, a Actor, c NewCheckin) (Checkin, error) {
-	ci, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (Checkin, error) {
-		return addCheckin(ctx, tx, a, now, c)
-	})
-	if err != nil {
-		return Checkin{}, fmt.Errorf("add check-in: %w", err)
+// ValidateClaim checks a claim of reminders: a claimant, and a positive
+// limit.
+func ValidateClaim(claimant string, limit int) error {
+	if claimant == "" {
+		return Invalidf("a claim needs a claimant")
 	}
-	return ci, nil
-}
-
-func addCheckin(ctx context.Context, tx *txn, a Actor, now time.Time, c NewCheckin) (Checkin, error) {
-	if err := a.validate(); err != nil {
-		return Checkin{}, err
-	}
-	if _, err := dealByID(ctx, tx, a.TeamID, c.DealID); err != nil {
-		return Checkin{}, err
-	}
-	id, err := insertCheckin(ctx, tx, a, now, c, 0)
-	if err != nil {
-		return Checkin{}, err
-	}
-	if err := audit(ctx, tx, a, now, "checkin.add", c.DealID, map[string]any{"checkin_id": id, "checkin": c}); err != nil {
-		return Checkin{}, err
-	}
-	return checkinByID(ctx, tx, a.TeamID, id)
-}
-
-// insertCheckin inserts c, tagged with the close that scheduled it
-// (closeSeq, 0 for none).
-func insertCheckin(ctx context.Context, tx *txn, a Actor, now time.Time, c NewCheckin, closeSeq int64) (int64, error) {
-	if err := c.normalize(); err != nil {
-		return 0, err
-	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO checkins (team_id, deal_id, kind, due_offset, note, due_on, due_at,
-		close_seq, created_by, created_at, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.TeamID, c.DealID, c.Kind, c.Offset, c.Note, dateArg(c.DueOn), unixArg(c.DueAt), idArg(closeSeq),
-		a.UserID, unixArg(now), a.UserID, unixArg(now))
-	if err != nil {
-		return 0, err
-	}
-	return res.LastInsertId()
-}
-
-// normalize fills in the defaults and checks the values.
-func (c *NewCheckin) normalize() error {
-	if c.Kind == "" {
-		c.Kind = KindManual
-	}
-	if !c.Kind.Valid() {
-		return invalid("unknown check-in kind %q", c.Kind)
-	}
-	return dueTimes(&c.DueOn, &c.DueAt)
-}
-
-// dueTimes requires dueAt and defaults dueOn to dueAt's date in UTC.
-func dueTimes(dueOn, dueAt *time.Time) error {
-	if dueAt.IsZero() {
-		return invalid("a check-in needs a due time")
-	}
-	if dueOn.IsZero() {
-		*dueOn = asDate(dueAt.UTC())
+	if limit <= 0 {
+		return Invalidf("claim limit %d is not positive", limit)
 	}
 	return nil
-}
-
-// DealCheckins lists all of a deal's check-ins, whatever their status, by
-// due time.
-func (db *DB) DealCheckins(ctx context.Context, teamID string, dealID int64) ([]Checkin, error) {
-	cs, err := queryAll(ctx, db.read, scanCheckin, `SELECT `+checkinCols+` FROM checkins c
-		WHERE c.team_id = ? AND c.deal_id = ? ORDER BY c.due_at, c.id`, teamID, dealID)
-	if err != nil {
-		return nil, fmt.Errorf("deal check-ins: %w", err)
-	}
-	return cs, nil
-}
-
-// OwnerCheckinsDue lists the pending check-ins due before before (overdue
-// ones included) of the deals ownerID owns, earliest first.
-func (db *DB) OwnerCheckinsDue(ctx context.Context, teamID, ownerID string, before time.Time) ([]CheckinDue, error) {
-	due, err := queryAll(ctx, db.read, scanCheckinDue, `SELECT `+checkinCols+`, `+dealCols+`
-		FROM checkins c JOIN deals d ON d.team_id = c.team_id AND d.id = c.deal_id
-		WHERE c.team_id = ? AND d.owner_id = ? AND c.status = 'pending' AND c.due_at < ?
-		ORDER BY c.due_at, c.id`, teamID, ownerID, unixArg(before))
-	if err != nil {
-		return nil, fmt.Errorf("check-ins due: %w", err)
-	}
-	return due, nil
-}
-
-func scanCheckinDue(s rowScanner, cd *CheckinDue) error {
-	return s.Scan(append(checkinDest(&cd.Checkin), dealDest(&cd.Deal)...)...)
-}
-
-// NextPendingCheckin is a deal's pending check-in due first.
-func (db *DB) NextPendingCheckin(ctx context.Context, teamID string, dealID int64) (Checkin, error) {
-	var c Checkin
-	err := scanCheckin(db.read.QueryRowContext(ctx, `SELECT `+checkinCols+` FROM checkins c
-		WHERE c.team_id = ? AND c.deal_id = ? AND c.status = 'pending'
-		ORDER BY c.due_at, c.id LIMIT 1`, teamID, dealID), &c)
-	if err != nil {
-		return Checkin{}, fmt.Errorf("next check-in: %w", found(err, fmt.Sprintf("pending check-in of deal %d", dealID)))
-	}
-	return c, nil
-}
-
-// CheckinByID is check-in id of the workspace.
-func (db *DB) CheckinByID(ctx context.Context, teamID string, id int64) (Checkin, error) {
-	c, err := checkinByID(ctx, db.read, teamID, id)
-	if err != nil {
-		return Checkin{}, fmt.Errorf("check-in by id: %w", err)
-	}
-	return c, nil
-}
-
-func checkinByID(ctx context.Context, q querier, teamID string, id int64) (Checkin, error) {
-	var c Checkin
-	err := scanCheckin(q.QueryRowContext(ctx, `SELECT `+checkinCols+` FROM checkins c
-		WHERE c.team_id = ? AND c.id = ?`, teamID, id), &c)
-	if err != nil {
-		return Checkin{}, found(err, fmt.Sprintf("check-in %d", id))
-	}
-	return c, nil
-}
-
-// pendingCheckin is check-in id, which must be pending (else ErrConflict).
-func pendingCheckin(ctx context.Context, q querier, teamID string, id int64) (Checkin, error) {
-	c, err := checkinByID(ctx, q, teamID, id)
-	if err != nil {
-		return Checkin{}, err
-	}
-	if c.Status != CheckinPending {
-		return Checkin{}, fmt.Errorf("check-in %d is %s: %w", id, c.Status, ErrConflict)
-	}
-	return c, nil
-}
-
-// FinishCheckin marks a pending check-in done or skipped, with a note. It
-// touches no other check-in. ErrConflict if it is not pending.
-func (db *DB) FinishCheckin(ctx context.Context, a Actor, checkinID int64, s CheckinStatus, note string) (Checkin, error) {
-	c, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (Checkin, error) {
-		return finishCheckin(ctx, tx, a, now, checkinID, s, note)
-	})
-	if err != nil {
-		return Checkin{}, fmt.Errorf("finish check-in: %w", err)
-	}
-	return c, nil
-}
-
-func finishCheckin(ctx context.Context, tx *txn, a Actor, now time.Time, id int64, s CheckinStatus, note string) (Checkin, error) {
-	if err := a.validate(); err != nil {
-		return Checkin{}, err
-	}
-	if s != CheckinDone && s != CheckinSkipped {
-		return Checkin{}, invalid("a check-in finishes done or skipped, not %q", s)
-	}
-	c, err := pendingCheckin(ctx, tx, a.TeamID, id)
-	if err != nil {
-		return Checkin{}, err
-	}
-	_, err = tx.ExecContext(ctx, `UPDATE checkins SET status = ?, done_note = ?, updated_by = ?, updated_at = ?
-		WHERE team_id = ? AND id = ?`, s, note, a.UserID, unixArg(now), a.TeamID, id)
-	if err != nil {
-		return Checkin{}, err
-	}
-	detail := map[string]any{"checkin_id": id, "status": s, "note": note}
-	if err := audit(ctx, tx, a, now, "checkin.finish", c.DealID, detail); err != nil {
-		return Checkin{}, err
-	}
-	return checkinByID(ctx, tx, a.TeamID, id)
-}
-
-// SnoozeCheckin moves one pending check-in to dueAt (dueOn zero means
-// dueAt's date in UTC) and queues its reminder to be announced again. The
-// rest of the series stays where it is. ErrConflict if it is not pending.
-func (db *DB) SnoozeCheckin(ctx context.Context, a Actor, checkinID int64, dueOn, dueAt time.Time) (Checkin, error) {
-	c, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (Checkin, error) {
-		return snoozeCheckin(ctx, tx, a, now, checkinID, dueOn, dueAt)
-	})
-	if err != nil {
-		return Checkin{}, fmt.Errorf("snooze check-in: %w", err)
-	}
-	return c, nil
-}
-
-func snoozeCheckin(ctx context.Context, tx *txn, a Actor, now time.Time, id int64, dueOn, dueAt time.Time) (Checkin, error) {
-	if err := a.validate(); err != nil {
-		return Checkin{}, err
-	}
-	if err := dueTimes(&dueOn, &dueAt); err != nil {
-		return Checkin{}, err
-	}
-	c, err := pendingCheckin(ctx, tx, a.TeamID, id)
-	if err != nil {
-		return Checkin{}, err
-	}
-	// Back to queued, with the dispatcher's claim and retry state cleared: a
-	// send in flight loses its fence and the reminder goes out at dueAt.
-	_, err = tx.ExecContext(ctx, `UPDATE checkins SET due_on = ?, due_at = ?, delivery = 'queued',
-		claimed_by = NULL, claimed_at = NULL, attempts = 0, next_attempt_at = NULL, folded_into = NULL,
-		sent_at = NULL, delivery_error = '', updated_by = ?, updated_at = ?
-		WHERE team_id = ? AND id = ?`, dateArg(dueOn), unixArg(dueAt), a.UserID, unixArg(now), a.TeamID, id)
-	if err != nil {
-		return Checkin{}, err
-	}
-	detail := map[string]any{"checkin_id": id, "due_on": dateArg(dueOn), "due_at": unixArg(dueAt)}
-	if err := audit(ctx, tx, a, now, "checkin.snooze", c.DealID, detail); err != nil {
-		return Checkin{}, err
-	}
-	return checkinByID(ctx, tx, a.TeamID, id)
 }

@@ -1,11 +1,66 @@
 package storage
 
 import (
-	"context"
-	"fmt"
 	"strings"
 	"time"
 )
+
+// Actor is who makes a change: every write records it with the time.
+type Actor struct {
+	TeamID string
+	UserID string
+}
+
+// Validate refuses a change nobody can be held to.
+func (a Actor) Validate() error {
+	if a.TeamID == "" || a.UserID == "" {
+		return Invalidf("actor needs a team id and a user id")
+	}
+	return nil
+}
+
+// Stage is where a deal stands.
+type Stage string
+
+// Deal stages.
+const (
+	StageOpen Stage = "open"
+	StageWon  Stage = "won"
+	StageLost Stage = "lost"
+)
+
+// Deal is one sales opportunity; its Slack channel is its home.
+//
+// Calendar dates (ExpectedClose, ClosedOn) are UTC midnights; the zero time
+// means "not set". ClosedOn is the close date the seller gave, which may be
+// days before ClosedAt, the instant the close was recorded.
+type Deal struct {
+	ID            int64
+	TeamID        string
+	ChannelID     string
+	Name          string
+	Stage         Stage
+	OwnerID       string
+	Value         Money
+	ExpectedClose time.Time
+	ClosedOn      time.Time
+	ClosedAt      time.Time // when the close was recorded; zero while open
+	LostReason    string
+	ChampionID    int64 // 0 when no champion is named
+	Budget        int   // champion capital budget
+	CreatedBy     string
+	CreatedAt     time.Time
+	UpdatedBy     string
+	UpdatedAt     time.Time
+}
+
+// SinceClose reports whether risk r was flagged after the deal's close was
+// recorded (ClosedAt). A risk flagged between the close date and the
+// moment the close was recorded counts as before it; on an open deal, none
+// is since the close.
+func (d Deal) SinceClose(r Risk) bool {
+	return !d.ClosedAt.IsZero() && r.CreatedAt.After(d.ClosedAt)
+}
 
 // NewDeal is what /deal open records.
 type NewDeal struct {
@@ -17,12 +72,59 @@ type NewDeal struct {
 	Budget        int       // the champion's capital budget for this deal
 }
 
+// Validate checks what a new deal needs: a channel, a name, an owner, a
+// budget of zero or more, and a valid value if any.
+func (n NewDeal) Validate() error {
+	switch {
+	case n.ChannelID == "":
+		return Invalidf("a deal needs a channel")
+	case strings.TrimSpace(n.Name) == "":
+		return Invalidf("a deal needs a name")
+	case n.OwnerID == "":
+		return Invalidf("a deal needs an owner")
+	}
+	if err := ValidateBudget(n.Budget); err != nil {
+		return err
+	}
+	return n.Value.Validate()
+}
+
+// ValidateBudget refuses a negative champion capital budget.
+func ValidateBudget(budget int) error {
+	if budget < 0 {
+		return Invalidf("budget %d is negative", budget)
+	}
+	return nil
+}
+
 // DealChanges are the fields /deal set changes; a nil field is left alone.
 type DealChanges struct {
 	Name          *string
 	Value         *Money     // a zero Money clears the value
 	ExpectedClose *time.Time // a zero time clears the date
 	OwnerID       *string
+}
+
+// Validate checks the fields that change: a deal keeps a name and an
+// owner, and a value is valid or cleared.
+func (c DealChanges) Validate() error {
+	if c.Name != nil && strings.TrimSpace(*c.Name) == "" {
+		return Invalidf("a deal needs a name")
+	}
+	if c.Value != nil {
+		if err := c.Value.Validate(); err != nil {
+			return err
+		}
+	}
+	if c.OwnerID != nil && *c.OwnerID == "" {
+		return Invalidf("a deal needs an owner")
+	}
+	return nil
+}
+
+// Empty reports whether c changes nothing.
+func (c DealChanges) Empty() bool {
+	return c.Name == nil && c.Value == nil && c.ExpectedClose == nil && c.OwnerID == nil
 }
 
 // Close is how a deal closes, and the check-ins the close schedules.
@@ -33,358 +135,10 @@ type Close struct {
 	Checkins []NewCheckin
 }
 
-const dealCols = `d.id, d.team_id, d.channel_id, d.name, d.stage, d.owner_id,
-	d.value_minor, d.currency, d.expected_close, d.closed_on, d.lost_reason,
-	d.champion_id, d.budget, d.created_by, d.created_at, d.updated_by, d.updated_at`
-
-func dealDest(d *Deal) []any {
-	return []any{integer(&d.ID), text(&d.TeamID), text(&d.ChannelID), text(&d.Name), text(&d.Stage), text(&d.OwnerID),
-		integer(&d.Value.Minor), text(&d.Value.Currency), date(&d.ExpectedClose), date(&d.ClosedOn), text(&d.LostReason),
-		integer(&d.ChampionID), integer(&d.Budget), text(&d.CreatedBy), unix(&d.CreatedAt), text(&d.UpdatedBy), unix(&d.UpdatedAt)}
-}
-
-func scanDeal(s rowScanner, d *Deal) error { return s.Scan(dealDest(d)...) }
-
-// OpenDeal makes channel n.ChannelID a deal's home, recording the workspace
-// if it is new. ErrConflict if the channel already has a deal.
-func (db *DB) OpenDeal(ctx context.Context, a Actor, n NewDeal) (Deal, error) {
-	d, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (Deal, error) {
-		return openDeal(ctx, tx, a, now, n)
-	})
-	if err != nil {
-		return Deal{}, fmt.Errorf("open deal: %w", err)
-	}
-	return d, nil
-}
-
-func openDeal(ctx context.Context, tx *txn, a Actor, now time.Time, n NewDeal) (Deal, error) {
-	if err := a.validate(); err != nil {
-		return Deal{}, err
-	}
-	if err := n.validate(); err != nil {
-		return Deal{}, err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO workspaces (team_id, created_at) VALUES (?, ?)
-		ON CONFLICT DO NOTHING`, a.TeamID, unixArg(now)); err != nil {
-		return Deal{}, err
-	}
-	minor, currency := moneyArgs(n.Value)
-	res, err := tx.ExecContext(ctx, `INSERT INTO deals (team_id, channel_id, name, owner_id, value_minor, currency,
-		expected_close, budget, created_by, created_at, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.TeamID, n.ChannelID, n.Name, n.OwnerID, minor, currency, dateArg(n.ExpectedClose), n.Budget,
-		a.UserID, unixArg(now), a.UserID, unixArg(now))
-	if isUnique(err) {
-		return Deal{}, fmt.Errorf("channel %s already has a deal: %w", n.ChannelID, ErrConflict)
-	} else if err != nil {
-		return Deal{}, err
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return Deal{}, err
-	}
-	if err := audit(ctx, tx, a, now, "deal.open", id, n); err != nil {
-		return Deal{}, err
-	}
-	return dealByID(ctx, tx, a.TeamID, id)
-}
-
-func (n NewDeal) validate() error {
-	switch {
-	case n.ChannelID == "":
-		return invalid("a deal needs a channel")
-	case strings.TrimSpace(n.Name) == "":
-		return invalid("a deal needs a name")
-	case n.OwnerID == "":
-		return invalid("a deal needs an owner")
-	case n.Budget < 0:
-		return invalid("budget %d is negative", n.Budget)
-	}
-	return validMoney(n.Value)
-}
-
-// validMoney accepts no amount, or a non-negative amount in a currency
-// written as its three-letter ISO 4217 code.
-func validMoney(m Money) error {
-	if m.IsZero() {
-		if m.Minor != 0 {
-			return invalid("amount %d has no currency", m.Minor)
-		}
-		return nil
-	}
-	if len(m.Currency) != 3 || strings.ToUpper(m.Currency) != m.Currency || strings.ContainsFunc(m.Currency, notLetter) {
-		return invalid("currency %q is not an ISO 4217 code like USD", m.Currency)
-	}
-	if m.Minor < 0 {
-		return invalid("amount %d is negative", m.Minor)
-	}
-	return nil
-}
-
-func notLetter(r rune) bool { return r < 'A' || r > 'Z' }
-
-// moneyArgs stores m as (value_minor, currency), both NULL when zero.
-func moneyArgs(m Money) (any, any) {
-	if m.IsZero() {
-		return nil, nil
-	}
-	return m.Minor, m.Currency
-}
-
-// DealByChannel is the deal whose home is channelID.
-func (db *DB) DealByChannel(ctx context.Context, teamID, channelID string) (Deal, error) {
-	var d Deal
-	err := scanDeal(db.read.QueryRowContext(ctx, `SELECT `+dealCols+` FROM deals d
-		WHERE d.team_id = ? AND d.channel_id = ?`, teamID, channelID), &d)
-	if err != nil {
-		return Deal{}, fmt.Errorf("deal by channel: %w", found(err, "deal in channel "+channelID))
-	}
-	return d, nil
-}
-
-// DealByID is deal id of the workspace.
-func (db *DB) DealByID(ctx context.Context, teamID string, id int64) (Deal, error) {
-	d, err := dealByID(ctx, db.read, teamID, id)
-	if err != nil {
-		return Deal{}, fmt.Errorf("deal by id: %w", err)
-	}
-	return d, nil
-}
-
-func dealByID(ctx context.Context, q querier, teamID string, id int64) (Deal, error) {
-	var d Deal
-	err := scanDeal(q.QueryRowContext(ctx, `SELECT `+dealCols+` FROM deals d
-		WHERE d.team_id = ? AND d.id = ?`, teamID, id), &d)
-	if err != nil {
-		return Deal{}, found(err, fmt.Sprintf("deal %d", id))
-	}
-	return d, nil
-}
-
-// UpdateDeal applies c to a deal. With nothing to change it writes nothing.
-func (db *DB) UpdateDeal(ctx context.Context, a Actor, dealID int64, c DealChanges) (Deal, error) {
-	d, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (Deal, error) {
-		return updateDeal(ctx, tx, a, now, dealID, c)
-	})
-	if err != nil {
-		return Deal{}, fmt.Errorf("update deal: %w", err)
-	}
-	return d, nil
-}
-
-func updateDeal(ctx context.Context, tx *txn, a Actor, now time.Time, dealID int64, c DealChanges) (Deal, error) {
-	if err := a.validate(); err != nil {
-		return Deal{}, err
-	}
-	sets, args, err := c.assignments()
-	if err != nil {
-		return Deal{}, err
-	}
-	if len(sets) == 0 {
-		return dealByID(ctx, tx, a.TeamID, dealID)
-	}
-	query := `UPDATE deals SET ` + strings.Join(sets, ", ") + `, updated_by = ?, updated_at = ? WHERE team_id = ? AND id = ?`
-	args = append(args, a.UserID, unixArg(now), a.TeamID, dealID)
-	if err := updateOne(ctx, tx, fmt.Sprintf("deal %d", dealID), query, args...); err != nil {
-		return Deal{}, err
-	}
-	if err := audit(ctx, tx, a, now, "deal.update", dealID, c); err != nil {
-		return Deal{}, err
-	}
-	return dealByID(ctx, tx, a.TeamID, dealID)
-}
-
-// assignments are the SET clauses and arguments for the changed fields.
-func (c DealChanges) assignments() (sets []string, args []any, err error) {
-	if c.Name != nil {
-		if strings.TrimSpace(*c.Name) == "" {
-			return nil, nil, invalid("a deal needs a name")
-		}
-		sets, args = append(sets, "name = ?"), append(args, *c.Name)
-	}
-	if c.Value != nil {
-		if err := validMoney(*c.Value); err != nil {
-			return nil, nil, err
-		}
-		minor, currency := moneyArgs(*c.Value)
-		sets, args = append(sets, "value_minor = ?", "currency = ?"), append(args, minor, currency)
-	}
-	if c.ExpectedClose != nil {
-		sets, args = append(sets, "expected_close = ?"), append(args, dateArg(*c.ExpectedClose))
-	}
-	if c.OwnerID != nil {
-		if *c.OwnerID == "" {
-			return nil, nil, invalid("a deal needs an owner")
-		}
-		sets, args = append(sets, "owner_id = ?"), append(args, *c.OwnerID)
-	}
-	return sets, args, nil
-}
-
-// CloseDeal closes an open deal as won or lost and schedules c.Checkins in
-// the same transaction. ErrConflict if the deal is not open.
-func (db *DB) CloseDeal(ctx context.Context, a Actor, dealID int64, c Close) (Deal, error) {
-	d, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (Deal, error) {
-		return closeDeal(ctx, tx, a, now, dealID, c)
-	})
-	if err != nil {
-		return Deal{}, fmt.Errorf("close deal: %w", err)
-	}
-	return d, nil
-}
-
-func closeDeal(ctx context.Context, tx *txn, a Actor, now time.Time, dealID int64, c Close) (Deal, error) {
-	if err := a.validate(); err != nil {
-		return Deal{}, err
-	}
+// Validate checks that a deal closes as won or lost.
+func (c Close) Validate() error {
 	if c.Stage != StageWon && c.Stage != StageLost {
-		return Deal{}, invalid("a deal closes as won or lost, not %q", c.Stage)
-	}
-	if err := requireOpen(ctx, tx, a.TeamID, dealID, true); err != nil {
-		return Deal{}, err
-	}
-	if c.On.IsZero() {
-		c.On = now
-	}
-	var seq int64
-	err := tx.QueryRowContext(ctx, `UPDATE deals SET stage = ?, closed_on = ?, lost_reason = ?, close_seq = close_seq + 1,
-		updated_by = ?, updated_at = ? WHERE team_id = ? AND id = ? RETURNING close_seq`,
-		c.Stage, dateArg(c.On), c.Reason, a.UserID, unixArg(now), a.TeamID, dealID).Scan(&seq)
-	if err != nil {
-		return Deal{}, err
-	}
-	for _, nc := range c.Checkins {
-		nc.DealID = dealID
-		if _, err := insertCheckin(ctx, tx, a, now, nc, seq); err != nil {
-			return Deal{}, err
-		}
-	}
-	detail := map[string]any{"stage": c.Stage, "on": dateArg(c.On), "reason": c.Reason, "checkins": len(c.Checkins)}
-	if err := audit(ctx, tx, a, now, "deal.close", dealID, detail); err != nil {
-		return Deal{}, err
-	}
-	return dealByID(ctx, tx, a.TeamID, dealID)
-}
-
-// requireOpen fails with ErrConflict unless the deal is open (open true)
-// or closed (open false).
-func requireOpen(ctx context.Context, q querier, teamID string, dealID int64, open bool) error {
-	d, err := dealByID(ctx, q, teamID, dealID)
-	if err != nil {
-		return err
-	}
-	if (d.Stage == StageOpen) != open {
-		return fmt.Errorf("deal %d is %s: %w", dealID, d.Stage, ErrConflict)
-	}
-	return nil
-}
-
-// ReopenDeal takes a closed deal back to open and cancels the check-ins its
-// close scheduled that are still pending; it returns how many it cancelled.
-// ErrConflict if the deal is already open.
-func (db *DB) ReopenDeal(ctx context.Context, a Actor, dealID int64) (Deal, int, error) {
-	type reopened struct {
-		deal      Deal
-		cancelled int
-	}
-	r, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (reopened, error) {
-		d, n, err := reopenDeal(ctx, tx, a, now, dealID)
-		return reopened{d, n}, err
-	})
-	if err != nil {
-		return Deal{}, 0, fmt.Errorf("reopen deal: %w", err)
-	}
-	return r.deal, r.cancelled, nil
-}
-
-func reopenDeal(ctx context.Context, tx *txn, a Actor, now time.Time, dealID int64) (Deal, int, error) {
-	if err := a.validate(); err != nil {
-		return Deal{}, 0, err
-	}
-	if err := requireOpen(ctx, tx, a.TeamID, dealID, false); err != nil {
-		return Deal{}, 0, err
-	}
-	var seq int64
-	err := tx.QueryRowContext(ctx, `UPDATE deals SET stage = 'open', closed_on = NULL, lost_reason = '',
-		updated_by = ?, updated_at = ? WHERE team_id = ? AND id = ? RETURNING close_seq`,
-		a.UserID, unixArg(now), a.TeamID, dealID).Scan(&seq)
-	if err != nil {
-		return Deal{}, 0, err
-	}
-	res, err := tx.ExecContext(ctx, `UPDATE checkins SET status = 'cancelled', updated_by = ?, updated_at = ?
-		WHERE team_id = ? AND deal_id = ? AND status = 'pending' AND close_seq = ?`,
-		a.UserID, unixArg(now), a.TeamID, dealID, seq)
-	if err != nil {
-		return Deal{}, 0, err
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return Deal{}, 0, err
-	}
-	if err := audit(ctx, tx, a, now, "deal.reopen", dealID, map[string]any{"cancelled": n}); err != nil {
-		return Deal{}, 0, err
-	}
-	d, err := dealByID(ctx, tx, a.TeamID, dealID)
-	return d, int(n), err
-}
-
-// SetBudget sets the champion's capital budget for a deal.
-func (db *DB) SetBudget(ctx context.Context, a Actor, dealID int64, budget int) (Deal, error) {
-	d, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (Deal, error) {
-		return setBudget(ctx, tx, a, now, dealID, budget)
-	})
-	if err != nil {
-		return Deal{}, fmt.Errorf("set budget: %w", err)
-	}
-	return d, nil
-}
-
-func setBudget(ctx context.Context, tx *txn, a Actor, now time.Time, dealID int64, budget int) (Deal, error) {
-	if err := a.validate(); err != nil {
-		return Deal{}, err
-	}
-	if budget < 0 {
-		return Deal{}, invalid("budget %d is negative", budget)
-	}
-	err := updateOne(ctx, tx, fmt.Sprintf("deal %d", dealID), `UPDATE deals SET budget = ?, updated_by = ?, updated_at = ?
-		WHERE team_id = ? AND id = ?`, budget, a.UserID, unixArg(now), a.TeamID, dealID)
-	if err != nil {
-		return Deal{}, err
-	}
-	if err := audit(ctx, tx, a, now, "deal.budget", dealID, map[string]any{"budget": budget}); err != nil {
-		return Deal{}, err
-	}
-	return dealByID(ctx, tx, a.TeamID, dealID)
-}
-
-// writeValue runs fn in the writer with the time of the write and returns
-// its result once committed: the shell of every write method.
-func writeValue[T any](ctx context.Context, db *DB, fn func(ctx context.Context, tx *txn, now time.Time) (T, error)) (T, error) {
-	var v T
-	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
-		var err error
-		v, err = fn(ctx, tx, db.now())
-		return err
-	})
-	if err != nil {
-		var zero T
-		return zero, err
-	}
-	return v, nil
-}
-
-// updateOne runs an UPDATE that must change one row; none is ErrNotFound,
-// naming what.
-func updateOne(ctx context.Context, q querier, what, query string, args ...any) error {
-	res, err := q.ExecContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		return fmt.Errorf("%s: %w", what, ErrNotFound)
+		return Invalidf("a deal closes as won or lost, not %q", c.Stage)
 	}
 	return nil
 }

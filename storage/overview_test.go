@@ -1,179 +1,26 @@
 package storage
 
-import (
-	"fmt"
-	"testing"
-	"time"
-)
+import "testing"
 
-func TestDealOverview(t *testing.T) {
-	db, _ := openTest(t)
-	ctx := t.Context()
-	d, series := wonDeal(t, db, alice, "C1")
-	jane := must(db.SetChampion(ctx, alice, d.ID, ChampionInput{Name: "Jane"}))
-	must(db.AddAsk(ctx, alice, d.ID, "intro", 4))
-	must(db.AddGive(ctx, alice, d.ID, "plan", 1))
-	for _, r := range []NewRisk{
-		{What: "a", Severity: SeverityCritical, NeedsTest: true},
-		{What: "b", Severity: SeverityHigh},
-		{What: "c", Severity: SeverityHigh, Scenario: "failover"},
-		{What: "d", Severity: SeverityLow},
-		{What: "e", Severity: SeverityMedium, NeedsTest: true}, // resolved below
-	} {
-		must(db.AddRisk(ctx, alice, d.ID, r))
-	}
-	must(db.ResolveRisk(ctx, alice, d.ID, 5, ""))
-	must(db.FinishCheckin(ctx, alice, series[0].ID, CheckinDone, ""))
-	d = must(db.DealByID(ctx, "T1", d.ID))
-
-	got := must(db.DealOverview(ctx, "T1", d.ID))
-	diff(t, got, DealOverview{
-		Deal:          d,
-		Champion:      &jane,
-		Capital:       Capital{Budget: 10, Left: 7},
-		OpenRisks:     RiskCounts{Low: 1, High: 2, Critical: 1},
-		UntestedRisks: 2,
-		NextCheckin:   &series[1],
-	})
-	if got.OpenRisks.Total() != 4 {
-		t.Errorf("Total() = %d, want 4", got.OpenRisks.Total())
-	}
-
-	bare := newDeal(t, db, alice, "C2")
-	diff(t, must(db.DealOverview(ctx, "T1", bare.ID)), DealOverview{Deal: bare, Capital: Capital{Budget: 10, Left: 10}})
-	_, err := db.DealOverview(ctx, "T1", 99)
-	wantErr(t, err, ErrNotFound)
-}
-
-func TestListDeals(t *testing.T) {
-	db, _ := openTest(t)
-	ctx := t.Context()
-	won, _ := wonDeal(t, db, alice, "C1")
-	open := func(a Actor, channel, name string) int64 {
-		return must(db.OpenDeal(ctx, a, NewDeal{ChannelID: channel, Name: name, OwnerID: a.UserID, Budget: 10})).ID
-	}
-	zeta, alpha, bobs := open(alice, "C2", "zeta"), open(alice, "C3", "Alpha"), open(bob, "C4", "beta")
-	lost := open(bob, "C5", "gamma")
-	must(db.CloseDeal(ctx, bob, lost, Close{Stage: StageLost}))
-	open(mallory, "C6", "other workspace")
-
-	ids := func(f DealFilter) (got []int64) {
-		for _, o := range must(db.ListDeals(ctx, "T1", f)).Items {
-			got = append(got, o.Deal.ID)
-		}
-		return got
-	}
+// TestAtRisk is the weekly nudge's rule: an open deal with high or
+// critical open risks, or an overdrawn champion.
+func TestAtRisk(t *testing.T) {
+	open := Deal{Stage: StageOpen}
 	for _, tc := range []struct {
 		name string
-		f    DealFilter
-		want []int64
+		o    DealOverview
+		want bool
 	}{
-		{"all: open first, then by name", DealFilter{}, []int64{alpha, bobs, zeta, won.ID, lost}},
-		{"open", DealFilter{Stage: StageOpen}, []int64{alpha, bobs, zeta}},
-		{"won", DealFilter{Stage: StageWon}, []int64{won.ID}},
-		{"lost", DealFilter{Stage: StageLost}, []int64{lost}},
-		{"mine", DealFilter{OwnerID: "UALICE"}, []int64{alpha, zeta, won.ID}},
-		{"bob's open", DealFilter{Stage: StageOpen, OwnerID: "UBOB"}, []int64{bobs}},
+		{"nothing wrong", DealOverview{Deal: open, Capital: Capital{10, 10}, OpenRisks: RiskCounts{Low: 3, Medium: 2}}, false},
+		{"a high risk", DealOverview{Deal: open, OpenRisks: RiskCounts{High: 1}}, true},
+		{"a critical risk", DealOverview{Deal: open, OpenRisks: RiskCounts{Critical: 1}}, true},
+		{"overdrawn", DealOverview{Deal: open, Capital: Capital{10, -1}}, true},
+		{"low is not at risk", DealOverview{Deal: open, Capital: Capital{10, 0}}, false},
+		{"won, with a critical risk", DealOverview{Deal: Deal{Stage: StageWon}, OpenRisks: RiskCounts{Critical: 1}}, false},
+		{"lost, overdrawn", DealOverview{Deal: Deal{Stage: StageLost}, Capital: Capital{10, -5}}, false},
 	} {
-		t.Run(tc.name, func(t *testing.T) { diff(t, ids(tc.f), tc.want) })
-	}
-
-	_, err := db.ListDeals(ctx, "T1", DealFilter{Stage: "all"})
-	wantErr(t, err, ErrInvalid)
-
-	// ListDeals and DealOverview fill the same struct.
-	for _, o := range must(db.ListDeals(ctx, "T1", DealFilter{})).Items {
-		diff(t, o, must(db.DealOverview(ctx, "T1", o.Deal.ID)))
-	}
-}
-
-// wholeWorkspaceOverview is the overview query as it was before it was
-// scoped to the deals it lists: every sum over the whole workspace ?1, the
-// risks counted one by one, then filtered by stage ?2, owner ?3 and deal id
-// ?4 ("" and 0 match all). The scoped queries must give the same results.
-const wholeWorkspaceOverview = `WITH
-	ask_sums AS (
-		SELECT deal_id, SUM(CASE status WHEN 'declined' THEN 0 ELSE cost END) AS spent
-		FROM asks WHERE team_id = ?1 GROUP BY deal_id),
-	give_sums AS (
-		SELECT deal_id, SUM(value) AS given FROM gives WHERE team_id = ?1 GROUP BY deal_id),
-	open_risks AS (
-		SELECT deal_id, SUM(severity = 'low') AS low, SUM(severity = 'medium') AS medium,
-			SUM(severity = 'high') AS high, SUM(severity = 'critical') AS critical, SUM(needs_test) AS untested
-		FROM risks WHERE team_id = ?1 AND status = 'open' GROUP BY deal_id),
-	next_checkins AS (
-		SELECT *, ROW_NUMBER() OVER (PARTITION BY deal_id ORDER BY due_at, id) AS rank
-		FROM checkins WHERE team_id = ?1 AND status = 'pending')
-	SELECT ` + dealCols + `, ` + championCols + `, ` + checkinCols + `,
-		COALESCE(ak.spent, 0), COALESCE(gv.given, 0),
-		COALESCE(r.low, 0), COALESCE(r.medium, 0), COALESCE(r.high, 0), COALESCE(r.critical, 0), COALESCE(r.untested, 0)
-	FROM deals d
-	LEFT JOIN champions ch ON ch.team_id = d.team_id AND ch.id = d.champion_id
-	LEFT JOIN next_checkins c ON c.deal_id = d.id AND c.rank = 1
-	LEFT JOIN ask_sums ak ON ak.deal_id = d.id
-	LEFT JOIN give_sums gv ON gv.deal_id = d.id
-	LEFT JOIN open_risks r ON r.deal_id = d.id
-	WHERE d.team_id = ?1 AND (?2 = '' OR d.stage = ?2) AND (?3 = '' OR d.owner_id = ?3) AND (?4 = 0 OR d.id = ?4)
-	ORDER BY CASE d.stage WHEN 'open' THEN 0 WHEN 'won' THEN 1 ELSE 2 END, d.name COLLATE NOCASE, d.id`
-
-// TestOverviewScopedMatchesWholeWorkspace fills two workspaces with deals
-// of every kind and compares ListDeals and DealOverview with the
-// whole-workspace query.
-func TestOverviewScopedMatchesWholeWorkspace(t *testing.T) {
-	db, clk := openTest(t)
-	ctx := t.Context()
-	var deals []Deal
-	for i, a := range []Actor{alice, bob, alice, mallory, bob, alice, mallory} {
-		d := seedRisks(t, db, a, fmt.Sprintf("C%d", i), i*7, varied)
-		for j := range i {
-			ask := must(db.AddAsk(ctx, a, d.ID, fmt.Sprintf("ask %d", j), 1+j%5))
-			if j%3 == 1 {
-				must(db.SetAskStatus(ctx, a, d.ID, ask.Number, AskDeclined))
-			}
-			if j%2 == 0 {
-				must(db.AddGive(ctx, a, d.ID, fmt.Sprintf("give %d", j), 1+j%4))
-			}
+		if got := tc.o.AtRisk(); got != tc.want {
+			t.Errorf("%s: AtRisk() = %v, want %v", tc.name, got, tc.want)
 		}
-		if i%2 == 1 {
-			must(db.SetChampion(ctx, a, d.ID, ChampionInput{Name: fmt.Sprintf("Champion %d", i%3)}))
-		}
-		switch i % 3 {
-		case 1: // won, with its series, some of it done, and a check-in due at the same time as another
-			due := t0.AddDate(0, 0, 14)
-			c := Close{Stage: StageWon, Checkins: []NewCheckin{{DueAt: due}, {DueAt: due}, {DueAt: t0.AddDate(0, 0, 30)}}}
-			must(db.CloseDeal(ctx, a, d.ID, c))
-			first := must(db.NextPendingCheckin(ctx, a.TeamID, d.ID))
-			must(db.FinishCheckin(ctx, a, first.ID, CheckinDone, ""))
-		case 2:
-			must(db.CloseDeal(ctx, a, d.ID, Close{Stage: StageLost, Checkins: []NewCheckin{{DueAt: t0.AddDate(0, 3, 0)}}}))
-		}
-		clk.Advance(time.Minute)
-		deals = append(deals, must(db.DealByID(ctx, a.TeamID, d.ID)))
-	}
-
-	whole := func(team string, stage Stage, owner string, id int64) []DealOverview {
-		return must(queryAll(ctx, db.read, scanOverview, wholeWorkspaceOverview, team, string(stage), owner, id))
-	}
-	for _, team := range []string{"T1", "T2", "T3"} {
-		for _, stage := range []Stage{"", StageOpen, StageWon, StageLost} {
-			for _, owner := range []string{"", "UALICE", "UBOB", "UMALLORY"} {
-				f := DealFilter{Stage: stage, OwnerID: owner}
-				t.Run(fmt.Sprintf("%s %+v", team, f), func(t *testing.T) {
-					diff(t, must(db.ListDeals(ctx, team, f)).Items, whole(team, stage, owner, 0))
-				})
-			}
-		}
-	}
-	for _, d := range deals {
-		t.Run(fmt.Sprintf("deal %d", d.ID), func(t *testing.T) {
-			want := whole(d.TeamID, "", "", d.ID)
-			if len(want) != 1 {
-				t.Fatalf("whole-workspace query found %d overviews of deal %d", len(want), d.ID)
-			}
-			diff(t, must(db.DealOverview(ctx, d.TeamID, d.ID)), want[0])
-			other := map[string]string{"T1": "T2", "T2": "T1"}[d.TeamID]
-			_, err := db.DealOverview(ctx, other, d.ID)
-			wantErr(t, err, ErrNotFound)
-		})
 	}
 }

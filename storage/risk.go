@@ -1,13 +1,67 @@
 package storage
 
 import (
-	"context"
-	"database/sql"
-	"errors"
-	"fmt"
 	"strings"
 	"time"
 )
+
+// Severity of a risk, from low to critical.
+type Severity string
+
+// Risk severities.
+const (
+	SeverityLow      Severity = "low"
+	SeverityMedium   Severity = "medium"
+	SeverityHigh     Severity = "high"
+	SeverityCritical Severity = "critical"
+)
+
+// Area is the part of the adoption a risk threatens.
+type Area string
+
+// Risk areas. Training, process and trust are the three adoption costs the
+// champion carries after the purchase.
+const (
+	AreaTraining   Area = "training"
+	AreaProcess    Area = "process"
+	AreaTrust      Area = "trust"
+	AreaTechnical  Area = "technical"
+	AreaSecurity   Area = "security"
+	AreaCommercial Area = "commercial"
+	AreaLegal      Area = "legal"
+	AreaOther      Area = "other"
+)
+
+// RiskStatus says whether a risk is still open.
+type RiskStatus string
+
+// Risk statuses.
+const (
+	RiskOpen     RiskStatus = "open"
+	RiskResolved RiskStatus = "resolved"
+)
+
+// Risk is a risk or scenario that needs more testing, numbered per deal.
+type Risk struct {
+	ID             int64
+	DealID         int64
+	Number         int
+	What           string
+	Severity       Severity
+	Area           Area
+	NeedsTest      bool
+	Scenario       string // what to test; "" when NeedsTest has no scenario
+	Status         RiskStatus
+	ResolutionNote string
+	ResolvedAt     time.Time
+	DisclosedAt    time.Time // zero until shared with the champion or customer
+	DisclosedBy    string
+	DisclosureNote string
+	CreatedBy      string
+	CreatedAt      time.Time
+	UpdatedBy      string
+	UpdatedAt      time.Time
+}
 
 // NewRisk is what /risk flag records.
 type NewRisk struct {
@@ -18,62 +72,9 @@ type NewRisk struct {
 	Scenario  string // what to test; a scenario implies NeedsTest
 }
 
-const riskCols = `r.id, r.deal_id, r.number, r.what, r.severity, r.area, r.needs_test, r.scenario, r.status,
-	r.resolution_note, r.resolved_at, r.disclosed_at, r.disclosed_by, r.disclosure_note,
-	r.created_by, r.created_at, r.updated_by, r.updated_at`
-
-func riskDest(r *Risk) []any {
-	return []any{integer(&r.ID), integer(&r.DealID), integer(&r.Number), text(&r.What), text(&r.Severity),
-		text(&r.Area), boolean(&r.NeedsTest), text(&r.Scenario), text(&r.Status),
-		text(&r.ResolutionNote), unix(&r.ResolvedAt), unix(&r.DisclosedAt), text(&r.DisclosedBy), text(&r.DisclosureNote),
-		text(&r.CreatedBy), unix(&r.CreatedAt), text(&r.UpdatedBy), unix(&r.UpdatedAt)}
-}
-
-func scanRisk(s rowScanner, r *Risk) error { return s.Scan(riskDest(r)...) }
-
-// AddRisk records a risk of a deal, numbered after the deal's last risk.
-func (db *DB) AddRisk(ctx context.Context, a Actor, dealID int64, r NewRisk) (Risk, error) {
-	risk, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (Risk, error) {
-		return addRisk(ctx, tx, a, now, dealID, r)
-	})
-	if err != nil {
-		return Risk{}, fmt.Errorf("add risk: %w", err)
-	}
-	return risk, nil
-}
-
-func addRisk(ctx context.Context, tx *txn, a Actor, now time.Time, dealID int64, r NewRisk) (Risk, error) {
-	if err := a.validate(); err != nil {
-		return Risk{}, err
-	}
-	if err := r.normalize(); err != nil {
-		return Risk{}, err
-	}
-	var risk Risk
-	err := scanRisk(tx.QueryRowContext(ctx, insertRiskQuery, a.TeamID, dealID, r.What, r.Severity, r.Area,
-		boolArg(r.NeedsTest), r.Scenario, a.UserID, unixArg(now)), &risk)
-	if err != nil {
-		return Risk{}, found(err, fmt.Sprintf("deal %d", dealID))
-	}
-	if err := audit(ctx, tx, a, now, "risk.add", dealID, map[string]any{"number": risk.Number, "risk": r}); err != nil {
-		return Risk{}, err
-	}
-	return risk, nil
-}
-
-// insertRiskQuery adds a risk to deal ?2 of workspace ?1, numbered after
-// the deal's last, and returns it: one statement that inserts nothing when
-// the workspace has no such deal. The numbers stay gap-free and unique
-// because the one writer runs one transaction at a time (and the UNIQUE
-// constraint would refuse a duplicate).
-var insertRiskQuery = `INSERT INTO risks (team_id, deal_id, number, what, severity, area, needs_test,
-		scenario, created_by, created_at, updated_by, updated_at)
-	SELECT d.team_id, d.id, ` + nextNumber("risks") + `, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?9
-	FROM deals d WHERE d.team_id = ?1 AND d.id = ?2
-	RETURNING ` + riskReturning
-
-// normalize fills in the defaults and checks the values.
-func (r *NewRisk) normalize() error {
+// WithDefaults is r with its defaults filled in: medium, other, and a
+// test needed when a scenario is given.
+func (r NewRisk) WithDefaults() NewRisk {
 	if r.Severity == "" {
 		r.Severity = SeverityMedium
 	}
@@ -83,122 +84,60 @@ func (r *NewRisk) normalize() error {
 	if r.Scenario != "" {
 		r.NeedsTest = true
 	}
+	return r
+}
+
+// Validate checks that r says what the risk is, with a known severity and
+// area ("" takes the default).
+func (r NewRisk) Validate() error {
 	switch {
 	case strings.TrimSpace(r.What) == "":
-		return invalid("say what the risk is")
-	case !r.Severity.Valid():
-		return invalid("unknown severity %q", r.Severity)
-	case !r.Area.Valid():
-		return invalid("unknown area %q", r.Area)
+		return Invalidf("say what the risk is")
+	case r.Severity != "" && !r.Severity.Valid():
+		return Invalidf("unknown severity %q", r.Severity)
+	case r.Area != "" && !r.Area.Valid():
+		return Invalidf("unknown area %q", r.Area)
 	}
 	return nil
 }
 
-// Risks lists a deal's risks by number: the open ones, or all.
-func (db *DB) Risks(ctx context.Context, teamID string, dealID int64, includeResolved bool) ([]Risk, error) {
-	risks, err := queryAll(ctx, db.read, scanRisk, `SELECT `+riskCols+` FROM risks r
-		WHERE r.team_id = ? AND r.deal_id = ? AND (? OR r.status = 'open')
-		ORDER BY r.number`, teamID, dealID, includeResolved)
-	if err != nil {
-		return nil, fmt.Errorf("risks: %w", err)
-	}
-	return risks, nil
+// RiskCounts counts open risks by severity.
+type RiskCounts struct {
+	Low, Medium, High, Critical int
 }
 
-func riskByNumber(ctx context.Context, q querier, teamID string, dealID int64, number int) (Risk, error) {
-	var r Risk
-	err := scanRisk(q.QueryRowContext(ctx, `SELECT `+riskCols+` FROM risks r
-		WHERE r.team_id = ? AND r.deal_id = ? AND r.number = ?`, teamID, dealID, number), &r)
-	if err != nil {
-		return Risk{}, found(err, fmt.Sprintf("risk #%d", number))
+// Total is the number of open risks.
+func (r RiskCounts) Total() int { return r.Low + r.Medium + r.High + r.Critical }
+
+// Add counts n more risks of severity sev.
+func (r *RiskCounts) Add(sev Severity, n int) {
+	switch sev {
+	case SeverityLow:
+		r.Low += n
+	case SeverityMedium:
+		r.Medium += n
+	case SeverityHigh:
+		r.High += n
+	case SeverityCritical:
+		r.Critical += n
 	}
-	return r, nil
 }
 
-// ResolveRisk closes risk #number with a note. ErrConflict if it is
-// already resolved.
-func (db *DB) ResolveRisk(ctx context.Context, a Actor, dealID int64, number int, note string) (Risk, error) {
-	r, err := db.changeRisk(ctx, a, dealID, number, riskChange{
-		action: "risk.resolve", from: RiskOpen, detail: map[string]any{"number": number, "note": note},
-		set:  `status = 'resolved', resolution_note = ?, resolved_at = ?`,
-		args: func(now time.Time) []any { return []any{note, unixArg(now)} },
-	})
-	if err != nil {
-		return Risk{}, fmt.Errorf("resolve risk: %w", err)
-	}
-	return r, nil
+// RiskSummary is the risk picture of one deal, for /risk summary: counts
+// over every open risk, and only the first limit risks of each list, most
+// severe first, then by number.
+type RiskSummary struct {
+	Open                                      RiskCounts     // open risks by severity
+	ByArea                                    map[Area]int   // open risks by area
+	Undisclosed, Disclosed, Untested          int            // open risks not disclosed / disclosed / needing a test
+	UndisclosedTop, DisclosedTop, UntestedTop []Risk         // at most limit each
+	Coverage                                  map[Area][]int // for CoverageAreas: numbers of open risks, at most CoverageMax each, ascending
 }
 
-// ReopenRisk opens resolved risk #number again, forgetting the resolution.
-// ErrConflict if it is open.
-func (db *DB) ReopenRisk(ctx context.Context, a Actor, dealID int64, number int) (Risk, error) {
-	r, err := db.changeRisk(ctx, a, dealID, number, riskChange{
-		action: "risk.reopen", from: RiskResolved, detail: map[string]any{"number": number},
-		set:  `status = 'open', resolution_note = '', resolved_at = NULL`,
-		args: func(time.Time) []any { return nil },
-	})
-	if err != nil {
-		return Risk{}, fmt.Errorf("reopen risk: %w", err)
-	}
-	return r, nil
-}
+// CoverageAreas are the adoption costs whose risks RiskSummary.Coverage
+// lists, for the summary's adoption checklist.
+var CoverageAreas = []Area{AreaTraining, AreaProcess, AreaTrust}
 
-// DiscloseRisk records that risk #number was shared openly with the
-// champion or the customer: by whom, when, with a note. Disclosing again
-// records the latest disclosure.
-func (db *DB) DiscloseRisk(ctx context.Context, a Actor, dealID int64, number int, note string) (Risk, error) {
-	r, err := db.changeRisk(ctx, a, dealID, number, riskChange{
-		action: "risk.disclose", detail: map[string]any{"number": number, "note": note},
-		set:  `disclosed_at = ?, disclosed_by = ?, disclosure_note = ?`,
-		args: func(now time.Time) []any { return []any{unixArg(now), a.UserID, note} },
-	})
-	if err != nil {
-		return Risk{}, fmt.Errorf("disclose risk: %w", err)
-	}
-	return r, nil
-}
-
-// riskChange is one change to an existing risk.
-type riskChange struct {
-	action string
-	from   RiskStatus // the status the risk must have; "" for any
-	detail any
-	set    string                // SET clauses
-	args   func(time.Time) []any // their arguments
-}
-
-// changeRisk applies c to risk #number of a deal.
-func (db *DB) changeRisk(ctx context.Context, a Actor, dealID int64, number int, c riskChange) (Risk, error) {
-	return writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (Risk, error) {
-		return changeRisk(ctx, tx, a, now, dealID, number, c)
-	})
-}
-
-func changeRisk(ctx context.Context, tx *txn, a Actor, now time.Time, dealID int64, number int, c riskChange) (Risk, error) {
-	if err := a.validate(); err != nil {
-		return Risk{}, err
-	}
-	args := append(c.args(now), a.UserID, unixArg(now), a.TeamID, dealID, number, string(c.from))
-	query := `UPDATE risks SET ` + c.set + `, updated_by = ?, updated_at = ?
-		WHERE team_id = ? AND deal_id = ? AND number = ? AND ? IN ('', status)
-		RETURNING ` + riskReturning
-	var r Risk
-	err := scanRisk(tx.QueryRowContext(ctx, query, args...), &r)
-	if errors.Is(err, sql.ErrNoRows) {
-		// No such risk, or not in the status the change needs: say which.
-		r, err := riskByNumber(ctx, tx, a.TeamID, dealID, number)
-		if err != nil {
-			return Risk{}, err
-		}
-		return Risk{}, fmt.Errorf("risk #%d is %s: %w", number, r.Status, ErrConflict)
-	} else if err != nil {
-		return Risk{}, err
-	}
-	if err := audit(ctx, tx, a, now, c.action, dealID, c.detail); err != nil {
-		return Risk{}, err
-	}
-	return r, nil
-}
-
-// riskReturning is riskCols for the RETURNING clause of a write to risks.
-var riskReturning = returning(riskCols, "r", "risks")
+// CoverageMax is how many risk numbers RiskSummary.Coverage keeps for an
+// area.
+const CoverageMax = 10

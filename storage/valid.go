@@ -2,8 +2,8 @@ package storage
 
 import "slices"
 
-// The values each enumerated type allows; the schema's CHECK constraints
-// hold the same lists.
+// The values each enumerated type allows; a store's schema may hold the
+// same lists (SQLite's CHECK constraints do).
 var (
 	stages          = []Stage{StageOpen, StageWon, StageLost}
 	askStatuses     = []AskStatus{AskOpen, AskDone, AskDeclined}
@@ -12,6 +12,12 @@ var (
 	checkinKinds    = []CheckinKind{KindPostClose, KindKeepInTouch, KindManual}
 	checkinStatuses = []CheckinStatus{CheckinPending, CheckinDone, CheckinSkipped, CheckinCancelled}
 )
+
+// Severities lists the risk severities, from low to critical.
+func Severities() []Severity { return slices.Clone(severities) }
+
+// Areas lists the risk areas, the adoption costs first.
+func Areas() []Area { return slices.Clone(areas) }
 
 // Valid reports whether s is a known stage.
 func (s Stage) Valid() bool { return slices.Contains(stages, s) }

@@ -123,29 +123,17 @@ func checkArgs(t *testing.T, a Args, spec Spec) {
 	}
 }
 
+// FuzzAmount checks that an amount typed in a command is read or refused
+// with a readable *Error; storage's FuzzParseMoney checks the amounts.
 func FuzzAmount(f *testing.F) {
-	for _, s := range []string{
-		"120000", "120k", "1.2m", "$120,000", "€90k", "90k€", "£5k", "¥300k",
-		"120k EUR", "EUR120k", "120kEUR", "1,200.50", "-5", "0", "1.234",
-		"¥1.5", "1e3", "1000000000000001", "$120k EUR", "120k XYZ", "US$1",
-	} {
+	for _, s := range []string{"120k", "12x", "<@U1|bob>5k", "5k <!channel>", "\u202e5k", "1.234 KWD", "€ 90k"} {
 		f.Add(s, "USD")
 	}
-	f.Add("1.5k", "JPY")
-	f.Add("1.234", "KWD")
-	f.Add("$5", "cad")
-	f.Add("1", "0 ")
 	f.Fuzz(func(t *testing.T, s, def string) {
 		m, err := ParseAmount(s, def)
 		checkError(t, err)
-		if err != nil {
-			return
-		}
-		if m.Minor <= 0 {
-			t.Errorf("ParseAmount(%q, %q) = %d, not positive", s, def, m.Minor)
-		}
-		if _, ok := CurrencyDigits(m.Currency); !ok || m.Currency != strings.ToUpper(m.Currency) {
-			t.Errorf("ParseAmount(%q, %q) currency %q", s, def, m.Currency)
+		if err == nil && (m.Minor <= 0 || m.Validate() != nil) {
+			t.Errorf("ParseAmount(%q, %q) = %+v", s, def, m)
 		}
 	})
 }

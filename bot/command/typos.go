@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/longgame/longgame/storage"
 )
 
 // A word shaped key:value is an option when its key is one of the
@@ -167,6 +169,6 @@ func isCurrencyCode(w string) bool {
 	if len(w) != 3 {
 		return false
 	}
-	_, ok := CurrencyDigits(strings.ToUpper(w))
+	_, ok := storage.MinorDigits(strings.ToUpper(w))
 	return ok
 }

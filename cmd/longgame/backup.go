@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/longgame/longgame/storage"
+	"github.com/longgame/longgame/storage/sqlite"
 )
 
 const backupHelp = `usage: longgame backup [--force] <file>
@@ -63,13 +63,13 @@ func runBackup(ctx context.Context, inv invocation) int {
 func backup(ctx context.Context, src, dst string, force bool) error {
 	srcInfo, err := os.Stat(src)
 	if err != nil {
-		// storage.Open would create an empty database: nothing to back up.
+		// sqlite.Open would create an empty database: nothing to back up.
 		return fmt.Errorf("database %s (LONGGAME_DB): %w", src, err)
 	}
 	if _, err := os.Lstat(dst); err == nil && !force {
 		return fmt.Errorf("%s already exists: choose another name, or add --force to replace it", dst)
 	}
-	db, err := storage.Open(ctx, src, storage.Options{})
+	db, err := sqlite.Open(ctx, src, sqlite.Options{})
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/longgame/longgame/bot/slackfake"
-	"github.com/longgame/longgame/storage"
+	"github.com/longgame/longgame/storage/sqlite"
 )
 
 func TestBackupWhileTheBotWrites(t *testing.T) {
@@ -82,7 +82,7 @@ func TestBackupWhileTheBotWrites(t *testing.T) {
 // checkBackup opens the copy as the bot would and runs the integrity checks.
 func checkBackup(t *testing.T, path string) {
 	t.Helper()
-	db, err := storage.Open(t.Context(), path, storage.Options{})
+	db, err := sqlite.Open(t.Context(), path, sqlite.Options{})
 	if err != nil {
 		t.Fatalf("open the backup: %v", err)
 	}

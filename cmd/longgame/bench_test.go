@@ -15,6 +15,7 @@ import (
 
 	"github.com/longgame/longgame/bot/slackfake"
 	"github.com/longgame/longgame/storage"
+	"github.com/longgame/longgame/storage/sqlite"
 )
 
 // The benchmark tool runs end to end at tiny sizes, so it never rots. It
@@ -203,7 +204,7 @@ func TestBenchQuantile(t *testing.T) {
 // and their profiles.
 type inProcess struct {
 	fake *slackfake.Server
-	db   *storage.DB
+	db   *sqlite.DB
 	bot  target
 }
 
@@ -229,7 +230,7 @@ func startInProcess(tb testing.TB) *inProcess {
 		tb.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	ready, done := make(chan *storage.DB, 1), make(chan error, 1)
+	ready, done := make(chan *sqlite.DB, 1), make(chan error, 1)
 	go func() {
 		done <- serve(ctx, cfg, slog.New(slog.DiscardHandler), nil, func(s *services) { ready <- s.db })
 	}()

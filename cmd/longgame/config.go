@@ -13,10 +13,12 @@ import (
 
 	"github.com/longgame/longgame/bot/command"
 	"github.com/longgame/longgame/reminders"
+	"github.com/longgame/longgame/storage"
 )
 
-// config is the environment: every LONGGAME_ and SLACK_ variable. Constructors
-// downstream get plain values from it, never the struct.
+// config is the environment: every LONGGAME_ variable and the Slack
+// tokens, with their defaults. Constructors downstream get plain values
+// from it, never the struct.
 type config struct {
 	BotToken         string   `envconfig:"SLACK_BOT_TOKEN"`
 	AppToken         string   `envconfig:"SLACK_APP_TOKEN"`
@@ -80,7 +82,7 @@ type currency string
 
 func (c *currency) Decode(v string) error {
 	v = strings.ToUpper(strings.TrimSpace(v))
-	if _, ok := command.CurrencyDigits(v); !ok {
+	if _, ok := storage.MinorDigits(v); !ok {
 		return errors.New("want a three-letter ISO 4217 code such as USD or EUR")
 	}
 	*c = currency(v)

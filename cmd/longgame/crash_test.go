@@ -17,6 +17,7 @@ import (
 
 	"github.com/longgame/longgame/bot/slackfake"
 	"github.com/longgame/longgame/storage"
+	"github.com/longgame/longgame/storage/sqlite"
 )
 
 // binDir holds the binary buildBinary made; TestMain removes it.
@@ -119,7 +120,7 @@ func TestKillNineLosesNothingAcknowledged(t *testing.T) {
 
 	// The same database after the crash: intact, and holding every
 	// acknowledged ask.
-	db, err := storage.Open(context.Background(), dbPath, storage.Options{})
+	db, err := sqlite.Open(context.Background(), dbPath, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +166,7 @@ func TestKillNineLosesNothingAcknowledged(t *testing.T) {
 func TestKillNineBetweenReminderPostAndMark(t *testing.T) {
 	fake := newWorkspace(t)
 	dbPath := filepath.Join(t.TempDir(), "longgame.db")
-	seed, err := storage.Open(context.Background(), dbPath, storage.Options{})
+	seed, err := sqlite.Open(context.Background(), dbPath, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 	"github.com/slack-go/slack"
 	_ "modernc.org/sqlite" // the driver peekSchemaVersion reads with
 
-	"github.com/longgame/longgame/storage"
+	"github.com/longgame/longgame/storage/sqlite"
 )
 
 const doctorHelp = `usage: longgame doctor
@@ -142,11 +142,11 @@ func (d *doctor) checkDatabase(ctx context.Context, path string) {
 		return
 	}
 	before, peekErr := peekSchemaVersion(ctx, path)
-	if latest := storage.LatestSchemaVersion(); peekErr == nil && before > latest {
+	if latest := sqlite.LatestSchemaVersion(); peekErr == nil && before > latest {
 		d.problem(what, "its schema is at version %d, newer than this binary's %d: run the newer longgame that migrated it", before, latest)
 		return
 	}
-	db, err := storage.Open(ctx, path, storage.Options{})
+	db, err := sqlite.Open(ctx, path, sqlite.Options{})
 	if err != nil {
 		d.problem(what, "cannot open it (%v): LONGGAME_DB must name Long Game's SQLite file; if the file is damaged, restore the latest backup", err)
 		return
@@ -162,7 +162,7 @@ func (d *doctor) checkDatabase(ctx context.Context, path string) {
 
 // checkSchema says whether opening db migrated it: before is its version
 // read beforehand, unknown when peekErr is set.
-func (d *doctor) checkSchema(ctx context.Context, db *storage.DB, what string, before int, peekErr error) {
+func (d *doctor) checkSchema(ctx context.Context, db *sqlite.DB, what string, before int, peekErr error) {
 	after, err := db.SchemaVersion(ctx)
 	switch {
 	case err != nil:

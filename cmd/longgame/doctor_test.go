@@ -13,7 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/longgame/longgame/bot/slackfake"
-	"github.com/longgame/longgame/storage"
+	"github.com/longgame/longgame/storage/sqlite"
 )
 
 // doctorEnv configures the program for fake and the database at dbPath, as
@@ -40,7 +40,7 @@ func allScopes(fake *slackfake.Server) {
 func migratedDB(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "longgame.db")
-	db, err := storage.Open(t.Context(), path, storage.Options{})
+	db, err := sqlite.Open(t.Context(), path, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ ok  database %[1]s: integrity and foreign key checks pass
 ok  Slack auth.test: workspace Acme Sales (T1), bot user longgame (U0BOT)
 ok  Slack scopes: the bot token has the %[3]d scopes manifest.yml asks for
 ok  Slack Socket Mode: apps.connections.open accepts SLACK_APP_TOKEN
-`, path, storage.LatestSchemaVersion(), len(requiredScopes))
+`, path, sqlite.LatestSchemaVersion(), len(requiredScopes))
 	if d := cmp.Diff(want, out); d != "" {
 		t.Errorf("output (-want +got):\n%s", d)
 	}
@@ -165,7 +165,7 @@ func TestDoctorFindsProblems(t *testing.T) {
 				}
 			},
 			code:  exitOK,
-			want:  []string{fmt.Sprintf("longgame.db: opens, migrations applied now (version 0 → %d)", storage.LatestSchemaVersion())},
+			want:  []string{fmt.Sprintf("longgame.db: opens, migrations applied now (version 0 → %d)", sqlite.LatestSchemaVersion())},
 			calls: 1,
 		},
 		{
@@ -181,7 +181,7 @@ func TestDoctorFindsProblems(t *testing.T) {
 				}
 			},
 			code:  exitError,
-			want:  []string{fmt.Sprintf("its schema is at version 99, newer than this binary's %d", storage.LatestSchemaVersion())},
+			want:  []string{fmt.Sprintf("its schema is at version 99, newer than this binary's %d", sqlite.LatestSchemaVersion())},
 			calls: 1,
 		},
 		{

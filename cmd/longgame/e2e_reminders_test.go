@@ -11,6 +11,7 @@ import (
 	"github.com/longgame/longgame/bot/render"
 	"github.com/longgame/longgame/bot/slackfake"
 	"github.com/longgame/longgame/storage"
+	"github.com/longgame/longgame/storage/sqlite"
 )
 
 // reminderEnv makes the dispatcher look every second, so end-to-end tests
@@ -79,8 +80,9 @@ func TestOverdueCheckinsMakeOneReminderThatSurvivesRestart(t *testing.T) {
 
 	r := h.waitReminder(seq, "C1")
 	text := render.Message(r.Text, r.Blocks)
-	// The risk was flagged after the (backdated) close: not listed.
-	answer{text: text}.expect(t, "reminder", "@U1", "Jane Doe", "30-day", "Training", "Process", "Trust",
+	// The risk was flagged after the (backdated) close date, before the
+	// close was recorded: every open risk of the deal is listed.
+	answer{text: text}.expect(t, "reminder", "@U1", "Jane Doe", "30-day", "admins not trained", "Training", "Process", "Trust",
 		"1 earlier check-in was missed", "[1: Done]", "[2: Snooze 1 week]", "[3: Skip]")
 	_, buttons := render.Blocks(r.Blocks)
 	seq = lastSeq(fake)
@@ -148,7 +150,7 @@ func TestArchivedChannelReminderReachesTheOwnerByDM(t *testing.T) {
 	if err := fake.SetArchived("C1", true); err != nil {
 		t.Fatal(err)
 	}
-	db, err := storage.Open(context.Background(), dbPath, storage.Options{})
+	db, err := sqlite.Open(context.Background(), dbPath, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +172,7 @@ func TestArchivedChannelReminderReachesTheOwnerByDM(t *testing.T) {
 	if code := h.shutdown(); code != exitOK {
 		t.Fatalf("exit %d", code)
 	}
-	db, err = storage.Open(context.Background(), dbPath, storage.Options{})
+	db, err = sqlite.Open(context.Background(), dbPath, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,8 +13,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/longgame/longgame/bot/command"
 	"github.com/longgame/longgame/storage"
+	"github.com/longgame/longgame/storage/sqlite"
 )
 
 const exportHelp = `usage: longgame export [--format json|csv] [--team T] [--dir D] [--force]
@@ -95,10 +95,10 @@ func runExport(ctx context.Context, inv invocation) int {
 // database at path, which must exist.
 func readExport(ctx context.Context, path, team string) (storage.Export, error) {
 	if _, err := os.Stat(path); err != nil {
-		// storage.Open would create an empty database: nothing to export.
+		// sqlite.Open would create an empty database: nothing to export.
 		return storage.Export{}, fmt.Errorf("database %s (LONGGAME_DB): %w", path, err)
 	}
-	db, err := storage.Open(ctx, path, storage.Options{})
+	db, err := sqlite.Open(ctx, path, sqlite.Options{})
 	if err != nil {
 		return storage.Export{}, fmt.Errorf("open database: %w", err)
 	}
@@ -114,26 +114,6 @@ func readExport(ctx context.Context, path, team string) (storage.Export, error) 
 }
 
 // Values as the export writes them.
-
-// amount is minor units as a decimal with the currency's digits: "120000.00".
-func amount(m storage.Money) string {
-	digits, ok := command.CurrencyDigits(m.Currency)
-	if !ok {
-		digits = 2
-	}
-	if digits == 0 {
-		return strconv.FormatInt(m.Minor, 10)
-	}
-	sign, minor := "", m.Minor
-	if minor < 0 {
-		sign, minor = "-", -minor
-	}
-	unit := int64(1)
-	for range digits {
-		unit *= 10
-	}
-	return fmt.Sprintf("%s%d.%0*d", sign, minor/unit, digits, minor%unit)
-}
 
 // isoDate is a calendar date as YYYY-MM-DD, "" when not set.
 func isoDate(t time.Time) string {
@@ -301,7 +281,7 @@ func toJSONDeal(x storage.DealExport) jsonDeal {
 		Risks: each(x.Risks, toJSONRisk), Checkins: each(x.Checkins, toJSONCheckin),
 	}
 	if !d.Value.IsZero() {
-		out.Value = &jsonMoney{Amount: amount(d.Value), Currency: d.Value.Currency}
+		out.Value = &jsonMoney{Amount: d.Value.Decimal(), Currency: d.Value.Currency}
 	}
 	if c := x.Champion; c != nil {
 		out.Champion = &jsonChampion{ID: c.ID, Name: c.Name, Title: c.Title, UserID: c.UserID}
@@ -404,7 +384,7 @@ func dealColumns(x storage.DealExport) []string {
 	d := x.Deal
 	var value, currency, champion, title, user string
 	if !d.Value.IsZero() {
-		value, currency = amount(d.Value), d.Value.Currency
+		value, currency = d.Value.Decimal(), d.Value.Currency
 	}
 	if c := x.Champion; c != nil {
 		champion, title, user = cell(c.Name), cell(c.Title), c.UserID

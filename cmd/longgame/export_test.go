@@ -14,7 +14,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/longgame/longgame/bot/slackfake"
-	"github.com/longgame/longgame/storage"
 )
 
 // exportFixture records deals in two workspaces of one Enterprise Grid org
@@ -314,19 +313,44 @@ func TestExportRefusesToInventADatabase(t *testing.T) {
 	}
 }
 
-func TestAmountUsesTheCurrencysDigits(t *testing.T) {
-	for _, tc := range []struct {
-		m    storage.Money
-		want string
-	}{
-		{storage.Money{Minor: 12000000, Currency: "USD"}, "120000.00"},
-		{storage.Money{Minor: 5, Currency: "EUR"}, "0.05"},
-		{storage.Money{Minor: 120000, Currency: "JPY"}, "120000"},
-		{storage.Money{Minor: 1234, Currency: "KWD"}, "1.234"},
+// TestExportKeepsEachCurrencysDigits records deals in Kuwaiti dinars
+// (three decimals) and Ugandan shillings (none) through the bot, and
+// checks that both formats write the amounts typed.
+func TestExportKeepsEachCurrencysDigits(t *testing.T) {
+	h := startBot(t, newWorkspace(t), filepath.Join(t.TempDir(), "longgame.db"))
+	h.inChannel("U1", "C1", `/deal open Kuwait value:"1.234 KWD"`)
+	h.inChannel("U1", "C2", `/deal open Kampala value:"5000 UGX"`)
+	if code := h.shutdown(); code != exitOK {
+		t.Fatalf("bot exited %d", code)
+	}
+	code, out, errOut := runForTest(t, "export")
+	if code != exitOK {
+		t.Fatalf("export: exit %d, stderr %q", code, errOut)
+	}
+	var doc any
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]any{
+		"workspaces.0.deals.0.value": map[string]any{"amount": "1.234", "currency": "KWD"},
+		"workspaces.0.deals.1.value": map[string]any{"amount": "5000", "currency": "UGX"},
 	} {
-		if got := amount(tc.m); got != tc.want {
-			t.Errorf("amount(%+v) = %q, want %q", tc.m, got, tc.want)
+		if d := cmp.Diff(want, field(t, doc, path)); d != "" {
+			t.Errorf("%s (-want +got):\n%s", path, d)
 		}
+	}
+	dir := t.TempDir()
+	if code, _, errOut := runForTest(t, "export", "--format", "csv", "--dir", dir); code != exitOK {
+		t.Fatalf("export csv: exit %d, stderr %q", code, errOut)
+	}
+	deals := readCSV(t, filepath.Join(dir, "deals.csv"))
+	col := columns(deals[0])
+	var got [][2]string
+	for _, row := range deals[1:] {
+		got = append(got, [2]string{row[col["value_amount"]], row[col["value_currency"]]})
+	}
+	if d := cmp.Diff([][2]string{{"1.234", "KWD"}, {"5000", "UGX"}}, got); d != "" {
+		t.Errorf("deals.csv amounts (-want +got):\n%s", d)
 	}
 }
 

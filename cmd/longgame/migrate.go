@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/longgame/longgame/storage"
+	"github.com/longgame/longgame/storage/sqlite"
 )
 
 func runMigrate(ctx context.Context, inv invocation) int {
@@ -13,7 +13,7 @@ func runMigrate(ctx context.Context, inv invocation) int {
 		fmt.Fprintf(inv.stderr, "longgame: %v\n", err)
 		return exitUsage
 	}
-	db, err := storage.Open(ctx, cfg.DB, storage.Options{})
+	db, err := sqlite.Open(ctx, cfg.DB, sqlite.Options{})
 	if err != nil {
 		fmt.Fprintf(inv.stderr, "longgame: open database %s: %v\n", cfg.DB, err)
 		return exitError

@@ -17,7 +17,7 @@ import (
 	"github.com/longgame/longgame/bot/checkin"
 	"github.com/longgame/longgame/bot/slash"
 	"github.com/longgame/longgame/reminders"
-	"github.com/longgame/longgame/storage"
+	"github.com/longgame/longgame/storage/sqlite"
 )
 
 func runRun(ctx context.Context, inv invocation) int {
@@ -85,7 +85,7 @@ func newSlackAPI(cfg config) *slack.Client {
 
 // services are what serve started, for a caller that drives them (local).
 type services struct {
-	db        *storage.DB
+	db        *sqlite.DB
 	reminders *reminders.Dispatcher
 }
 
@@ -99,7 +99,7 @@ func (s *services) catchUp(ctx context.Context, from, to time.Time) error {
 // reverse order, the database closed last. now is the clock; nil is real
 // time. ready, if set, is called once everything is started.
 func serve(ctx context.Context, cfg config, log *slog.Logger, now func() time.Time, ready func(*services)) (err error) {
-	db, err := storage.Open(ctx, cfg.DB, storage.Options{Now: now})
+	db, err := sqlite.Open(ctx, cfg.DB, sqlite.Options{Now: now})
 	if err != nil {
 		return fmt.Errorf("open database %s: %w", cfg.DB, err)
 	}

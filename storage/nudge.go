@@ -1,0 +1,33 @@
+package storage
+
+import "time"
+
+// NudgeWindow is what a weekly nudge covers.
+type NudgeWindow struct {
+	DueBefore time.Time // pending check-ins due before this, overdue ones included
+	WonSince  time.Time // deals won on or after this date (UTC midnight)
+}
+
+// Nudge is what one owner of a workspace gets in the weekly nudge.
+type Nudge struct {
+	TeamID  string
+	OwnerID string
+	OwnerTZ string // cached time zone (IANA name); "" when unknown
+	// Due are the pending check-ins due before the window's end, earliest
+	// first. Check-ins folded into another pending one are left out (its
+	// reminder covers them), and so are the failed ones (see Failed).
+	Due []CheckinDue
+	// Unchecked are the deals won since the window's start with no check-in
+	// done yet.
+	Unchecked []Deal
+	// AtRisk are the owner's deals that DealOverview.AtRisk says are.
+	AtRisk []DealOverview
+	// Failed are the pending check-ins whose reminder the deal channel
+	// refused (see Checkin.DeliveryError).
+	Failed []CheckinDue
+}
+
+// Empty reports whether the owner has nothing to hear about.
+func (n Nudge) Empty() bool {
+	return len(n.Due) == 0 && len(n.Unchecked) == 0 && len(n.AtRisk) == 0 && len(n.Failed) == 0
+}

@@ -1,0 +1,187 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/longgame/longgame/storage"
+)
+
+// RiskSummary reads deal dealID's risk summary in one snapshot: the counts
+// from the deal's risk tallies, the lists through indexes in the order they
+// are shown. Its cost grows with limit, not with the number of risks: a deal
+// with 2,000 costs what one with 100 does. ErrNotFound if the workspace has
+// no such deal; ErrInvalid for a negative limit.
+func (db *DB) RiskSummary(ctx context.Context, teamID string, dealID int64, limit int) (storage.RiskSummary, error) {
+	if limit < 0 {
+		return storage.RiskSummary{}, fmt.Errorf("risk summary: %w", storage.Invalidf("limit %d is negative", limit))
+	}
+	var s storage.RiskSummary
+	err := db.readTx(ctx, func(tx *txn) error {
+		var err error
+		s, err = riskSummary(ctx, tx, teamID, dealID, limit)
+		return err
+	})
+	if err != nil {
+		return storage.RiskSummary{}, fmt.Errorf("risk summary: %w", err)
+	}
+	return s, nil
+}
+
+func riskSummary(ctx context.Context, q querier, teamID string, dealID int64, limit int) (storage.RiskSummary, error) {
+	s := storage.RiskSummary{ByArea: map[storage.Area]int{}, Coverage: map[storage.Area][]int{}}
+	if err := riskTallies(ctx, q, teamID, dealID, &s); err != nil {
+		return storage.RiskSummary{}, err
+	}
+	if s.Open.Total() == 0 {
+		return s, nil
+	}
+	if limit > 0 {
+		if err := riskLists(ctx, q, teamID, dealID, limit, &s); err != nil {
+			return storage.RiskSummary{}, err
+		}
+	}
+	if err := riskCoverage(ctx, q, teamID, dealID, &s); err != nil {
+		return storage.RiskSummary{}, err
+	}
+	return s, nil
+}
+
+// tallyQuery reads the open-risk tallies of deal ?2 of workspace ?1: no
+// row when there is no such deal, one row of NULLs when it has no open
+// risk.
+const tallyQuery = `SELECT t.severity, t.area, t.needs_test, t.disclosed, t.n
+	FROM deals d LEFT JOIN risk_tallies t ON t.team_id = d.team_id AND t.deal_id = d.id AND t.n > 0
+	WHERE d.team_id = ?1 AND d.id = ?2`
+
+// riskTallies fills in s's counts.
+func riskTallies(ctx context.Context, q querier, teamID string, dealID int64, s *storage.RiskSummary) error {
+	rows, err := q.QueryContext(ctx, tallyQuery, teamID, dealID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	deal := false
+	for rows.Next() {
+		deal = true
+		var (
+			sev                 storage.Severity
+			area                storage.Area
+			untested, disclosed bool
+			n                   int
+		)
+		if err := rows.Scan(text(&sev), text(&area), boolean(&untested), boolean(&disclosed), integer(&n)); err != nil {
+			return err
+		}
+		s.Open.Add(sev, n)
+		if n > 0 {
+			s.ByArea[area] += n
+		}
+		if disclosed {
+			s.Disclosed += n
+		} else {
+			s.Undisclosed += n
+		}
+		if untested {
+			s.Untested += n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if !deal {
+		return fmt.Errorf("deal %d: %w", dealID, storage.ErrNotFound)
+	}
+	return nil
+}
+
+// The first ?3 open risks of deal ?2 of workspace ?1 in each list, most
+// severe first, then by number: each reads its index (migration 0003) in
+// that order and stops at the limit. Reading the rows costs about 4 µs
+// each through the driver, whatever the size of the deal.
+const (
+	rankedRisks = `SELECT ` + riskCols + ` FROM risks r
+		WHERE r.team_id = ?1 AND r.deal_id = ?2 AND r.status = 'open' AND `
+	undisclosedQuery = rankedRisks + `r.disclosed = 0 ORDER BY r.severity_rank, r.number LIMIT ?3`
+	disclosedQuery   = rankedRisks + `r.disclosed = 1 ORDER BY r.severity_rank, r.number LIMIT ?3`
+	untestedQuery    = rankedRisks + `r.needs_test = 1 ORDER BY r.severity_rank, r.number LIMIT ?3`
+)
+
+// riskLists fills in s's lists of at most limit risks, reading none for a
+// list its count says is empty.
+func riskLists(ctx context.Context, q querier, teamID string, dealID int64, limit int, s *storage.RiskSummary) error {
+	for _, l := range []struct {
+		n     int
+		query string
+		dest  *[]storage.Risk
+	}{
+		{s.Undisclosed, undisclosedQuery, &s.UndisclosedTop},
+		{s.Disclosed, disclosedQuery, &s.DisclosedTop},
+		{s.Untested, untestedQuery, &s.UntestedTop},
+	} {
+		if l.n == 0 {
+			continue
+		}
+		risks, err := queryAll(ctx, q, scanRisk, l.query, teamID, dealID, limit)
+		if err != nil {
+			return err
+		}
+		*l.dest = risks
+	}
+	return nil
+}
+
+// coverageQuery reads, for deal ?2 of workspace ?1, the numbers of the
+// first coverageMax open risks of each adoption area, in one row: a list
+// "3,8,12" (or NULL) per area, in coverageAreas order. One row rather than
+// one per risk, because each row read costs more than the whole list.
+//
+// Its WHERE repeats the one of the risks_open_adoption index (migration
+// 0003) word for word: SQLite uses a partial index only then.
+var coverageQuery = func() string {
+	var cols []string
+	for _, a := range storage.CoverageAreas {
+		cols = append(cols, fmt.Sprintf(`(SELECT group_concat(number) FROM (SELECT number FROM risks
+			WHERE team_id = ?1 AND deal_id = ?2 AND status = 'open' AND area IN ('training', 'process', 'trust')
+				AND area = '%s' ORDER BY number LIMIT %d))`, a, storage.CoverageMax))
+	}
+	return "SELECT " + strings.Join(cols, ",\n\t")
+}()
+
+// riskCoverage fills in s.Coverage, for the areas that have open risks.
+func riskCoverage(ctx context.Context, q querier, teamID string, dealID int64, s *storage.RiskSummary) error {
+	covered := false
+	for _, a := range storage.CoverageAreas {
+		covered = covered || s.ByArea[a] > 0
+	}
+	if !covered {
+		return nil
+	}
+	lists := make([]string, len(storage.CoverageAreas))
+	dest := make([]any, len(lists))
+	for i := range lists {
+		dest[i] = text(&lists[i])
+	}
+	if err := q.QueryRowContext(ctx, coverageQuery, teamID, dealID).Scan(dest...); err != nil {
+		return err
+	}
+	for i, list := range lists {
+		if list == "" {
+			continue
+		}
+		var nums []int
+		for f := range strings.SplitSeq(list, ",") {
+			n, err := strconv.Atoi(f)
+			if err != nil {
+				return fmt.Errorf("coverage of %s: %w", storage.CoverageAreas[i], err)
+			}
+			nums = append(nums, n)
+		}
+		slices.Sort(nums) // group_concat keeps the order read; this makes it certain
+		s.Coverage[storage.CoverageAreas[i]] = nums
+	}
+	return nil
+}
