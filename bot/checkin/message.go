@@ -157,16 +157,22 @@ func missedLine(n int) string {
 	return fmt.Sprintf("%d earlier check-ins were missed; this one covers them.", n)
 }
 
-// appendRisks adds the deal's open risks, if any.
+// appendRisks adds the deal's open risks, whenever they were flagged (a
+// close is often recorded days after its date); those flagged after the
+// close was recorded are marked.
 func appendRisks(blocks []slack.Block, r storage.DueCheckin) []slack.Block {
 	if len(r.Risks) == 0 {
 		return blocks
 	}
 	lines := make([]string, 0, len(r.Risks))
 	for _, k := range r.Risks {
-		lines = append(lines, views.RiskLine(k))
+		line := views.RiskLine(k)
+		if r.Deal.SinceClose(k) {
+			line += " _(since the close)_"
+		}
+		lines = append(lines, line)
 	}
-	return append(blocks, blockkit.Section(list("*Open risks:*", lines)))
+	return append(blocks, blockkit.Section(listOf("*Open risks:*", lines, max(r.OpenRisks, len(lines)))))
 }
 
 // channelProblem says what a channel error means for the owner.
@@ -198,18 +204,24 @@ func userText(s string, n int) string {
 // list renders a titled bullet list for one section: at most maxListItems
 // lines, each clipped, the whole within a section's 3,000 characters, and
 // "…and N more" for the rest.
-func list(title string, lines []string) string {
+func list(title string, lines []string) string { return listOf(title, lines, len(lines)) }
+
+// listOf is list for the first lines of total.
+func listOf(title string, lines []string, total int) string {
 	var b strings.Builder
 	b.WriteString(title)
+	shown := 0
 	for i, line := range lines {
 		line = "\n• " + blockkit.Clip(line, maxLineChars)
-		rest := len(lines) - i
 		// Room for this line and, if others follow, for "…and N more".
 		if i == maxListItems || b.Len()+len(line)+len("\n…and 1000 more") > blockkit.MaxSectionText {
-			fmt.Fprintf(&b, "\n…and %d more", rest)
 			break
 		}
 		b.WriteString(line)
+		shown++
+	}
+	if total > shown {
+		fmt.Fprintf(&b, "\n…and %d more", total-shown)
 	}
 	return b.String()
 }

@@ -146,11 +146,21 @@ func TestCheckinMessages(t *testing.T) {
 	manualOpen.Checkin.Kind, manualOpen.Checkin.Offset, manualOpen.Checkin.Note = storage.KindManual, "", ""
 	manualOpen.Deal.Stage, manualOpen.Deal.ClosedOn = storage.StageOpen, time.Time{}
 
+	// The close of 2 March was recorded on the 9th; a risk flagged on the
+	// 5th counts as before it, one flagged on the 12th is since the close,
+	// and the deal has more open risks than a reminder lists.
+	since := wonReminder()
+	since.Deal.ClosedAt = time.Date(2026, 3, 9, 10, 0, 0, 0, time.UTC)
+	since.Risks[0].CreatedAt = time.Date(2026, 3, 5, 10, 0, 0, 0, time.UTC)
+	since.Risks[1].CreatedAt = time.Date(2026, 3, 12, 10, 0, 0, 0, time.UTC)
+	since.OpenRisks = 14
+
 	for _, tc := range []struct {
 		name string
 		r    storage.DueCheckin
 	}{
 		{"checkin_post_close", wonReminder()},
+		{"checkin_risks_since_close", since},
 		{"checkin_missed_no_champion", missed},
 		{"checkin_huge", huge},
 		{"checkin_keep_in_touch", lost},

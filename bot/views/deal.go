@@ -18,7 +18,7 @@ func DealOpened(d storage.Deal, actorID string) Reply {
 		blockkit.Section(title),
 		blockkit.Fields(
 			[2]string{"Owner", Mention(d.OwnerID)},
-			[2]string{"Value", money(d.Value)},
+			[2]string{"Value", d.Value.String()},
 			[2]string{"Expected close", Day(d.ExpectedClose)},
 		),
 		blockkit.Context("Next: name the champion with `/champion set <name>`, and flag what could go wrong with `/risk flag`."),
@@ -32,7 +32,7 @@ func DealUpdated(before, after storage.Deal, actorID string) Reply {
 		changes = append(changes, fmt.Sprintf("name: %s → *%s*", blockkit.Escape(before.Name), blockkit.Escape(after.Name)))
 	}
 	if before.Value != after.Value {
-		changes = append(changes, fmt.Sprintf("value: %s → *%s*", money(before.Value), money(after.Value)))
+		changes = append(changes, fmt.Sprintf("value: %s → *%s*", before.Value.String(), after.Value.String()))
 	}
 	if !before.ExpectedClose.Equal(after.ExpectedClose) {
 		changes = append(changes, fmt.Sprintf("expected close: %s → *%s*", Day(before.ExpectedClose), Day(after.ExpectedClose)))
@@ -124,7 +124,7 @@ func DealCard(ov storage.DealOverview, now time.Time, loc *time.Location) Reply 
 		blockkit.Fields(
 			[2]string{"Stage", string(d.Stage)},
 			[2]string{"Owner", Mention(d.OwnerID)},
-			[2]string{"Value", money(d.Value)},
+			[2]string{"Value", d.Value.String()},
 			when,
 			[2]string{"Champion", champion},
 			[2]string{"Open risks", riskCountsLine(ov.OpenRisks)},
@@ -226,11 +226,11 @@ func DealList(deals storage.Page[storage.DealOverview], label string, mine bool,
 func DealLine(ov storage.DealOverview, today time.Time) string {
 	d := ov.Deal
 	line := fmt.Sprintf("• *%s* in <#%s> — %s, %s, owner %s, capital %d/%d",
-		blockkit.Escape(d.Name), d.ChannelID, closeOf(d, today), money(d.Value), Mention(d.OwnerID), ov.Capital.Left, ov.Capital.Budget)
+		blockkit.Escape(d.Name), d.ChannelID, closeOf(d, today), d.Value.String(), Mention(d.OwnerID), ov.Capital.Left, ov.Capital.Budget)
 	if hi := ov.OpenRisks.High + ov.OpenRisks.Critical; hi > 0 {
 		line += fmt.Sprintf(", :warning: %s", blockkit.Plural(hi, "high/critical risk", "high/critical risks"))
 	}
-	if stateOf(ov.Capital) == capitalOverdrawn {
+	if ov.Capital.Overdrawn() {
 		line += ", :rotating_light: overdrawn"
 	}
 	return line

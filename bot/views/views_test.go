@@ -1,7 +1,9 @@
 package views
 
 import (
+	"encoding/json"
 	"fmt"
+	"github.com/slack-go/slack"
 	"strings"
 	"testing"
 	"time"
@@ -160,4 +162,41 @@ func TestUserTextCannotPingTheChannel(t *testing.T) {
 // pageOf is the first items of a list of total.
 func pageOf[T any](items []T, total int) storage.Page[T] {
 	return storage.Page[T]{Items: items, Total: total}
+}
+
+// Every surface writes an amount as the money rule does, whatever the
+// currency's minor digits: an outside test saw 1.234 KWD shown as 12.34
+// and 5000 UGX as 50 by a second, smaller rule set.
+func TestMoneyOnEverySurface(t *testing.T) {
+	for _, tc := range []struct{ typed, shown string }{
+		{"1.234 KWD", "1.234 KWD"}, // 3 minor digits
+		{"5000UGX", "5,000 UGX"},   // 0
+		{"¥300k", "¥300,000"},      // 0, by symbol
+		{"$120,000.50", "$120,000.50"},
+		{"90.5k EUR", "€90,500"},
+		{"2m IDR", "2,000,000 IDR"}, // 2, where some tables say 0
+	} {
+		m, err := storage.ParseMoney(tc.typed, "USD")
+		if err != nil {
+			t.Fatalf("%s: %v", tc.typed, err)
+		}
+		d := acmeDeal()
+		d.Value = m
+		ov := storage.DealOverview{Deal: d, Capital: storage.Capital{Budget: 10, Left: 10}}
+		page := pageOf([]storage.DealOverview{ov}, 1)
+		for surface, r := range map[string]Reply{
+			"deal card": DealCard(ov, testNow, paris),
+			"deal list": DealList(page, "open", false, storage.Today(testNow, paris)),
+			"App Home":  {Blocks: Home(page, nil, testNow, paris, func(int64) slack.Block { return nil })},
+			"opened":    DealOpened(d, "U1"),
+		} {
+			raw, err := json.Marshal(r.Blocks)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(raw), tc.shown) {
+				t.Errorf("%s: %q shows as something else than %q:\n%s", surface, tc.typed, tc.shown, raw)
+			}
+		}
+	}
 }
