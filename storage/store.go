@@ -162,6 +162,13 @@ type Store interface {
 	// channel of the workspace within [dayStart, dayEnd); the zero time
 	// when none was.
 	LastSentOn(ctx context.Context, teamID, channel string, dayStart, dayEnd time.Time) (time.Time, error)
+	// ReminderBacklog is how many reminders, across all workspaces, are
+	// queued and due at now, as ClaimDue would claim them (one claimed, or
+	// waiting for its retry time, is in hand and left out), and the due
+	// time of the oldest; the zero time when there are none. It is read
+	// for metrics at every scrape, so it must stay cheap however many
+	// check-ins are stored.
+	ReminderBacklog(ctx context.Context, now time.Time) (pending int, oldestDue time.Time, err error)
 
 	// Workspaces lists the team id of every workspace, in order.
 	Workspaces(ctx context.Context) ([]string, error)

@@ -86,6 +86,7 @@ var tests = []struct {
 	{"FinishFolded", testFinishFolded},
 	{"Nudges", testNudges},
 	{"ClaimDigestOncePerSlot", testClaimDigestOncePerSlot},
+	{"ReminderBacklog", testReminderBacklog},
 
 	{"MarkEventSeen", testMarkEventSeen},
 	{"PruneSeenEvents", testPruneSeenEvents},
