@@ -61,6 +61,11 @@ var (
 type Options struct {
 	// Now returns the current time; nil means time.Now. Tests inject a clock.
 	Now func() time.Time
+	// OnCommit, if set, hears of each group commit of the writer: how long
+	// its transaction took, from BEGIN to COMMIT (or rollback), and how
+	// many writes it held. It runs on the writer's goroutine before the
+	// writers are answered, so it must be quick and must not use the DB.
+	OnCommit func(took time.Duration, writes int)
 
 	checkpoint checkpointPolicy // zero means the defaults; tests shrink it
 }
@@ -106,7 +111,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("open %s: readers: %w", path, err)
 	}
 	db.read = newPool(read)
-	db.w = startWriter(newPool(conn), maxBatch, opts.checkpoint)
+	db.w = startWriter(newPool(conn), maxBatch, opts.checkpoint, opts.OnCommit)
 	return db, nil
 }
 

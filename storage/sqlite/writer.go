@@ -37,18 +37,21 @@ type writer struct {
 	stopped  chan struct{} // closed when the goroutine is gone
 	maxBatch int
 	batches  atomic.Int64 // transactions begun; tests read it
+	onCommit func(time.Duration, int)
 
 	ckpt checkpointer
 }
 
-// startWriter starts the writer goroutine on conn.
-func startWriter(conn *pool, maxBatch int, policy checkpointPolicy) *writer {
+// startWriter starts the writer goroutine on conn; onCommit, if not nil,
+// hears of each batch's transaction.
+func startWriter(conn *pool, maxBatch int, policy checkpointPolicy, onCommit func(time.Duration, int)) *writer {
 	w := &writer{
 		conn:     conn,
 		ops:      make(chan *writeOp), // unbuffered: a write is either taken or still the caller's
 		quit:     make(chan struct{}),
 		stopped:  make(chan struct{}),
 		maxBatch: maxBatch,
+		onCommit: onCommit,
 		ckpt:     checkpointer{conn: conn.DB, policy: policy.withDefaults()},
 	}
 	go w.loop()
@@ -169,13 +172,17 @@ func (w *writer) drain() {
 	}
 }
 
-// commit runs batch in one transaction and answers every caller: its own
-// error if its write failed (and was rolled back alone), else the
-// transaction's error, else nil.
+// commit runs batch in one transaction, reports it to onCommit, and
+// answers every caller: its own error if its write failed (and was rolled
+// back alone), else the transaction's error, else nil.
 func (w *writer) commit(batch []*writeOp) {
 	w.batches.Add(1)
 	opErrs := make([]error, len(batch))
+	start := time.Now()
 	txErr := w.run(batch, opErrs)
+	if w.onCommit != nil {
+		w.onCommit(time.Since(start), len(batch))
+	}
 	for i, op := range batch {
 		err := opErrs[i]
 		if err == nil {

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/longgame/longgame/storage"
 )
@@ -105,11 +106,18 @@ func TestWriteReturnsAfterCommit(t *testing.T) {
 }
 
 // TestGroupCommit holds the writer inside one write while more arrive, and
-// checks that they all go in the next transaction.
+// checks that they all go in the next transaction, as OnCommit hears.
 func TestGroupCommit(t *testing.T) {
 	dir := t.TempDir()
 	synctest.Test(t, func(t *testing.T) {
-		db, err := Open(t.Context(), filepath.Join(dir, "x.db"), Options{})
+		var mu sync.Mutex
+		var commits []int // the writes of each group commit, as reported
+		onCommit := func(_ time.Duration, writes int) {
+			mu.Lock()
+			defer mu.Unlock()
+			commits = append(commits, writes)
+		}
+		db, err := Open(t.Context(), filepath.Join(dir, "x.db"), Options{OnCommit: onCommit})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -139,6 +147,9 @@ func TestGroupCommit(t *testing.T) {
 		if got := db.w.batches.Load(); got != 2 {
 			t.Errorf("got %d transactions, want 2", got)
 		}
+		mu.Lock()
+		diff(t, commits, []int{1, waiting}) // reported before the writers were answered
+		mu.Unlock()
 		if got := len(events(t, db)); got != waiting+1 {
 			t.Errorf("got %d events, want %d", got, waiting+1)
 		}
