@@ -315,15 +315,19 @@ func callSlack[T any](ctx context.Context, timeout time.Duration, call func(cont
 }
 
 // The writes after a claim run without the pass's cancellation: what
-// happened in Slack must be recorded even while shutting down.
+// happened in Slack must be recorded even while shutting down. What
+// happened is reported whether or not the write succeeds: the message was
+// posted, or refused, either way.
 
 func (p *pass) markSent(ctx context.Context, r storage.DueCheckin, channel, ts string, at time.Time) {
+	p.d.delivered(storage.DeliverySent)
 	if err := p.d.store.MarkSent(context.WithoutCancel(ctx), r.Checkin.ID, p.d.claimant, channel, ts, at); err != nil {
 		p.lost(r, "sent", err)
 	}
 }
 
 func (p *pass) markFailed(ctx context.Context, r storage.DueCheckin, failure, dm, ts string) {
+	p.d.delivered(storage.DeliveryFailed)
 	if err := p.d.store.MarkFailed(context.WithoutCancel(ctx), r.Checkin.ID, p.d.claimant, failure, dm, ts); err != nil {
 		p.lost(r, "failed", err)
 	}

@@ -81,6 +81,13 @@ type Options struct {
 	// that owns the deals; the weekly nudge goes to members only. Nil
 	// means everyone is.
 	Member func(ctx context.Context, teamID, userID string) (bool, error)
+	// Delivered, if set, hears of each reminder once its fate is known:
+	// storage.DeliverySent when it was posted (in its deal channel, or to
+	// its owner because the channel is shared), storage.DeliveryFailed
+	// when the channel refused it and it went to the owner by DM, or
+	// nowhere. A folded reminder is not heard of: the one covering it is.
+	// It must be quick: it runs in the delivery.
+	Delivered func(storage.Delivery)
 }
 
 // Dispatcher delivers due check-in reminders and the weekly nudge. Its
@@ -101,6 +108,7 @@ type Dispatcher struct {
 	callTimeout time.Duration
 	shared      func(ctx context.Context, channel string) (bool, error)
 	member      func(ctx context.Context, teamID, userID string) (bool, error)
+	delivered   func(storage.Delivery)
 
 	zones   sync.Map   // IANA name → *time.Location
 	passMu  sync.Mutex // one Dispatch at a time
@@ -135,6 +143,7 @@ func New(store Store, slack Poster, messages Messages, opts Options) *Dispatcher
 		callTimeout: cmp.Or(opts.CallTimeout, 20*time.Second),
 		shared:      opts.Shared,
 		member:      opts.Member,
+		delivered:   opts.Delivered,
 	}
 	if d.log == nil {
 		d.log = slog.New(slog.DiscardHandler)
@@ -147,6 +156,9 @@ func New(store Store, slack Poster, messages Messages, opts Options) *Dispatcher
 	}
 	if d.claimant == "" {
 		d.claimant = defaultClaimant()
+	}
+	if d.delivered == nil {
+		d.delivered = func(storage.Delivery) {}
 	}
 	return d
 }
