@@ -240,7 +240,7 @@ func (c *championCommands) budget(ctx context.Context, req *request) (views.Repl
 
 func (c *championCommands) status(ctx context.Context, req *request) (views.Reply, error) {
 	if req.rest != "" {
-		return usageReply("/champion", req.sub+" "+req.rest), nil
+		return views.Reply{}, notUnderstood("/champion", req.sub+" "+req.rest)
 	}
 	d, err := c.dealFor(ctx, req)
 	if err != nil {

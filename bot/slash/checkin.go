@@ -32,7 +32,7 @@ type checkinCommands struct {
 
 func (h *checkinCommands) list(ctx context.Context, req *request) (views.Reply, error) {
 	if req.rest != "" {
-		return usageReply("/checkin", req.sub+" "+req.rest), nil
+		return views.Reply{}, notUnderstood("/checkin", req.sub+" "+req.rest)
 	}
 	d, err := h.store.DealByChannel(ctx, req.actor.TeamID, req.cmd.ChannelID)
 	if errors.Is(err, storage.ErrNotFound) {

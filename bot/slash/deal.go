@@ -180,7 +180,7 @@ func (c *dealCommands) set(ctx context.Context, req *request) (views.Reply, erro
 
 func (c *dealCommands) status(ctx context.Context, req *request) (views.Reply, error) {
 	if req.rest != "" {
-		return usageReply("/deal", req.sub+" "+req.rest), nil
+		return views.Reply{}, notUnderstood("/deal", req.sub+" "+req.rest)
 	}
 	d, err := c.dealFor(ctx, req)
 	if err != nil {

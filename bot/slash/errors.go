@@ -2,6 +2,7 @@ package slash
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/longgame/longgame/bot/command"
 	"github.com/longgame/longgame/bot/views"
@@ -10,13 +11,21 @@ import (
 // userError is an answer to input the bot cannot use; nothing was written.
 type userError struct {
 	problem string
-	example string // a correct command, shown as code; may be ""
+	example string       // a correct command, shown as code; may be ""
+	reply   *views.Reply // the whole answer, when it is more than the problem
 }
 
 func (e *userError) Error() string { return e.problem }
 
 // inputError says what is wrong with a command and how to write it.
 func inputError(problem, example string) error { return &userError{problem: problem, example: example} }
+
+// notUnderstood refuses a subcommand (or words after one) that cmd does
+// not know, answering with cmd's usage.
+func notUnderstood(cmd, what string) error {
+	r := usageReply(cmd, what)
+	return &userError{problem: fmt.Sprintf("%s %s is not a %s command.", cmd, what, cmd), reply: &r}
+}
 
 // Explain is the answer to a command's error: what was wrong with the input
 // and a correct example, or, for a failure on Long Game's side, that it
@@ -25,6 +34,8 @@ func Explain(err error) (r views.Reply, user bool) {
 	var ue *userError
 	var pe *command.Error
 	switch {
+	case errors.As(err, &ue) && ue.reply != nil:
+		return *ue.reply, true
 	case errors.As(err, &ue):
 		return views.Problem(ue.problem, ue.example), true
 	case errors.As(err, &pe):

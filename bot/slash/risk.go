@@ -170,7 +170,7 @@ func (c *riskCommands) change(ctx context.Context, req *request, change riskChan
 
 func (c *riskCommands) summary(ctx context.Context, req *request) (views.Reply, error) {
 	if req.rest != "" {
-		return usageReply("/risk", req.sub+" "+req.rest), nil
+		return views.Reply{}, notUnderstood("/risk", req.sub+" "+req.rest)
 	}
 	d, err := c.dealFor(ctx, req)
 	if err != nil {

@@ -171,7 +171,7 @@ func (c *Commands) Run(ctx context.Context, cmd slack.SlashCommand) (Answer, err
 	}
 	h, ok := subs[sub]
 	if !ok {
-		return Answer{Reply: usageReply(cmd.Command, sub)}, nil
+		return Answer{}, notUnderstood(cmd.Command, sub)
 	}
 	req := &request{
 		cmd:   cmd,
@@ -183,6 +183,12 @@ func (c *Commands) Run(ctx context.Context, cmd slack.SlashCommand) (Answer, err
 	}
 	r, err := h(ctx, req)
 	return Answer{Reply: r, Owner: req.owner}, err
+}
+
+// Knows reports whether name is one of the slash commands (/deal, …).
+func (c *Commands) Knows(name string) bool {
+	_, ok := c.table[name]
+	return ok
 }
 
 // Summary is a deal's risk summary, for a mention of the app.
