@@ -56,6 +56,9 @@ type Config struct {
 	// told to try again, and an event is left for Slack to redeliver.
 	Workers int
 	Queue   int
+	// Observer hears what became of each command and of the Socket Mode
+	// connection, for metrics; nil hears nothing.
+	Observer Observer
 }
 
 // Bot answers Slack over one Socket Mode client.
@@ -72,9 +75,13 @@ type Bot struct {
 	queue    chan *pending
 	stopping chan struct{} // closed when Run stops taking envelopes
 	cmds     *slash.Commands
-	clicks   *checkin.Clicks
-	zones    *zones.Zones
-	inflight sync.WaitGroup
+	obs      Observer
+	// connections counts the Socket Mode connections opened, to tell the
+	// Observer a reconnect. Only route, on drain's goroutine, touches it.
+	connections int
+	clicks      *checkin.Clicks
+	zones       *zones.Zones
+	inflight    sync.WaitGroup
 }
 
 // New returns a bot that talks to Slack through api and records in store.
@@ -97,6 +104,9 @@ func New(api *slack.Client, store Store, cfg Config) *Bot {
 	if cfg.ChannelInfoTTL <= 0 {
 		cfg.ChannelInfoTTL = time.Minute
 	}
+	if cfg.Observer == nil {
+		cfg.Observer = nobody{}
+	}
 	cfg.Workers = cmp.Or(cfg.Workers, 32)
 	cfg.Queue = cmp.Or(cfg.Queue, 1024)
 	if cfg.Access == nil {
@@ -112,6 +122,7 @@ func New(api *slack.Client, store Store, cfg Config) *Bot {
 		queue:    make(chan *pending, cfg.Queue),
 		posts:    newPostLog(store, cfg.Logger),
 		stopping: make(chan struct{}),
+		obs:      cfg.Observer,
 	}
 	b.zones = zones.New(store, cfg.Access, cfg.Location, cfg.Now, cfg.Logger)
 	b.cmds = slash.New(store, api, cfg.Access, b.zones, cfg.Config)
@@ -155,6 +166,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	if !socketDone {
 		<-runErr
 	}
+	b.obs.SocketDown()
 	return err
 }
 
@@ -193,12 +205,18 @@ func (b *Bot) drain(ctx context.Context, client *socketmode.Client, runErr <-cha
 func (b *Bot) route(ctx context.Context, client *socketmode.Client, evt socketmode.Event) {
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
+		// Before each attempt: the last connection, if any, is gone.
+		b.obs.SocketDown()
 		b.log.Info("connecting to slack")
 	case socketmode.EventTypeConnected:
+		b.connections++
+		b.obs.SocketUp(b.connections > 1)
 		b.log.Info("connected to slack")
 	case socketmode.EventTypeConnectionError:
+		b.obs.SocketDown()
 		b.log.Warn("slack connection failed; retrying", "err", connectionErr(evt))
 	case socketmode.EventTypeInvalidAuth:
+		b.obs.SocketDown()
 		b.log.Error("slack refused the app token (invalid_auth)")
 	case socketmode.EventTypeErrorBadMessage:
 		b.ackUnreadable(ctx, client, evt)

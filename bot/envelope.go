@@ -55,55 +55,65 @@ func (b *Bot) serve(ctx context.Context, p *pending) {
 // the response_url when the deadline acked first, so Slack never shows the
 // user a timeout. What the channel must see was posted by runCommand.
 func (b *Bot) serveCommand(ctx context.Context, p *pending, cmd slack.SlashCommand) {
-	r := b.runCommand(ctx, cmd)
+	r, o := b.runCommand(ctx, cmd)
+	defer b.obs.CommandDone(b.commandName(cmd), o)
 	empty := r.Empty()
+	if o == Recorded && empty {
+		p.show(b) // the record posted in the channel is the answer
+	}
 	if payload, ok := ackPayload(r); ok && p.ack(ctx, b, payload) {
+		p.show(b) // a form opened, or nothing more to say
 		return
 	}
 	p.ack(ctx, b, nil) // too big for an ack
 	if !empty {
 		b.respond(ctx, cmd, r)
+		p.show(b)
 	}
 }
 
 // runCommand turns a command into what its user sees, whatever happens: a
 // bad input, a failure or a panic all become an ephemeral answer. Records
 // for the channel are posted there (runCommand returns what is left to
-// say to the user alone).
-func (b *Bot) runCommand(ctx context.Context, cmd slack.SlashCommand) (r views.Reply) {
+// say to the user alone). o says what became of the command.
+func (b *Bot) runCommand(ctx context.Context, cmd slack.SlashCommand) (r views.Reply, o Outcome) {
 	defer func() {
 		if p := recover(); p != nil {
 			b.log.Error("command panicked", "command", cmd.Command, "team", cmd.TeamID,
 				"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			r = views.InternalError()
+			r, o = views.InternalError(), Failed
 		}
 	}()
-	if r, ok := b.admit(ctx, cmd.UserID, cmd.TeamID); !ok {
-		return r
+	if r, o := b.admission(ctx, cmd.UserID, cmd.TeamID); o != admitted {
+		return r, o
 	}
 	ans, err := b.cmds.Run(ctx, cmd)
 	if err != nil {
 		r, user := slash.Explain(err)
 		if !user {
 			b.log.Error("command failed", "command", cmd.Command, "err", err)
+			return r, Failed
 		}
-		return r
+		return r, Invalid
 	}
 	if !ans.Reply.InChannel {
-		return ans.Reply
+		return ans.Reply, Answered
 	}
 	// A recorded change shows in the App Home of who made it and of the
 	// deal's owner.
 	b.refreshHomes(ctx, cmd.TeamID, cmd.UserID, ans.Owner)
-	return b.deliver(ctx, place{team: cmd.TeamID, channel: cmd.ChannelID, user: cmd.UserID}, ans.Reply)
+	return b.deliver(ctx, place{team: cmd.TeamID, channel: cmd.ChannelID, user: cmd.UserID}, ans.Reply), Recorded
 }
 
-func (b *Bot) ack(ctx context.Context, client acker, envelopeID string, payload any) {
+// ack acks an envelope and reports whether Slack took the ack.
+func (b *Bot) ack(ctx context.Context, client acker, envelopeID string, payload any) bool {
 	ctx, cancel := context.WithTimeout(ctx, ackTimeout)
 	defer cancel()
 	if err := client.AckCtx(ctx, envelopeID, payload); err != nil {
 		b.log.Error("ack failed", "envelope", envelopeID, "err", err)
+		return false
 	}
+	return true
 }
 
 // respond delivers a slash command's views.Reply through its response_url; when

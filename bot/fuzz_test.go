@@ -51,9 +51,9 @@ func FuzzCommands(f *testing.F) {
 		before := auditCount(t, db, dealID)
 		if caller.user != "U1" {
 			deals := dealCount(t, db)
-			r := b.runCommand(context.Background(), cmd)
-			if r.InChannel || r.Text != StrangerText {
-				t.Errorf("%s %s %q: a stranger was answered %q", caller.user, name, text, r.Text)
+			r, o := b.runCommand(context.Background(), cmd)
+			if r.InChannel || r.Text != StrangerText || o != Refused {
+				t.Errorf("%s %s %q: a stranger was answered %q (%s)", caller.user, name, text, r.Text, o)
 			}
 			if auditCount(t, db, dealID) != before || dealCount(t, db) != deals {
 				t.Errorf("%s %s %q: a stranger's command wrote", caller.user, name, text)

@@ -17,18 +17,20 @@ import (
 // It is acked exactly once: by its handler, or by its deadline when the
 // handler (or the queue before it) takes longer than Slack waits.
 type pending struct {
-	evt    socketmode.Event
-	client acker
-	timer  *time.Timer
+	evt     socketmode.Event
+	client  acker
+	timer   *time.Timer
+	arrived time.Time // read off the socket: the user's wait starts here
 
 	mu    sync.Mutex
 	acked bool
+	shown bool // a slash command's user was shown the answer
 }
 
 // newPending arms the envelope's deadline: past AckDeadline it is acked
 // with no payload, and its handler answers through the response_url.
 func (b *Bot) newPending(ctx context.Context, client acker, evt socketmode.Event) *pending {
-	p := &pending{evt: evt, client: client}
+	p := &pending{evt: evt, client: client, arrived: time.Now()}
 	ctx = context.WithoutCancel(ctx) // an envelope taken is acked, shutdown or not
 	p.mu.Lock()                      // the deadline's ack waits until p.timer is set
 	defer p.mu.Unlock()
@@ -46,8 +48,27 @@ func (p *pending) ack(ctx context.Context, b *Bot, payload any) bool {
 	}
 	p.acked = true
 	p.timer.Stop()
-	b.ack(ctx, p.client, p.evt.Request.EnvelopeID, payload)
+	if b.ack(ctx, p.client, p.evt.Request.EnvelopeID, payload) && payload != nil {
+		p.showLocked(b)
+	}
 	return true
+}
+
+// show notes that a slash command's user was shown its answer, and tells
+// the Observer how long they waited: the first time only.
+func (p *pending) show(b *Bot) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.showLocked(b)
+}
+
+func (p *pending) showLocked(b *Bot) {
+	cmd, ok := p.evt.Data.(slack.SlashCommand)
+	if !ok || p.shown {
+		return
+	}
+	p.shown = true
+	b.obs.CommandAnswered(b.commandName(cmd), time.Since(p.arrived))
 }
 
 // enqueue hands an envelope to the workers. What must happen before Slack
@@ -78,6 +99,7 @@ func (b *Bot) shed(ctx context.Context, p *pending) {
 		if payload, ok := ackPayload(views.Problem(busyText, "")); ok {
 			p.ack(ctx, b, payload)
 		}
+		b.obs.CommandDone(b.commandName(data), Busy)
 	case slack.InteractionCallback:
 		if data.Type == slack.InteractionTypeViewSubmission && slash.IsAskForm(data.View) {
 			p.ack(ctx, b, viewErrors(slash.AskFormProblem("Long Game is busy: press Record again in a moment.")))
