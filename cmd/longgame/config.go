@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -32,6 +33,7 @@ type config struct {
 	DigestSchedule   cronSpec `envconfig:"LONGGAME_DIGEST_SCHEDULE" default:"CRON_TZ=UTC 0 9 * * MON"`
 	DispatchInterval interval `envconfig:"LONGGAME_DISPATCH_INTERVAL" default:"1m"`
 	LogLevel         logLevel `envconfig:"LONGGAME_LOG_LEVEL" default:"info"`
+	HTTPAddr         httpAddr `envconfig:"LONGGAME_HTTP_ADDR"`
 }
 
 // loadConfig reads the environment. An error names the variable and the
@@ -169,5 +171,22 @@ func (l *logLevel) Decode(v string) error {
 		return errors.New("want debug, info, warn or error")
 	}
 	*l = logLevel(lv)
+	return nil
+}
+
+// httpAddr is where /healthz, /readyz and /metrics are served, host:port
+// as net.Listen takes it (":8080", "127.0.0.1:0"); "" serves nothing.
+type httpAddr string
+
+func (a *httpAddr) Decode(v string) error {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return nil
+	}
+	_, port, err := net.SplitHostPort(v)
+	if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 0 || n > 65535 {
+		return errors.New("want host:port such as :8080 or 127.0.0.1:9090")
+	}
+	*a = httpAddr(v)
 	return nil
 }

@@ -18,7 +18,7 @@ func clearConfigEnv(t *testing.T) {
 		"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_API_URL", "LONGGAME_DB",
 		"LONGGAME_TIMEZONE", "LONGGAME_CURRENCY", "LONGGAME_CHAMPION_BUDGET",
 		"LONGGAME_CHECKIN_OFFSETS", "LONGGAME_LOST_FOLLOWUP", "LONGGAME_DIGEST_SCHEDULE",
-		"LONGGAME_DISPATCH_INTERVAL", "LONGGAME_LOG_LEVEL",
+		"LONGGAME_DISPATCH_INTERVAL", "LONGGAME_LOG_LEVEL", "LONGGAME_HTTP_ADDR",
 	} {
 		t.Setenv(k, "") // restores the original value after the test
 		os.Unsetenv(k)
@@ -33,7 +33,7 @@ func TestConfigDefaultsAreTheSpecs(t *testing.T) {
 	}
 	if c.DB != "longgame.db" || c.Timezone.String() != "UTC" || c.Currency != "USD" ||
 		c.ChampionBudget != 10 || c.LostFollowup != 90 || c.DigestSchedule != "CRON_TZ=UTC 0 9 * * MON" ||
-		time.Duration(c.DispatchInterval) != time.Minute || slog.Level(c.LogLevel) != slog.LevelInfo {
+		time.Duration(c.DispatchInterval) != time.Minute || slog.Level(c.LogLevel) != slog.LevelInfo || c.HTTPAddr != "" {
 		t.Errorf("defaults: %+v", c)
 	}
 	if diff := cmp.Diff([]int{14, 30, 90, 180, 365}, []int(c.CheckinOffsets)); diff != "" {
@@ -50,6 +50,7 @@ func TestConfigParsesValuesUsersWrite(t *testing.T) {
 	t.Setenv("LONGGAME_LOST_FOLLOWUP", "0")
 	t.Setenv("LONGGAME_DIGEST_SCHEDULE", "@every 1m")
 	t.Setenv("LONGGAME_LOG_LEVEL", "debug")
+	t.Setenv("LONGGAME_HTTP_ADDR", " :8080 ")
 	c, err := loadConfig()
 	if err != nil {
 		t.Fatal(err)
@@ -58,7 +59,7 @@ func TestConfigParsesValuesUsersWrite(t *testing.T) {
 		t.Errorf("SLACK_API_URL = %q, want the trailing slash added", c.APIURL)
 	}
 	if c.Timezone.String() != "Europe/Paris" || c.Currency != "EUR" || c.LostFollowup != 0 ||
-		slog.Level(c.LogLevel) != slog.LevelDebug {
+		slog.Level(c.LogLevel) != slog.LevelDebug || c.HTTPAddr != ":8080" {
 		t.Errorf("parsed: %+v", c)
 	}
 	if diff := cmp.Diff([]int{7, 14, 30}, []int(c.CheckinOffsets)); diff != "" {
@@ -78,6 +79,9 @@ func TestConfigBadValueNamesVariableAndValue(t *testing.T) {
 		{"LONGGAME_DIGEST_SCHEDULE", "0 9 31 2 *"},
 		{"LONGGAME_DISPATCH_INTERVAL", "5x"},
 		{"LONGGAME_LOG_LEVEL", "chatty"},
+		{"LONGGAME_HTTP_ADDR", "8080"},
+		{"LONGGAME_HTTP_ADDR", "localhost:http"},
+		{"LONGGAME_HTTP_ADDR", "127.0.0.1:70000"},
 	} {
 		t.Run(tc.key+"="+tc.value, func(t *testing.T) {
 			clearConfigEnv(t)

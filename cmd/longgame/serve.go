@@ -99,7 +99,11 @@ func (s *services) catchUp(ctx context.Context, from, to time.Time) error {
 // reverse order, the database closed last. now is the clock; nil is real
 // time. ready, if set, is called once everything is started.
 func serve(ctx context.Context, cfg config, log *slog.Logger, now func() time.Time, ready func(*services)) (err error) {
-	db, err := sqlite.Open(ctx, cfg.DB, sqlite.Options{Now: now})
+	if now == nil {
+		now = time.Now
+	}
+	tel := newTelemetry()
+	db, err := sqlite.Open(ctx, cfg.DB, sqlite.Options{Now: now, OnCommit: tel.committed})
 	if err != nil {
 		return fmt.Errorf("open database %s: %w", cfg.DB, err)
 	}
@@ -109,6 +113,17 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, now func() time.Ti
 		}
 		log.Info("database closed", "path", cfg.DB)
 	}()
+	tel.watchBacklog(db, now)
+	parts := []func(context.Context) error{}
+	if cfg.HTTPAddr != "" {
+		// Before Slack: a port taken stops start-up at once.
+		ops, err := listenOps(string(cfg.HTTPAddr), opsHandler(tel, db, log.With("part", "http")), log)
+		if err != nil {
+			return err
+		}
+		defer ops.shutdown() // if start-up fails below; else run did it
+		parts = append(parts, ops.run)
+	}
 
 	api := newSlackAPI(cfg)
 	auth, err := api.AuthTestContext(ctx)
@@ -130,26 +145,28 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, now func() time.Ti
 		Home:      access.Org{TeamID: auth.TeamID, EnterpriseID: auth.EnterpriseID},
 		BotUserID: auth.UserID,
 		BotID:     auth.BotID,
+		Observer:  tel,
 	})
 	d := reminders.New(db, api, checkin.Messages{}, reminders.Options{
-		Logger:   log.With("part", "reminders"),
-		Now:      now,
-		Location: cfg.Timezone.Location,
-		Shared:   b.SharedChannel,
-		Member:   b.Member,
+		Logger:    log.With("part", "reminders"),
+		Now:       now,
+		Location:  cfg.Timezone.Location,
+		Shared:    b.SharedChannel,
+		Member:    b.Member,
+		Delivered: tel.delivered,
 	})
 	if ready != nil {
 		ready(&services{db: db, reminders: d})
 	}
-	return runTogether(ctx, log,
+	return runTogether(ctx, log, append(parts,
 		func(ctx context.Context) error { return appTokenError(b.Run(ctx)) },
 		func(ctx context.Context) error {
 			return d.Run(ctx, time.Duration(cfg.DispatchInterval), string(cfg.DigestSchedule))
-		})
+		})...)
 }
 
-// runTogether runs the bot and the reminders until ctx ends or one of them
-// fails, then stops the other and waits for both.
+// runTogether runs the bot, the reminders and the health server until ctx
+// ends or one of them fails, then stops the others and waits for all.
 func runTogether(ctx context.Context, log *slog.Logger, parts ...func(context.Context) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
