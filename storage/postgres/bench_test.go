@@ -1,0 +1,41 @@
+package postgres_test
+
+import (
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/longgame/longgame/storage"
+	"github.com/longgame/longgame/storage/storagetest"
+)
+
+// BenchmarkAddRisk adds risks with 16 writers at once, to one deal or to
+// one deal each.
+func BenchmarkAddRisk(b *testing.B) {
+	for _, deals := range []int{1, 16} {
+		b.Run(fmt.Sprintf("%d deals", deals), func(b *testing.B) {
+			db := openTest(b, migrated.New(b), time.Now)
+			ids := make([]int64, deals)
+			for i := range ids {
+				ids[i] = storagetest.NewDeal(b, db, storagetest.Alice, fmt.Sprintf("C%d", i)).ID
+			}
+			var next atomic.Int64
+			var wg sync.WaitGroup
+			b.ResetTimer()
+			for w := range 16 {
+				wg.Go(func() {
+					for next.Add(1) <= int64(b.N) {
+						if _, err := db.AddRisk(b.Context(), storagetest.Alice, ids[w%deals], storage.NewRisk{What: "x"}); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "risks/s")
+		})
+	}
+}
