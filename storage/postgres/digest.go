@@ -164,4 +164,3 @@ func (db *DB) updateDigest(ctx context.Context, teamID, userID, slot, set string
 			append([]any{teamID, userID, slot}, args...)...)
 	})
 }
-
