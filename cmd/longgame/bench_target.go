@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/longgame/longgame/bot/slackfake"
-	"github.com/longgame/longgame/storage/sqlite"
+	"github.com/longgame/longgame/storage"
 )
 
 // target is a bot the load runs against: the verb its child process runs,
@@ -119,7 +119,7 @@ func (b *bench) visibleReplies(channels ...string) int {
 
 // storedRisks reads back how many risks the deals of C1 and C2 hold.
 func storedRisks(ctx context.Context, path string) (open, closed int, err error) {
-	err = withStore(ctx, path, func(db *sqlite.DB) error {
+	err = withStore(ctx, path, func(db storage.Store) error {
 		for _, x := range []struct {
 			channel string
 			n       *int

@@ -15,7 +15,6 @@ import (
 
 	"github.com/longgame/longgame/bot/slackfake"
 	"github.com/longgame/longgame/storage"
-	"github.com/longgame/longgame/storage/sqlite"
 )
 
 // The benchmark tool runs end to end at tiny sizes, so it never rots. It
@@ -204,7 +203,7 @@ func TestBenchQuantile(t *testing.T) {
 // and their profiles.
 type inProcess struct {
 	fake *slackfake.Server
-	db   *sqlite.DB
+	db   storage.Store
 	bot  target
 }
 
@@ -230,7 +229,7 @@ func startInProcess(tb testing.TB) *inProcess {
 		tb.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	ready, done := make(chan *sqlite.DB, 1), make(chan error, 1)
+	ready, done := make(chan storage.Store, 1), make(chan error, 1)
 	go func() {
 		done <- serve(ctx, cfg, slog.New(slog.DiscardHandler), nil, func(s *services) { ready <- s.db })
 	}()

@@ -17,7 +17,7 @@ import (
 	"github.com/longgame/longgame/bot/checkin"
 	"github.com/longgame/longgame/bot/slash"
 	"github.com/longgame/longgame/reminders"
-	"github.com/longgame/longgame/storage/sqlite"
+	"github.com/longgame/longgame/storage"
 )
 
 func runRun(ctx context.Context, inv invocation) int {
@@ -85,7 +85,7 @@ func newSlackAPI(cfg config) *slack.Client {
 
 // services are what serve started, for a caller that drives them (local).
 type services struct {
-	db        *sqlite.DB
+	db        storage.Store
 	reminders *reminders.Dispatcher
 }
 
@@ -99,15 +99,15 @@ func (s *services) catchUp(ctx context.Context, from, to time.Time) error {
 // reverse order, the database closed last. now is the clock; nil is real
 // time. ready, if set, is called once everything is started.
 func serve(ctx context.Context, cfg config, log *slog.Logger, now func() time.Time, ready func(*services)) (err error) {
-	db, err := sqlite.Open(ctx, cfg.DB, sqlite.Options{Now: now})
+	db, err := openStore(ctx, cfg.DB, now)
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", cfg.DB, err)
+		return fmt.Errorf("open database %s: %w", dbName(cfg.DB), err)
 	}
 	defer func() {
 		if cerr := db.Close(); cerr != nil && err == nil {
 			err = fmt.Errorf("close database: %w", cerr)
 		}
-		log.Info("database closed", "path", cfg.DB)
+		log.Info("database closed", "db", dbName(cfg.DB))
 	}()
 
 	api := newSlackAPI(cfg)

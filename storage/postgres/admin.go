@@ -49,3 +49,12 @@ const counterCheckQuery = `SELECT format('deal %s of %s numbered its %s up to %s
 		('gives', d.last_give, (SELECT MAX(number) FROM gives WHERE team_id = d.team_id AND deal_id = d.id)),
 		('risks', d.last_risk, (SELECT MAX(number) FROM risks WHERE team_id = d.team_id AND deal_id = d.id))) x(what, last, top)
 	WHERE x.top > x.last`
+
+// ServerVersion is the server's version, as SHOW server_version says it.
+func (db *DB) ServerVersion(ctx context.Context) (string, error) {
+	return read(ctx, db, func(q querier) (string, error) {
+		var v string
+		err := q.QueryRow(ctx, `SHOW server_version`).Scan(&v)
+		return v, err
+	})
+}

@@ -85,13 +85,20 @@ func copySections(ctx context.Context, tx pgx.Tx, r *bufio.Reader, ts []Table) (
 	}
 }
 
+// Rows are the rows Load copies into a table: the values of columns, in
+// that order, row by row. Columns left out take their defaults.
+type Rows struct {
+	Columns []string
+	Source  pgx.CopyFromSource
+}
+
 // Load fills the tables of this store's database, which must hold no row,
 // in one transaction: rows gives, for each table of Tables, the rows to
-// copy into it (values in the order of its Columns; nil for none). The
+// copy into it (a nil Source for none). The
 // identity sequences and the deals' numbering counters are then moved past
 // what was loaded, and the whole is checked. It returns the rows loaded by
 // table: what `longgame migrate-to` copies from SQLite with.
-func (db *DB) Load(ctx context.Context, rows func(t Table) (pgx.CopyFromSource, error)) (map[string]int64, error) {
+func (db *DB) Load(ctx context.Context, rows func(t Table) (Rows, error)) (map[string]int64, error) {
 	if err := db.enter(); err != nil {
 		return nil, err
 	}
@@ -102,15 +109,15 @@ func (db *DB) Load(ctx context.Context, rows func(t Table) (pgx.CopyFromSource, 
 	counts, err := fill(ctx, db.pool, func(tx pgx.Tx, ts []Table) (map[string]int64, error) {
 		counts := map[string]int64{}
 		for _, t := range ts {
-			src, err := rows(t)
+			r, err := rows(t)
 			if err != nil {
 				return nil, fmt.Errorf("table %s: %w", t.Name, err)
 			}
-			if src == nil {
+			if r.Source == nil {
 				counts[t.Name] = 0
 				continue
 			}
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{t.Name}, t.ColumnNames(), src)
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{t.Name}, r.Columns, r.Source)
 			if err != nil {
 				return nil, fmt.Errorf("table %s: %w", t.Name, err)
 			}
