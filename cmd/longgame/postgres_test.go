@@ -202,4 +202,3 @@ func TestPostgresEndToEnd(t *testing.T) {
 		h.inChannel("U1", "C1", "/risk flag after the move", "#3")
 	})
 }
-
