@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -28,8 +27,8 @@ func baselineTarget() target {
 	return target{name: "baseline", verb: "bench-baseline", recorded: ok, answered: ok}
 }
 
-func botTarget(dir string) target {
-	path := filepath.Join(dir, "bot.db")
+// botTarget is `longgame run` on the database path (LONGGAME_DB).
+func botTarget(path string) target {
 	return target{
 		name: "bot", verb: "run", env: []string{"LONGGAME_DB=" + path}, dbPath: path,
 		recorded: func(text, kind string) bool { return kind == string(slackfake.KindPostMessage) && !isErrorReply(text) },

@@ -239,7 +239,7 @@ func startInProcess(tb testing.TB) *inProcess {
 			tb.Errorf("serve: %v", err)
 		}
 	})
-	h := &inProcess{fake: fake, bot: botTarget(dir)}
+	h := &inProcess{fake: fake, bot: botTarget(filepath.Join(dir, "bot.db"))}
 	select {
 	case h.db = <-ready:
 	case err := <-done:

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	neturl "net/url"
 	"path"
 	"strconv"
 	"strings"
@@ -155,4 +156,41 @@ func peekSchemaVersion(ctx context.Context, url string) (int, error) {
 		return 0, err
 	}
 	return schemaVersion(ctx, conn)
+}
+
+// CreateDatabase creates database name on the server of url (connecting
+// to url's own database to do it), as a copy of template ("" for the
+// server's default).
+func CreateDatabase(ctx context.Context, url, name, template string) error {
+	stmt := "CREATE DATABASE " + pgx.Identifier{name}.Sanitize()
+	if template != "" {
+		stmt += " TEMPLATE " + pgx.Identifier{template}.Sanitize()
+	}
+	return scrub(onServer(ctx, url, stmt), url)
+}
+
+// DropDatabase drops database name on the server of url, closing the
+// connections still open to it; a missing one is not an error.
+func DropDatabase(ctx context.Context, url, name string) error {
+	return scrub(onServer(ctx, url, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"), url)
+}
+
+func onServer(ctx context.Context, url, stmt string) error {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return fmt.Errorf("connect to %s: %w", Redact(url), err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	_, err = conn.Exec(ctx, stmt)
+	return err
+}
+
+// WithDatabase is url with its database replaced by name.
+func WithDatabase(url, name string) (string, error) {
+	u, err := neturl.Parse(url)
+	if err != nil {
+		return "", fmt.Errorf("parse %s: %w", Redact(url), err)
+	}
+	u.Path = "/" + name
+	return u.String(), nil
 }

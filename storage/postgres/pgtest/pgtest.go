@@ -11,7 +11,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -19,6 +18,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/longgame/longgame/storage/postgres"
 )
 
 // Env is the variable naming the test server.
@@ -117,23 +118,13 @@ func (tm *Template) Close() error {
 // Create creates database name on server, as a copy of template ("" for
 // the server's default).
 func Create(ctx context.Context, server, name, template string) error {
-	stmt := "CREATE DATABASE " + pgx.Identifier{name}.Sanitize()
-	if template != "" {
-		stmt += " TEMPLATE " + pgx.Identifier{template}.Sanitize()
-	}
-	return admin(ctx, server, func(c *pgx.Conn) error {
-		_, err := c.Exec(ctx, stmt)
-		return err
-	})
+	return postgres.CreateDatabase(ctx, server, name, template)
 }
 
 // Drop drops database name on server, closing the connections still open
 // to it.
 func Drop(ctx context.Context, server, name string) error {
-	return admin(ctx, server, func(c *pgx.Conn) error {
-		_, err := c.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
-		return err
-	})
+	return postgres.DropDatabase(ctx, server, name)
 }
 
 // admin runs fn on a connection to server.
@@ -148,12 +139,11 @@ func admin(ctx context.Context, server string, fn func(*pgx.Conn) error) error {
 
 // WithDatabase is the URL server with its database replaced by name.
 func WithDatabase(server, name string) string {
-	u, err := url.Parse(server)
+	u, err := postgres.WithDatabase(server, name)
 	if err != nil {
 		panic(fmt.Sprintf("%s: %v", Env, err))
 	}
-	u.Path = "/" + name
-	return u.String()
+	return u
 }
 
 func randomName() string {
