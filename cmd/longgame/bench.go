@@ -8,10 +8,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
-	"path/filepath"
 	"time"
 
 	"github.com/longgame/longgame/bot/slackfake"
@@ -80,8 +80,8 @@ type benchOptions struct {
 	// DB is a PostgreSQL server URL: the bot then runs on PostgreSQL, each
 	// scenario on a database of its own created there and dropped after.
 	// "" runs it on SQLite files. Reported with its password masked.
-	DB string `json:"db,omitempty"`
-	JSON         string   `json:"-"`
+	DB   string `json:"db,omitempty"`
+	JSON string `json:"-"`
 	// bin is the longgame binary the children run; default this one.
 	bin string
 }
