@@ -66,11 +66,9 @@ func (db *DB) AddAsk(ctx context.Context, a storage.Actor, dealID int64, what st
 		return storage.Ask{}, fmt.Errorf("add ask: %w", err)
 	}
 	var ask storage.Ask
-	err := db.exec1(ctx, func(ctx context.Context, q querier) error {
-		err := scanAsk(q.QueryRow(ctx, insertAskQuery, a.TeamID, dealID, what, cost, a.UserID, tsArg(db.now()),
-			detail(map[string]any{"what": what, "cost": cost})), &ask)
-		return found(err, fmt.Sprintf("deal %d", dealID))
-	})
+	err := db.addNumbered(ctx, dealID, insertAskQuery,
+		[]any{a.TeamID, dealID, what, cost, a.UserID, tsArg(db.now()), detail(map[string]any{"what": what, "cost": cost})},
+		func(r pgx.Row) error { return scanAsk(r, &ask) })
 	if err != nil {
 		return storage.Ask{}, fmt.Errorf("add ask: %w", err)
 	}
@@ -134,11 +132,9 @@ func (db *DB) AddGive(ctx context.Context, a storage.Actor, dealID int64, what s
 		return storage.Give{}, fmt.Errorf("add give: %w", err)
 	}
 	var g storage.Give
-	err := db.exec1(ctx, func(ctx context.Context, q querier) error {
-		err := scanGive(q.QueryRow(ctx, insertGiveQuery, a.TeamID, dealID, what, value, a.UserID, tsArg(db.now()),
-			detail(map[string]any{"what": what, "value": value})), &g)
-		return found(err, fmt.Sprintf("deal %d", dealID))
-	})
+	err := db.addNumbered(ctx, dealID, insertGiveQuery,
+		[]any{a.TeamID, dealID, what, value, a.UserID, tsArg(db.now()), detail(map[string]any{"what": what, "value": value})},
+		func(r pgx.Row) error { return scanGive(r, &g) })
 	if err != nil {
 		return storage.Give{}, fmt.Errorf("add give: %w", err)
 	}

@@ -19,7 +19,7 @@ func BenchmarkAddRisk(b *testing.B) {
 			db := openTest(b, migrated.New(b), time.Now)
 			ids := make([]int64, deals)
 			for i := range ids {
-				ids[i] = storagetest.NewDeal(b, db, storagetest.Alice, fmt.Sprintf("C%d", i)).ID
+				ids[i] = storagetest.NewDeal(b, db, storagetest.Alice, fmt.Sprintf("C%d-%d", b.N, i)).ID
 			}
 			var next atomic.Int64
 			var wg sync.WaitGroup
@@ -36,6 +36,27 @@ func BenchmarkAddRisk(b *testing.B) {
 			}
 			wg.Wait()
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "risks/s")
+		})
+	}
+}
+
+// BenchmarkOpenDeal opens deals with 1 or 16 writers at once.
+func BenchmarkOpenDeal(b *testing.B) {
+	for _, writers := range []int{1, 16} {
+		b.Run(fmt.Sprintf("%d writers", writers), func(b *testing.B) {
+			db := openTest(b, migrated.New(b), time.Now)
+			var next atomic.Int64
+			var wg sync.WaitGroup
+			b.ResetTimer()
+			for range writers {
+				wg.Go(func() {
+					for i := next.Add(1); i <= int64(b.N); i = next.Add(1) {
+						storagetest.NewDeal(b, db, storagetest.Alice, fmt.Sprintf("C%d-%d", b.N, i))
+					}
+				})
+			}
+			wg.Wait()
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "deals/s")
 		})
 	}
 }

@@ -56,6 +56,7 @@ func DefaultMaxConns() int32 { return int32(max(8, 4*runtime.NumCPU())) }
 // use by any number of goroutines and processes.
 type DB struct {
 	pool  *pgxpool.Pool
+	adds  *adder // commits the numbered adds in groups
 	url   string // redacted
 	clock func() time.Time
 
@@ -99,6 +100,7 @@ func open(ctx context.Context, url string, opts Options) (*DB, error) {
 	if db.clock == nil {
 		db.clock = time.Now
 	}
+	db.adds = startAdder(db)
 	return db, nil
 }
 
@@ -152,6 +154,7 @@ func (db *DB) Close() error {
 		db.mu.Lock()
 		db.closed = true
 		db.mu.Unlock()
+		db.adds.stop() // nothing in flight: every add was answered
 		db.pool.Close()
 	})
 	return nil

@@ -35,11 +35,10 @@ func (db *DB) AddRisk(ctx context.Context, a storage.Actor, dealID int64, r stor
 	}
 	r = r.WithDefaults()
 	var risk storage.Risk
-	err := db.exec1(ctx, func(ctx context.Context, q querier) error {
-		err := scanRisk(q.QueryRow(ctx, insertRiskQuery, a.TeamID, dealID, r.What, r.Severity, r.Area,
-			r.NeedsTest, r.Scenario, a.UserID, tsArg(db.now()), detail(map[string]any{"risk": r})), &risk)
-		return found(err, fmt.Sprintf("deal %d", dealID))
-	})
+	err := db.addNumbered(ctx, dealID, insertRiskQuery,
+		[]any{a.TeamID, dealID, r.What, r.Severity, r.Area, r.NeedsTest, r.Scenario, a.UserID, tsArg(db.now()),
+			detail(map[string]any{"risk": r})},
+		func(row pgx.Row) error { return scanRisk(row, &risk) })
 	if err != nil {
 		return storage.Risk{}, fmt.Errorf("add risk: %w", err)
 	}

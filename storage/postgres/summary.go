@@ -10,20 +10,18 @@ import (
 	"github.com/longgame/longgame/storage"
 )
 
-// RiskSummary reads deal dealID's risk summary in one snapshot: the counts
-// from the deal's risk tallies, the lists through the partial indexes in
-// the order they are shown, so that its cost grows with limit, not with the
-// number of risks. ErrNotFound if the workspace has no such deal;
-// ErrInvalid for a negative limit.
+// RiskSummary reads deal dealID's risk summary in one snapshot and one
+// round trip: a pipeline of BEGIN (REPEATABLE READ), the deal's risk
+// tallies, the first limit risks of each list through the partial indexes
+// in the order they are shown, the adoption coverage, and COMMIT. Its cost
+// grows with limit, not with the number of risks. ErrNotFound if the
+// workspace has no such deal; ErrInvalid for a negative limit.
 func (db *DB) RiskSummary(ctx context.Context, teamID string, dealID int64, limit int) (storage.RiskSummary, error) {
 	if limit < 0 {
 		return storage.RiskSummary{}, fmt.Errorf("risk summary: %w", storage.Invalidf("limit %d is negative", limit))
 	}
-	var s storage.RiskSummary
-	err := db.readTx(ctx, func(tx pgx.Tx) error {
-		var err error
-		s, err = riskSummary(ctx, tx, teamID, dealID, limit)
-		return err
+	s, err := read(ctx, db, func(q querier) (storage.RiskSummary, error) {
+		return riskSummary(ctx, db.pool, teamID, dealID, limit)
 	})
 	if err != nil {
 		return storage.RiskSummary{}, fmt.Errorf("risk summary: %w", err)
@@ -31,23 +29,83 @@ func (db *DB) RiskSummary(ctx context.Context, teamID string, dealID int64, limi
 	return s, nil
 }
 
-func riskSummary(ctx context.Context, q querier, teamID string, dealID int64, limit int) (storage.RiskSummary, error) {
+// batcher sends a pgx.Batch: the pool does.
+type batcher interface {
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+}
+
+func riskSummary(ctx context.Context, q batcher, teamID string, dealID int64, limit int) (storage.RiskSummary, error) {
 	s := storage.RiskSummary{ByArea: map[storage.Area]int{}, Coverage: map[storage.Area][]int{}}
-	if err := riskTallies(ctx, q, teamID, dealID, &s); err != nil {
-		return storage.RiskSummary{}, err
+	lists := []struct {
+		query string
+		dest  *[]storage.Risk
+	}{
+		{undisclosedQuery, &s.UndisclosedTop},
+		{disclosedQuery, &s.DisclosedTop},
+		{untestedQuery, &s.UntestedTop},
 	}
-	if s.Open.Total() == 0 {
-		return s, nil
+	areas := make([]string, len(storage.CoverageAreas))
+	for i, a := range storage.CoverageAreas {
+		areas[i] = string(a)
 	}
+	b := &pgx.Batch{}
+	b.Queue(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`)
+	b.Queue(tallyQuery, teamID, dealID)
 	if limit > 0 {
-		if err := riskLists(ctx, q, teamID, dealID, limit, &s); err != nil {
-			return storage.RiskSummary{}, err
+		for _, l := range lists {
+			b.Queue(l.query, teamID, dealID, limit)
 		}
 	}
-	if err := riskCoverage(ctx, q, teamID, dealID, &s); err != nil {
-		return storage.RiskSummary{}, err
+	b.Queue(coverageQuery, teamID, dealID, storage.CoverageMax, areas)
+	b.Queue(`COMMIT`)
+	br := q.SendBatch(ctx, b)
+	defer br.Close()
+	if _, err := br.Exec(); err != nil {
+		return s, err
 	}
-	return s, nil
+	rows, err := br.Query()
+	if err != nil {
+		return s, err
+	}
+	if err := riskTallies(rows, dealID, &s); err != nil {
+		return s, err
+	}
+	if limit > 0 {
+		for _, l := range lists {
+			rows, err := br.Query()
+			if err != nil {
+				return s, err
+			}
+			if *l.dest, err = scanAll(rows, scanRisk); err != nil {
+				return s, err
+			}
+		}
+	}
+	rows, err = br.Query()
+	if err != nil {
+		return s, err
+	}
+	if err := riskCoverage(rows, &s); err != nil {
+		return s, err
+	}
+	if _, err := br.Exec(); err != nil {
+		return s, err
+	}
+	return s, br.Close()
+}
+
+// scanAll scans every row of rows with scan, and closes rows.
+func scanAll[T any](rows pgx.Rows, scan func(rowScanner, *T) error) ([]T, error) {
+	defer rows.Close()
+	var all []T
+	for rows.Next() {
+		var v T
+		if err := scan(rows, &v); err != nil {
+			return nil, err
+		}
+		all = append(all, v)
+	}
+	return all, rows.Err()
 }
 
 // tallyQuery reads the open-risk tallies of deal $2 of workspace $1: no
@@ -57,12 +115,8 @@ const tallyQuery = `SELECT t.severity, t.area, t.needs_test, t.disclosed, t.n
 	FROM deals d LEFT JOIN risk_tallies t ON t.team_id = d.team_id AND t.deal_id = d.id AND t.n > 0
 	WHERE d.team_id = $1 AND d.id = $2`
 
-// riskTallies fills in s's counts.
-func riskTallies(ctx context.Context, q querier, teamID string, dealID int64, s *storage.RiskSummary) error {
-	rows, err := q.Query(ctx, tallyQuery, teamID, dealID)
-	if err != nil {
-		return err
-	}
+// riskTallies fills in s's counts from the rows of tallyQuery.
+func riskTallies(rows pgx.Rows, dealID int64, s *storage.RiskSummary) error {
 	defer rows.Close()
 	deal := false
 	for rows.Next() {
@@ -109,30 +163,6 @@ const (
 	untestedQuery    = rankedRisks + `r.needs_test ORDER BY r.severity_rank, r.number LIMIT $3`
 )
 
-// riskLists fills in s's lists of at most limit risks, reading none for a
-// list its count says is empty.
-func riskLists(ctx context.Context, q querier, teamID string, dealID int64, limit int, s *storage.RiskSummary) error {
-	for _, l := range []struct {
-		n     int
-		query string
-		dest  *[]storage.Risk
-	}{
-		{s.Undisclosed, undisclosedQuery, &s.UndisclosedTop},
-		{s.Disclosed, disclosedQuery, &s.DisclosedTop},
-		{s.Untested, untestedQuery, &s.UntestedTop},
-	} {
-		if l.n == 0 {
-			continue
-		}
-		risks, err := queryAll(ctx, q, scanRisk, l.query, teamID, dealID, limit)
-		if err != nil {
-			return err
-		}
-		*l.dest = risks
-	}
-	return nil
-}
-
 // coverageQuery reads, for deal $2 of workspace $1, the numbers of the
 // first $3 open risks of each adoption area in $4, through the
 // risks_open_adoption index: an array of numbers per area.
@@ -143,21 +173,9 @@ const coverageQuery = `SELECT a.area, ARRAY(
 		ORDER BY r.number LIMIT $3)
 	FROM unnest($4::text[]) AS a(area)`
 
-// riskCoverage fills in s.Coverage, for the areas that have open risks.
-func riskCoverage(ctx context.Context, q querier, teamID string, dealID int64, s *storage.RiskSummary) error {
-	var areas []string
-	for _, a := range storage.CoverageAreas {
-		if s.ByArea[a] > 0 {
-			areas = append(areas, string(a))
-		}
-	}
-	if len(areas) == 0 {
-		return nil
-	}
-	rows, err := q.Query(ctx, coverageQuery, teamID, dealID, storage.CoverageMax, areas)
-	if err != nil {
-		return err
-	}
+// riskCoverage fills in s.Coverage from the rows of coverageQuery, for
+// the areas that have open risks.
+func riskCoverage(rows pgx.Rows, s *storage.RiskSummary) error {
 	defer rows.Close()
 	for rows.Next() {
 		var area string

@@ -1,0 +1,172 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// The numbered adds (asks, gives, risks) are the writes a deal's channel
+// sends most, and those that queue on one row: each takes the deal's next
+// number, which locks the deal's row until its commit. Committed one by
+// one, a deal's adds would go no faster than one commit after another
+// (~1 ms each here). The adder commits them in groups instead, as
+// SQLite's writer does: its goroutine takes the adds waiting (up to
+// maxAddBatch), sends them in one round trip as one transaction — BEGIN,
+// each add's one statement, COMMIT — and answers each caller once the
+// COMMIT is confirmed. Adds to one deal keep their order, so numbers
+// follow arrival; a batch locks its deals in id order, as every batch of
+// every replica does, so two batches never wait on each other in a
+// cycle. If the transaction does not commit (a statement failed), nothing
+// of it was written, and each add runs again alone, so that one bad add
+// fails only itself.
+
+// maxAddBatch bounds how many adds one transaction commits.
+const maxAddBatch = 64
+
+// addOp is one numbered add waiting for its batch, and its caller.
+type addOp struct {
+	dealID int64
+	query  string
+	args   []any
+	scan   func(pgx.Row) error // reads the statement's one row
+	done   chan error          // buffered: the adder never blocks on a reply
+}
+
+// adder owns the goroutine that commits adds in groups.
+type adder struct {
+	db      *DB
+	ops     chan *addOp
+	quit    chan struct{}
+	stopped chan struct{}
+}
+
+func startAdder(db *DB) *adder {
+	a := &adder{db: db, ops: make(chan *addOp), quit: make(chan struct{}), stopped: make(chan struct{})}
+	go a.loop()
+	return a
+}
+
+// add hands op to the adder and waits for its answer. The caller is in
+// flight (db.enter), so Close waits for it and the adder is running.
+func (a *adder) add(op *addOp) error {
+	op.done = make(chan error, 1)
+	a.ops <- op
+	return <-op.done
+}
+
+// stop ends the goroutine; call it with no add in flight.
+func (a *adder) stop() {
+	close(a.quit)
+	<-a.stopped
+}
+
+func (a *adder) loop() {
+	defer close(a.stopped)
+	for {
+		select {
+		case op := <-a.ops:
+			a.run(a.collect(op))
+		case <-a.quit:
+			return
+		}
+	}
+}
+
+// collect returns first and the adds already waiting behind it.
+func (a *adder) collect(first *addOp) []*addOp {
+	batch := []*addOp{first}
+	for len(batch) < maxAddBatch {
+		select {
+		case op := <-a.ops:
+			batch = append(batch, op)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
+// run commits batch and answers every add in it.
+func (a *adder) run(batch []*addOp) {
+	ctx := context.Background() // once taken, an add runs to its end
+	if len(batch) > 1 {
+		slices.SortStableFunc(batch, func(x, y *addOp) int { return compareIDs(x.dealID, y.dealID) })
+		if errs, ok := a.together(ctx, batch); ok {
+			for i, op := range batch {
+				op.done <- errs[i]
+			}
+			return
+		}
+	}
+	for _, op := range batch {
+		op.done <- a.alone(ctx, op)
+	}
+}
+
+func compareIDs(x, y int64) int {
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
+}
+
+// together runs batch as one transaction in one round trip. ok is false
+// when it did not commit: nothing of it was written.
+func (a *adder) together(ctx context.Context, batch []*addOp) (errs []error, ok bool) {
+	b := &pgx.Batch{}
+	b.Queue("BEGIN")
+	for _, op := range batch {
+		b.Queue(op.query, op.args...)
+	}
+	b.Queue("COMMIT")
+	br := a.db.pool.SendBatch(ctx, b)
+	defer br.Close()
+	if _, err := br.Exec(); err != nil {
+		return nil, false
+	}
+	errs = make([]error, len(batch))
+	for i, op := range batch {
+		errs[i] = op.scan(br.QueryRow())
+		if errs[i] != nil && !errors.Is(errs[i], pgx.ErrNoRows) {
+			return nil, false // a failed statement aborts the transaction
+		}
+	}
+	tag, err := br.Exec()
+	if err != nil || tag.String() != "COMMIT" {
+		return nil, false
+	}
+	return errs, true
+}
+
+// alone runs op as its own statement, committed on its own.
+func (a *adder) alone(ctx context.Context, op *addOp) error {
+	var err error
+	for try := 1; try <= maxTries; try++ {
+		if err = op.scan(a.db.pool.QueryRow(ctx, op.query, op.args...)); err == nil || !retryable(err) {
+			break
+		}
+	}
+	return domainError(err)
+}
+
+// addNumbered runs a numbered add through the adder: query returns the
+// added row, which scan reads; no row means the workspace has no deal
+// dealID (ErrNotFound).
+func (db *DB) addNumbered(ctx context.Context, dealID int64, query string, args []any, scan func(pgx.Row) error) error {
+	if err := db.enter(); err != nil {
+		return err
+	}
+	defer db.mu.RUnlock()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	err := db.adds.add(&addOp{dealID: dealID, query: query, args: args, scan: scan})
+	return found(err, fmt.Sprintf("deal %d", dealID))
+}
