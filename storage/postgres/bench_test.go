@@ -60,3 +60,32 @@ func BenchmarkOpenDeal(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkReadPath reads a deal of 2,000 risks as /risk summary does,
+// 16 readers at once.
+func BenchmarkReadPath(b *testing.B) {
+	db := openTest(b, migrated.New(b), time.Now)
+	d := storagetest.SeedRisks(b, db, storagetest.Alice, "C1", 2000, storagetest.Varied)
+	for name, read := range map[string]func() error{
+		"DealByChannel": func() error { _, err := db.DealByChannel(b.Context(), "T1", "C1"); return err },
+		"DealOverview":  func() error { _, err := db.DealOverview(b.Context(), "T1", d.ID); return err },
+		"RiskSummary":   func() error { _, err := db.RiskSummary(b.Context(), "T1", d.ID, 10); return err },
+	} {
+		b.Run(name, func(b *testing.B) {
+			var next atomic.Int64
+			var wg sync.WaitGroup
+			for range 16 {
+				wg.Go(func() {
+					for next.Add(1) <= int64(b.N) {
+						if err := read(); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "reads/s")
+		})
+	}
+}
