@@ -10,7 +10,9 @@ import (
 )
 
 // The numbered adds (asks, gives, risks) are the writes a deal's channel
-// sends most, and those that queue on one row: each takes the deal's next
+// sends most, and the dispatcher's marks (sent, released, held…) those a
+// batch of reminders sends most; all are one statement each, and the adds
+// queue on one row: each takes the deal's next
 // number, which locks the deal's row until its commit. Committed one by
 // one, a deal's adds would go no faster than one commit after another
 // (~1 ms each here). The adder commits them in groups instead, as
@@ -18,22 +20,33 @@ import (
 // maxAddBatch), sends them in one round trip as one transaction — BEGIN,
 // each add's one statement, COMMIT — and answers each caller once the
 // COMMIT is confirmed. Adds to one deal keep their order, so numbers
-// follow arrival; a batch locks its deals in id order, as every batch of
-// every replica does, so two batches never wait on each other in a
-// cycle. If the transaction does not commit (a statement failed), nothing
+// follow arrival; a batch locks its rows in one order (deals by id, then
+// check-ins by id), as every batch of every replica does, so two batches
+// never wait on each other in a cycle (and if a transaction of another
+// kind makes them, the server breaks the deadlock and the adds run
+// alone). If the transaction does not commit (a statement failed), nothing
 // of it was written, and each add runs again alone, so that one bad add
 // fails only itself.
 
 // maxAddBatch bounds how many adds one transaction commits.
 const maxAddBatch = 64
 
-// addOp is one numbered add waiting for its batch, and its caller.
+// Kinds of grouped writes, in the order a batch locks their rows.
+const (
+	byDeal    = iota // a numbered add: the deal's row, by deal id
+	byCheckin        // a dispatcher's mark: the check-in's row, by id
+)
+
+// addOp is one write of one statement waiting for its batch, and its
+// caller.
 type addOp struct {
-	dealID int64
-	query  string
-	args   []any
-	scan   func(pgx.Row) error // reads the statement's one row
-	done   chan error          // buffered: the adder never blocks on a reply
+	kind int   // byDeal or byCheckin
+	key  int64 // the id of the row it locks first
+
+	query string
+	args  []any
+	scan  func(pgx.Row) error // reads the statement's one row
+	done  chan error          // buffered: the adder never blocks on a reply
 }
 
 // adder owns the goroutine that commits adds in groups.
@@ -94,7 +107,12 @@ func (a *adder) collect(first *addOp) []*addOp {
 func (a *adder) run(batch []*addOp) {
 	ctx := context.Background() // once taken, an add runs to its end
 	if len(batch) > 1 {
-		slices.SortStableFunc(batch, func(x, y *addOp) int { return compareIDs(x.dealID, y.dealID) })
+		slices.SortStableFunc(batch, func(x, y *addOp) int {
+			if x.kind != y.kind {
+				return x.kind - y.kind
+			}
+			return compareIDs(x.key, y.key)
+		})
 		if errs, ok := a.together(ctx, batch); ok {
 			for i, op := range batch {
 				op.done <- errs[i]
@@ -167,6 +185,28 @@ func (db *DB) addNumbered(ctx context.Context, dealID int64, query string, args 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	err := db.adds.add(&addOp{dealID: dealID, query: query, args: args, scan: scan})
+	err := db.adds.add(&addOp{kind: byDeal, key: dealID, query: query, args: args, scan: scan})
 	return found(err, fmt.Sprintf("deal %d", dealID))
+}
+
+// markCheckin runs a dispatcher's write of one statement on check-in id
+// through the adder: query returns one row when it changed the check-in,
+// which scan reads (nil scan: the row is read and dropped), and none when
+// the claim was lost (ErrConflict).
+func (db *DB) markCheckin(ctx context.Context, id int64, claimant, query string, args []any, scan func(pgx.Row) error) error {
+	if err := db.enter(); err != nil {
+		return err
+	}
+	defer db.mu.RUnlock()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if scan == nil {
+		scan = func(r pgx.Row) error { var id int64; return r.Scan(&id) }
+	}
+	err := db.adds.add(&addOp{kind: byCheckin, key: id, query: query, args: args, scan: scan})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return lostClaim(0, id, claimant)
+	}
+	return err
 }

@@ -209,23 +209,16 @@ func scanDueCheckin(s rowScanner, d *storage.DueCheckin) error {
 // kept among those Long Game posted in the channel, so that it is hidden if
 // the channel becomes shared: one statement does both.
 func (db *DB) MarkSent(ctx context.Context, id int64, claimant, channel, ts string, at time.Time) error {
-	err := db.exec1(ctx, func(ctx context.Context, q querier) error {
-		var n int
-		err := q.QueryRow(ctx, `WITH sent AS (
+	err := db.markCheckin(ctx, id, claimant, `WITH sent AS (
 				UPDATE checkins SET delivery = 'sent', message_channel = $3, message_ts = $4, sent_at = $5,
 					attempts = attempts + 1, next_attempt_at = NULL, delivery_error = '', post_uncertain = false
 				WHERE id = $1 AND claimed_by = $2 AND delivery = 'sending'
-				RETURNING team_id, deal_id),
+				RETURNING id, team_id, deal_id),
 			kept AS (
 				INSERT INTO posted_messages (team_id, channel_id, ts, deal_id, kind, posted_at)
 				SELECT team_id, $3, $4, deal_id, 'checkin', $5 FROM sent
 				ON CONFLICT DO NOTHING)
-			SELECT COUNT(*) FROM sent`, id, claimant, channel, ts, tsArg(at)).Scan(&n)
-		if err != nil {
-			return err
-		}
-		return lostClaim(n, id, claimant)
-	})
+			SELECT id FROM sent`, []any{id, claimant, channel, ts, tsArg(at)}, nil)
 	if err != nil {
 		return fmt.Errorf("mark check-in %d sent: %w", id, err)
 	}
@@ -306,16 +299,11 @@ func (db *DB) MarkFailed(ctx context.Context, id int64, claimant, errText, dmCha
 
 // fenced runs UPDATE checkins SET <set> (its arguments from $3) on
 // check-in id ($1) if claimant ($2) still holds its claim; else
-// ErrConflict. One statement: it commits on its own.
+// ErrConflict. One statement, committed with the others waiting.
 func (db *DB) fenced(ctx context.Context, id int64, claimant, set string, args ...any) error {
-	return db.exec1(ctx, func(ctx context.Context, q querier) error {
-		tag, err := q.Exec(ctx, `UPDATE checkins SET `+set+` WHERE id = $1 AND claimed_by = $2 AND delivery = 'sending'`,
-			append([]any{id, claimant}, args...)...)
-		if err != nil {
-			return err
-		}
-		return lostClaim(int(tag.RowsAffected()), id, claimant)
-	})
+	return db.markCheckin(ctx, id, claimant,
+		`UPDATE checkins SET `+set+` WHERE id = $1 AND claimed_by = $2 AND delivery = 'sending' RETURNING id`,
+		append([]any{id, claimant}, args...), nil)
 }
 
 // Fold records that check-ins ids, claimed by claimant, are covered by the
