@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // The numbered adds (asks, gives, risks) are the writes a deal's channel
@@ -26,7 +27,9 @@ import (
 // kind makes them, the server breaks the deadlock and the adds run
 // alone). If the transaction does not commit (a statement failed), nothing
 // of it was written, and each add runs again alone, so that one bad add
-// fails only itself.
+// fails only itself; if the connection fails on the way, whether it
+// committed is not known, and every add of the batch gets the error
+// rather than a second try.
 
 // maxAddBatch bounds how many adds one transaction commits.
 const maxAddBatch = 64
@@ -113,9 +116,16 @@ func (a *adder) run(batch []*addOp) {
 			}
 			return compareIDs(x.key, y.key)
 		})
-		if errs, ok := a.together(ctx, batch); ok {
+		errs, err := a.together(ctx, batch)
+		if !errors.Is(err, errRolledBack) {
+			// Committed (err nil), or not known to be: the connection
+			// failed on the way, and running them again could add twice.
 			for i, op := range batch {
-				op.done <- errs[i]
+				if err != nil {
+					op.done <- err
+				} else {
+					op.done <- errs[i]
+				}
 			}
 			return
 		}
@@ -124,6 +134,9 @@ func (a *adder) run(batch []*addOp) {
 		op.done <- a.alone(ctx, op)
 	}
 }
+
+// errRolledBack says a batch's transaction certainly did not commit.
+var errRolledBack = errors.New("the batch rolled back")
 
 func compareIDs(x, y int64) int {
 	switch {
@@ -135,9 +148,11 @@ func compareIDs(x, y int64) int {
 	return 0
 }
 
-// together runs batch as one transaction in one round trip. ok is false
-// when it did not commit: nothing of it was written.
-func (a *adder) together(ctx context.Context, batch []*addOp) (errs []error, ok bool) {
+// together runs batch as one transaction in one round trip and returns
+// each add's own result. It fails with errRolledBack when the server did
+// not commit it (nothing of it was written), and with the driver's error
+// when the outcome is not known.
+func (a *adder) together(ctx context.Context, batch []*addOp) ([]error, error) {
 	b := &pgx.Batch{}
 	b.Queue("BEGIN")
 	for _, op := range batch {
@@ -147,20 +162,33 @@ func (a *adder) together(ctx context.Context, batch []*addOp) (errs []error, ok 
 	br := a.db.pool.SendBatch(ctx, b)
 	defer br.Close()
 	if _, err := br.Exec(); err != nil {
-		return nil, false
+		return nil, outcome(err)
 	}
-	errs = make([]error, len(batch))
+	errs := make([]error, len(batch))
 	for i, op := range batch {
 		errs[i] = op.scan(br.QueryRow())
 		if errs[i] != nil && !errors.Is(errs[i], pgx.ErrNoRows) {
-			return nil, false // a failed statement aborts the transaction
+			return nil, outcome(errs[i]) // a failed statement aborts the transaction
 		}
 	}
 	tag, err := br.Exec()
-	if err != nil || tag.String() != "COMMIT" {
-		return nil, false
+	if err != nil {
+		return nil, outcome(err)
 	}
-	return errs, true
+	if tag.String() != "COMMIT" {
+		return nil, errRolledBack
+	}
+	return errs, nil
+}
+
+// outcome is errRolledBack for an error the server answered with (its
+// transaction then rolls back), err itself for any other.
+func outcome(err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return errRolledBack
+	}
+	return err
 }
 
 // alone runs op as its own statement, committed on its own.
