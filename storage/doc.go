@@ -8,7 +8,8 @@
 // the type it belongs to, and every surface calls it.
 //
 // The contract is Store: what an implementation keeps, every row scoped by
-// Slack workspace. Package storage/sqlite implements it on a SQLite file;
+// Slack workspace. Package storage/sqlite implements it on a SQLite file and
+// package storage/postgres on PostgreSQL;
 // package storage/storagetest is the conformance suite every
 // implementation passes. Consumers declare the smaller interfaces they
 // need, which every Store satisfies.

@@ -38,6 +38,8 @@ func subcommands() []subcommand {
 		{"migrate", "apply the database migrations and exit", runMigrate},
 		{"doctor", "check the configuration, the database and Slack; say what to fix", runDoctor},
 		{"backup", "write a consistent copy of the database, even while the bot runs", runBackup},
+		{"restore", "load a PostgreSQL backup into an empty PostgreSQL database", runRestore},
+		{"migrate-to", "copy the SQLite database into an empty PostgreSQL one and check it", runMigrateTo},
 		{"export", "write every deal and its records as JSON or CSV", runExport},
 		{"version", "print the version", runVersion},
 		{"bench", "measure latency, throughput, reminders, memory and start-up against a bare bot", runBench},
@@ -78,7 +80,7 @@ func printUsage(w io.Writer) {
 		if sc.summary == "" {
 			continue // hidden: for the binary's own use
 		}
-		fmt.Fprintf(w, "  %-8s %s\n", sc.name, sc.summary)
+		fmt.Fprintf(w, "  %-10s %s\n", sc.name, sc.summary)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Configuration is read from the environment; see README.md.")

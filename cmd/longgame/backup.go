@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/longgame/longgame/storage/postgres"
 	"github.com/longgame/longgame/storage/sqlite"
 )
 
@@ -22,6 +23,11 @@ An existing <file> is left alone unless --force is given; then the copy is
 written next to it first and renamed over it, so a backup that fails never
 destroys the previous one. Restore by stopping the bot and putting the copy
 in place of LONGGAME_DB.
+
+For PostgreSQL (LONGGAME_DB=postgres://…) the copy is every table as COPY
+writes it, read in one REPEATABLE READ transaction, with a header naming
+the schema version; "longgame restore <file>" loads it into an empty
+database.
 
 Opening the database applies pending migrations first, as "longgame run"
 would. Exit status: 0 when the copy is written, 1 when it could not be,
@@ -55,12 +61,15 @@ func runBackup(ctx context.Context, inv invocation) int {
 		fmt.Fprintf(inv.stderr, "longgame backup: %v\n", err)
 		return exitError
 	}
-	fmt.Fprintf(inv.stdout, "wrote %s (%d bytes): a consistent copy of %s\n", dst, info.Size(), cfg.DB)
+	fmt.Fprintf(inv.stdout, "wrote %s (%d bytes): a consistent copy of %s\n", dst, info.Size(), dbName(cfg.DB))
 	return exitOK
 }
 
 // backup copies the database at src to dst, replacing dst only if force.
 func backup(ctx context.Context, src, dst string, force bool) error {
+	if isPostgres(src) {
+		return backupPostgres(ctx, src, dst, force)
+	}
 	srcInfo, err := os.Stat(src)
 	if err != nil {
 		// sqlite.Open would create an empty database: nothing to back up.
@@ -87,6 +96,33 @@ func backup(ctx context.Context, src, dst string, force bool) error {
 	}
 	// The copy holds what the database holds: the same permissions.
 	if err := os.Chmod(tmp, srcInfo.Mode().Perm()); err != nil {
+		return err
+	}
+	if err := place(tmp, dst, force); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(dst))
+}
+
+// backupPostgres writes the PostgreSQL database at url to dst as the
+// file `longgame restore` loads: every table copied in one snapshot,
+// readable by its owner only.
+func backupPostgres(ctx context.Context, url, dst string, force bool) error {
+	if _, err := os.Lstat(dst); err == nil && !force {
+		return fmt.Errorf("%s already exists: choose another name, or add --force to replace it", dst)
+	}
+	db, err := postgres.Open(ctx, url, postgres.Options{})
+	if err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	defer db.Close()
+	tmpDir, err := os.MkdirTemp(filepath.Dir(dst), ".longgame-backup-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmpDir)
+	tmp := filepath.Join(tmpDir, "backup.lgpg")
+	if err := db.Backup(ctx, tmp); err != nil {
 		return err
 	}
 	if err := place(tmp, dst, force); err != nil {

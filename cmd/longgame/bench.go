@@ -8,12 +8,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/longgame/longgame/bot/slackfake"
+	"github.com/longgame/longgame/storage/postgres"
 )
 
 const benchUsage = `usage: longgame bench [flags]
@@ -25,7 +27,9 @@ speed of this machine. It starts a fake Slack (Web API and Socket Mode on
 binary with SLACK_API_URL pointing at the fake: first the baseline
 ("bench-baseline": slack-go v0.35.0's socketmode client acking every slash
 command at once with {"text":"ok"}), then the real bot ("longgame run") on
-a fresh SQLite file in a temporary directory, removed at the end. Nothing
+a fresh SQLite file in a temporary directory, removed at the end (with
+--db postgres://…, on a fresh PostgreSQL database created on that server
+for each scenario and dropped at the end). Nothing
 leaves 127.0.0.1 and no environment variable of this process is read.
 
 Each bot gets, in turn:
@@ -73,7 +77,11 @@ type benchOptions struct {
 	StartupRuns  int      `json:"startup_runs"`
 	Skip         []string `json:"skip,omitempty"`
 	Quick        bool     `json:"quick"`
-	JSON         string   `json:"-"`
+	// DB is a PostgreSQL server URL: the bot then runs on PostgreSQL, each
+	// scenario on a database of its own created there and dropped after.
+	// "" runs it on SQLite files. Reported with its password masked.
+	DB   string `json:"db,omitempty"`
+	JSON string `json:"-"`
 	// bin is the longgame binary the children run; default this one.
 	bin string
 }
@@ -145,6 +153,7 @@ func defineBenchFlags(fs *flag.FlagSet, o *benchOptions) *string {
 	fs.IntVar(&o.StartupRuns, "startup-runs", o.StartupRuns, "start-up: how many starts to time")
 	fs.BoolVar(&o.Quick, "quick", false, "tiny sizes for a smoke run; explicit flags still win")
 	fs.StringVar(&o.JSON, "json", "", "also write the report as JSON to this file")
+	fs.StringVar(&o.DB, "db", "", "run the bot on PostgreSQL: a postgres:// URL of a server where bench may create (and drop) databases; default SQLite files")
 	return fs.String("skip", "", "comma-separated scenarios to leave out: "+strings.Join(benchScenarios, ", "))
 }
 
@@ -199,6 +208,9 @@ func (o benchOptions) validate() error {
 			return fmt.Errorf("--%s %d: want at least %d", c.name, c.v, c.min)
 		}
 	}
+	if o.DB != "" && !isPostgres(o.DB) {
+		return fmt.Errorf("--db %s: want a postgres:// URL (without --db the bot runs on SQLite)", dbName(o.DB))
+	}
 	if o.Reminders > 99999 {
 		return fmt.Errorf("--reminders %d: at most 99999", o.Reminders)
 	}
@@ -239,10 +251,38 @@ func runBench(ctx context.Context, inv invocation) int {
 
 // bench is one run of the benchmark.
 type bench struct {
-	opts benchOptions
-	fake *slackfake.Server // the current scenario's
-	dir  string            // temporary: the databases
-	log  io.Writer
+	opts      benchOptions
+	fake      *slackfake.Server // the current scenario's
+	dir       string            // temporary: the SQLite databases
+	log       io.Writer
+	databases []string // PostgreSQL databases created, to drop
+}
+
+// database is a new, empty database for a scenario, as LONGGAME_DB names
+// it: a file in the temporary directory, or with --db a database created
+// on that server (dropped at the end).
+func (b *bench) database(ctx context.Context, name string) (string, error) {
+	if b.opts.DB == "" {
+		return filepath.Join(b.dir, name+".db"), nil
+	}
+	db := fmt.Sprintf("longgame_bench_%d_%s", os.Getpid(), strings.ReplaceAll(name, "-", "_"))
+	if err := postgres.DropDatabase(ctx, b.opts.DB, db); err != nil {
+		return "", err
+	}
+	if err := postgres.CreateDatabase(ctx, b.opts.DB, db, ""); err != nil {
+		return "", err
+	}
+	b.databases = append(b.databases, db)
+	return postgres.WithDatabase(b.opts.DB, db)
+}
+
+// dropDatabases drops the PostgreSQL databases the run created.
+func (b *bench) dropDatabases() {
+	for _, db := range b.databases {
+		if err := postgres.DropDatabase(context.Background(), b.opts.DB, db); err != nil {
+			b.progress("drop database %s: %v", db, err)
+		}
+	}
 }
 
 func (b *bench) progress(format string, args ...any) {
@@ -258,7 +298,9 @@ func benchmark(ctx context.Context, opts benchOptions, progress io.Writer) (*ben
 	}
 	defer os.RemoveAll(dir)
 	b := &bench{opts: opts, dir: dir, log: progress}
+	defer b.dropDatabases()
 	rep := newBenchReport(opts)
+	rep.Options.DB = dbName(opts.DB)
 	err = b.run(ctx, rep)
 	rep.LoadAvg[1] = loadAvg()
 	rep.Targets = rep.checkTargets()
@@ -271,7 +313,13 @@ func (b *bench) run(ctx context.Context, rep *benchReport) error {
 		run            func() error
 	}{
 		{"baseline", "baseline", func() (err error) { rep.Baseline, err = b.load(ctx, baselineTarget()); return }},
-		{"bot", "bot", func() (err error) { rep.Bot, err = b.load(ctx, botTarget(b.dir)); return }},
+		{"bot", "bot", func() error {
+			db, err := b.database(ctx, "bot")
+			if err == nil {
+				rep.Bot, err = b.load(ctx, botTarget(db))
+			}
+			return err
+		}},
 		{"reminders", "reminders", func() (err error) {
 			rep.Reminders, err = b.reminders(ctx, b.opts.Reminders, false, 0)
 			return

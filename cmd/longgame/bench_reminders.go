@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -46,7 +45,10 @@ type reminderReport struct {
 // the fake receives. With throttled, the fake answers the first n posts
 // 429 with Retry-After: 1, so in practice the first post to each channel.
 func (b *bench) reminders(ctx context.Context, n int, throttled bool, floor time.Duration) (*reminderReport, error) {
-	path := filepath.Join(b.dir, fmt.Sprintf("reminders-%v.db", throttled))
+	path, err := b.database(ctx, fmt.Sprintf("reminders-%v", throttled))
+	if err != nil {
+		return nil, err
+	}
 	ids, err := b.seedReminders(ctx, path, n)
 	if err != nil {
 		return nil, err

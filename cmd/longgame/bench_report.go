@@ -124,6 +124,9 @@ func (l *loadReport) problems(name string) []string {
 func (r *benchReport) print(w io.Writer) {
 	fmt.Fprintf(w, "longgame bench · %s · %s · %d CPUs · %s · load average %.2f at the start, %.2f at the end\n",
 		r.Date, r.Platform, r.CPUs, r.GoVersion, r.LoadAvg[0], r.LoadAvg[1])
+	if r.Options.DB != "" {
+		fmt.Fprintf(w, "the bot runs on PostgreSQL (%s), a fresh database per scenario\n", r.Options.DB)
+	}
 	if r.Options.scaled() {
 		fmt.Fprintln(w, "sizes scaled down: the targets are those of the full run and only indicative here")
 	}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/longgame/longgame/storage"
-	"github.com/longgame/longgame/storage/sqlite"
 )
 
 // seedActor records what the benchmark seeds.
@@ -21,7 +20,7 @@ const seedWriters = 64
 // seedOpenDeals opens n deals, in channels CS000001…, in the database at
 // path, through the store's public API.
 func seedOpenDeals(ctx context.Context, path string, n int) error {
-	return withStore(ctx, path, func(db *sqlite.DB) error {
+	return withStore(ctx, path, func(db storage.Store) error {
 		return parallel(ctx, n, seedWriters, func(i int) error {
 			_, err := db.OpenDeal(ctx, seedActor, storage.NewDeal{ChannelID: fmt.Sprintf("CS%06d", i+1),
 				Name: fmt.Sprintf("Seeded deal %d", i+1), OwnerID: "U1", Budget: 10})
@@ -36,7 +35,7 @@ func seedOpenDeals(ctx context.Context, path string, n int) error {
 func seedWonDeals(ctx context.Context, path string, channels []string) (map[string]int64, error) {
 	closedOn := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -15)
 	ids := make([]int64, len(channels))
-	err := withStore(ctx, path, func(db *sqlite.DB) error {
+	err := withStore(ctx, path, func(db storage.Store) error {
 		return parallel(ctx, len(channels), seedWriters, func(i int) error {
 			d, err := db.OpenDeal(ctx, seedActor, storage.NewDeal{ChannelID: channels[i],
 				Name: "Won deal " + channels[i], OwnerID: "U1", Budget: 10})
@@ -64,8 +63,8 @@ func seedWonDeals(ctx context.Context, path string, channels []string) (map[stri
 }
 
 // withStore runs f on the store at path and closes it.
-func withStore(ctx context.Context, path string, f func(*sqlite.DB) error) (err error) {
-	db, err := sqlite.Open(ctx, path, sqlite.Options{})
+func withStore(ctx context.Context, path string, f func(storage.Store) error) (err error) {
+	db, err := openStore(ctx, path, nil, nil)
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}

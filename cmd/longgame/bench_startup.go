@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"time"
 )
@@ -20,7 +19,10 @@ type startupReport struct {
 // times process start → connected, StartupRuns times.
 func (b *bench) startup(ctx context.Context) (*startupReport, error) {
 	rep := &startupReport{Deals: b.opts.StartupDeals}
-	path := filepath.Join(b.dir, "startup.db")
+	path, err := b.database(ctx, "startup")
+	if err != nil {
+		return nil, err
+	}
 	b.progress("start-up: seeding %d deals", rep.Deals)
 	start := time.Now()
 	if err := seedOpenDeals(ctx, path, rep.Deals); err != nil {

@@ -3,13 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/longgame/longgame/bot/slackfake"
-	"github.com/longgame/longgame/storage/sqlite"
+	"github.com/longgame/longgame/storage"
 )
 
 // target is a bot the load runs against: the verb its child process runs,
@@ -28,8 +27,8 @@ func baselineTarget() target {
 	return target{name: "baseline", verb: "bench-baseline", recorded: ok, answered: ok}
 }
 
-func botTarget(dir string) target {
-	path := filepath.Join(dir, "bot.db")
+// botTarget is `longgame run` on the database path (LONGGAME_DB).
+func botTarget(path string) target {
 	return target{
 		name: "bot", verb: "run", env: []string{"LONGGAME_DB=" + path}, dbPath: path,
 		recorded: func(text, kind string) bool { return kind == string(slackfake.KindPostMessage) && !isErrorReply(text) },
@@ -119,7 +118,7 @@ func (b *bench) visibleReplies(channels ...string) int {
 
 // storedRisks reads back how many risks the deals of C1 and C2 hold.
 func storedRisks(ctx context.Context, path string) (open, closed int, err error) {
-	err = withStore(ctx, path, func(db *sqlite.DB) error {
+	err = withStore(ctx, path, func(db storage.Store) error {
 		for _, x := range []struct {
 			channel string
 			n       *int

@@ -15,7 +15,7 @@ import (
 
 	"github.com/longgame/longgame/bot/slackfake"
 	"github.com/longgame/longgame/storage"
-	"github.com/longgame/longgame/storage/sqlite"
+	"github.com/longgame/longgame/storage/postgres/pgtest"
 )
 
 // The benchmark tool runs end to end at tiny sizes, so it never rots. It
@@ -204,8 +204,18 @@ func TestBenchQuantile(t *testing.T) {
 // and their profiles.
 type inProcess struct {
 	fake *slackfake.Server
-	db   *sqlite.DB
+	db   storage.Store
 	bot  target
+}
+
+// benchDB is the database the in-process benchmarks run on: a SQLite
+// file in dir, or with LONGGAME_BENCH_POSTGRES=1 a PostgreSQL database of
+// their own on the server LONGGAME_TEST_POSTGRES names.
+func benchDB(tb testing.TB, dir string) string {
+	if os.Getenv("LONGGAME_BENCH_POSTGRES") != "" {
+		return pgtest.NewDatabase(tb)
+	}
+	return filepath.Join(dir, "bot.db")
 }
 
 func startInProcess(tb testing.TB) *inProcess {
@@ -222,7 +232,7 @@ func startInProcess(tb testing.TB) *inProcess {
 		os.Unsetenv(k)
 	}
 	for k, v := range map[string]string{"SLACK_BOT_TOKEN": benchBotToken, "SLACK_APP_TOKEN": benchAppToken,
-		"SLACK_API_URL": fake.APIURL(), "LONGGAME_DB": filepath.Join(dir, "bot.db"), "LONGGAME_LOG_LEVEL": "warn"} {
+		"SLACK_API_URL": fake.APIURL(), "LONGGAME_DB": benchDB(tb, dir), "LONGGAME_LOG_LEVEL": "warn"} {
 		tb.Setenv(k, v)
 	}
 	cfg, err := loadConfig()
@@ -230,7 +240,7 @@ func startInProcess(tb testing.TB) *inProcess {
 		tb.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	ready, done := make(chan *sqlite.DB, 1), make(chan error, 1)
+	ready, done := make(chan storage.Store, 1), make(chan error, 1)
 	go func() {
 		done <- serve(ctx, cfg, slog.New(slog.DiscardHandler), nil, func(s *services) { ready <- s.db })
 	}()
@@ -240,7 +250,7 @@ func startInProcess(tb testing.TB) *inProcess {
 			tb.Errorf("serve: %v", err)
 		}
 	})
-	h := &inProcess{fake: fake, bot: botTarget(dir)}
+	h := &inProcess{fake: fake, bot: botTarget(filepath.Join(dir, "bot.db"))}
 	select {
 	case h.db = <-ready:
 	case err := <-done:

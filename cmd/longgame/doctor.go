@@ -16,6 +16,7 @@ import (
 	"github.com/slack-go/slack"
 	_ "modernc.org/sqlite" // the driver peekSchemaVersion reads with
 
+	"github.com/longgame/longgame/storage/postgres"
 	"github.com/longgame/longgame/storage/sqlite"
 )
 
@@ -30,11 +31,14 @@ Checks what the bot needs, with the configuration of the environment
 The checks: every configuration variable parses; SLACK_BOT_TOKEN and
 SLACK_APP_TOKEN are present and of the right kind; the database LONGGAME_DB
 opens (pending migrations are applied, as "longgame run" would), and passes
-SQLite's integrity and foreign key checks; Slack's auth.test accepts the bot
+SQLite's integrity and foreign key checks (for a postgres:// URL: the
+connection works, the server's version, the schema's version against this
+binary's, and the store's own checks); Slack's auth.test accepts the bot
 token, and the token has every bot scope manifest.yml asks for;
 apps.connections.open accepts the app-level token (Socket Mode).
 
-Tokens and the Socket Mode URL are never printed.
+Tokens, the Socket Mode URL and a database URL's password are never
+printed.
 Exit status: 0 when every check passes, 1 when any found a problem,
 2 for a usage error.
 `
@@ -103,7 +107,7 @@ func (d *doctor) run(ctx context.Context) {
 		return
 	}
 	d.ok("configuration: every variable parses (LONGGAME_DB=%s, time zone %s, currency %s)",
-		cfg.DB, cfg.Timezone, cfg.Currency)
+		dbName(cfg.DB), cfg.Timezone, cfg.Currency)
 	botOK, appOK := d.checkTokens(cfg)
 	d.checkDatabase(ctx, cfg.DB)
 	if !botOK || !appOK {
@@ -133,6 +137,10 @@ func (d *doctor) checkTokens(cfg config) (botOK, appOK bool) {
 // migrations, and runs SQLite's integrity checks. A missing file is not
 // created: the bot creates it on its first run.
 func (d *doctor) checkDatabase(ctx context.Context, path string) {
+	if isPostgres(path) {
+		d.checkPostgres(ctx, path)
+		return
+	}
 	what := "database " + path
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		d.ok("%s: does not exist yet; longgame run (or migrate) creates it. Check LONGGAME_DB if you expected data there", what)
@@ -162,7 +170,9 @@ func (d *doctor) checkDatabase(ctx context.Context, path string) {
 
 // checkSchema says whether opening db migrated it: before is its version
 // read beforehand, unknown when peekErr is set.
-func (d *doctor) checkSchema(ctx context.Context, db *sqlite.DB, what string, before int, peekErr error) {
+func (d *doctor) checkSchema(ctx context.Context, db interface {
+	SchemaVersion(context.Context) (int, error)
+}, what string, before int, peekErr error) {
 	after, err := db.SchemaVersion(ctx)
 	switch {
 	case err != nil:
@@ -172,6 +182,41 @@ func (d *doctor) checkSchema(ctx context.Context, db *sqlite.DB, what string, be
 	default:
 		d.ok("%s: opens, migrations applied now (version %d → %d)", what, before, after)
 	}
+}
+
+// checkPostgres connects to the PostgreSQL database at url, says which
+// server it is, compares its schema version with this binary's, applies
+// the pending migrations (as "longgame run" would) and runs the store's
+// integrity check. The URL's password is never printed.
+func (d *doctor) checkPostgres(ctx context.Context, url string) {
+	what := "database " + dbName(url)
+	before, err := postgres.PeekSchemaVersion(ctx, url)
+	if err != nil {
+		d.problem(what, "cannot connect (%v): check LONGGAME_DB (host, port, user, password, database, sslmode) and that the server runs", err)
+		return
+	}
+	if latest := postgres.LatestSchemaVersion(); before > latest {
+		d.problem(what, "its schema is at version %d, newer than this binary's %d: run the newer longgame that migrated it", before, latest)
+		return
+	}
+	db, err := postgres.Open(ctx, url, postgres.Options{})
+	if err != nil {
+		d.problem(what, "cannot open it (%v): check that the user may create tables in the database", err)
+		return
+	}
+	defer db.Close()
+	version, err := db.ServerVersion(ctx)
+	if err != nil {
+		d.problem(what, "the connection works but the server does not say its version (%v)", err)
+		return
+	}
+	d.ok("%s: connected, PostgreSQL %s", what, version)
+	d.checkSchema(ctx, db, what, before, nil)
+	if err := db.IntegrityCheck(ctx); err != nil {
+		d.problem(what, "%v: stop the bot and restore the latest backup (longgame restore)", err)
+		return
+	}
+	d.ok("%s: risk tallies and numbering check out", what)
 }
 
 // peekSchemaVersion reads the schema version of the database at path

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/longgame/longgame/storage"
-	"github.com/longgame/longgame/storage/sqlite"
 )
 
 const exportHelp = `usage: longgame export [--format json|csv] [--team T] [--dir D] [--force]
@@ -94,11 +93,11 @@ func runExport(ctx context.Context, inv invocation) int {
 // readExport reads the export of workspace team ("" for all) from the
 // database at path, which must exist.
 func readExport(ctx context.Context, path, team string) (storage.Export, error) {
-	if _, err := os.Stat(path); err != nil {
+	if _, err := os.Stat(path); err != nil && !isPostgres(path) {
 		// sqlite.Open would create an empty database: nothing to export.
 		return storage.Export{}, fmt.Errorf("database %s (LONGGAME_DB): %w", path, err)
 	}
-	db, err := sqlite.Open(ctx, path, sqlite.Options{})
+	db, err := openStore(ctx, path, nil, nil)
 	if err != nil {
 		return storage.Export{}, fmt.Errorf("open database: %w", err)
 	}
@@ -108,7 +107,7 @@ func readExport(ctx context.Context, path, team string) (storage.Export, error) 
 		return storage.Export{}, err
 	}
 	if team != "" && len(ex.Workspaces) == 0 {
-		return storage.Export{}, fmt.Errorf("%s holds no workspace %s", path, team)
+		return storage.Export{}, fmt.Errorf("%s holds no workspace %s", dbName(path), team)
 	}
 	return ex, nil
 }

@@ -92,7 +92,7 @@ func runLocal(ctx context.Context, inv invocation) int {
 	}
 
 	s := newSession(fake, svc, clock, inv.stdout, isTerminal(inv.stdin))
-	s.banner(cfg.DB)
+	s.banner(dbName(cfg.DB))
 	s.loop(ctx, inv.stdin)
 
 	stopApp()

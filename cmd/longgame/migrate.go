@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-
-	"github.com/longgame/longgame/storage/sqlite"
 )
 
 func runMigrate(ctx context.Context, inv invocation) int {
@@ -13,9 +11,9 @@ func runMigrate(ctx context.Context, inv invocation) int {
 		fmt.Fprintf(inv.stderr, "longgame: %v\n", err)
 		return exitUsage
 	}
-	db, err := sqlite.Open(ctx, cfg.DB, sqlite.Options{})
+	db, err := openStore(ctx, cfg.DB, nil, nil)
 	if err != nil {
-		fmt.Fprintf(inv.stderr, "longgame: open database %s: %v\n", cfg.DB, err)
+		fmt.Fprintf(inv.stderr, "longgame: open database %s: %v\n", dbName(cfg.DB), err)
 		return exitError
 	}
 	defer db.Close()
@@ -24,6 +22,6 @@ func runMigrate(ctx context.Context, inv invocation) int {
 		fmt.Fprintf(inv.stderr, "longgame: read schema version: %v\n", err)
 		return exitError
 	}
-	fmt.Fprintf(inv.stdout, "%s: schema at version %d, up to date\n", cfg.DB, v)
+	fmt.Fprintf(inv.stdout, "%s: schema at version %d, up to date\n", dbName(cfg.DB), v)
 	return exitOK
 }

@@ -17,7 +17,7 @@ import (
 	"github.com/longgame/longgame/bot/checkin"
 	"github.com/longgame/longgame/bot/slash"
 	"github.com/longgame/longgame/reminders"
-	"github.com/longgame/longgame/storage/sqlite"
+	"github.com/longgame/longgame/storage"
 )
 
 func runRun(ctx context.Context, inv invocation) int {
@@ -85,7 +85,7 @@ func newSlackAPI(cfg config) *slack.Client {
 
 // services are what serve started, for a caller that drives them (local).
 type services struct {
-	db        *sqlite.DB
+	db        storage.Store
 	reminders *reminders.Dispatcher
 }
 
@@ -103,15 +103,15 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, now func() time.Ti
 		now = time.Now
 	}
 	tel := newTelemetry()
-	db, err := sqlite.Open(ctx, cfg.DB, sqlite.Options{Now: now, OnCommit: tel.committed})
+	db, err := openStore(ctx, cfg.DB, now, tel.committed)
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", cfg.DB, err)
+		return fmt.Errorf("open database %s: %w", dbName(cfg.DB), err)
 	}
 	defer func() {
 		if cerr := db.Close(); cerr != nil && err == nil {
 			err = fmt.Errorf("close database: %w", cerr)
 		}
-		log.Info("database closed", "path", cfg.DB)
+		log.Info("database closed", "db", dbName(cfg.DB))
 	}()
 	tel.watchBacklog(db, now)
 	parts := []func(context.Context) error{}

@@ -57,6 +57,7 @@ var tests = []struct {
 	{"AddRisk", testAddRisk},
 	{"ResolveReopenDiscloseRisk", testResolveReopenDiscloseRisk},
 	{"RiskNumbersUnderConcurrency", testRiskNumbersUnderConcurrency},
+	{"AskAndGiveNumbersUnderConcurrency", testAskAndGiveNumbersUnderConcurrency},
 	{"RiskSummaryMatchesRisks", testRiskSummaryMatchesRisks},
 	{"RiskSummaryFollowsChanges", testRiskSummaryFollowsChanges},
 
@@ -76,6 +77,8 @@ var tests = []struct {
 	{"ClaimDueSkipsWhatIsNotDue", testClaimDueSkipsWhatIsNotDue},
 	{"ClaimDueLimitKeepsADealWhole", testClaimDueLimitKeepsADealWhole},
 	{"ClaimDueOnceUnderConcurrency", testClaimDueOnceUnderConcurrency},
+	{"ReclaimStuckOnceUnderConcurrency", testReclaimStuckOnceUnderConcurrency},
+	{"EventsAndDigestsOnceUnderConcurrency", testEventsAndDigestsOnceUnderConcurrency},
 	{"CheckinListsEveryOpenRisk", testCheckinListsEveryOpenRisk},
 	{"CheckinRisksAreBounded", testCheckinRisksAreBounded},
 	{"FencedWrites", testFencedWrites},

@@ -1,0 +1,51 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/longgame/longgame/storage"
+)
+
+// capitalSums are common table expressions summing, per deal of workspace
+// $1 that scope (a condition on deal_id) selects, the asks (count, cost as
+// storage.Ask.CapitalCost counts it, latest) and the gives (count, value,
+// latest), for storage.CapitalOf. Its results must agree with
+// storage.ComputeCapital, as must overviewOf's.
+func capitalSums(scope string) string {
+	return `
+	ask_sums AS (
+		SELECT deal_id, COUNT(*) AS n, SUM(CASE status WHEN 'declined' THEN 0 ELSE cost END) AS spent,
+			MAX(created_at) AS last
+		FROM asks WHERE team_id = $1 AND ` + scope + ` GROUP BY deal_id),
+	give_sums AS (
+		SELECT deal_id, COUNT(*) AS n, SUM(value) AS given, MAX(created_at) AS last
+		FROM gives WHERE team_id = $1 AND ` + scope + ` GROUP BY deal_id)`
+}
+
+// Ledger lists every ask and give of a deal in time order, with the running
+// capital. At the same second asks come before gives.
+func (db *DB) Ledger(ctx context.Context, teamID string, dealID int64) ([]storage.LedgerEntry, error) {
+	var (
+		d     storage.Deal
+		asks  []storage.Ask
+		gives []storage.Give
+	)
+	err := db.readTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if d, err = dealByID(ctx, tx, teamID, dealID); err != nil {
+			return err
+		}
+		if asks, err = listAsks(ctx, tx, teamID, dealID); err != nil {
+			return err
+		}
+		gives, err = listGives(ctx, tx, teamID, dealID)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ledger: %w", err)
+	}
+	return storage.LedgerOf(d.Budget, asks, gives), nil
+}

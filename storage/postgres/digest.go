@@ -1,0 +1,166 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/longgame/longgame/storage"
+)
+
+// Workspaces lists the team id of every workspace, in order.
+func (db *DB) Workspaces(ctx context.Context) ([]string, error) {
+	teams, err := read(ctx, db, func(q querier) ([]string, error) {
+		return queryAll(ctx, q, scanString, `SELECT team_id FROM workspaces ORDER BY team_id`)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("workspaces: %w", err)
+	}
+	return teams, nil
+}
+
+func scanString(s rowScanner, v *string) error { return s.Scan(text(v)) }
+
+// nudgeCheckinQuery lists the workspace $1's pending check-ins, with their
+// deal, by owner then due time; the caller adds its conditions.
+const nudgeCheckinQuery = `SELECT ` + checkinCols + `, ` + dealCols + `
+	FROM checkins c JOIN deals d ON d.team_id = c.team_id AND d.id = c.deal_id
+	WHERE c.team_id = $1 AND c.status = 'pending' AND `
+
+// Nudges is what each owner of the workspace gets in the weekly nudge for
+// window w, by owner id, read in one snapshot. Owners with nothing are left
+// out.
+func (db *DB) Nudges(ctx context.Context, teamID string, w storage.NudgeWindow) ([]storage.Nudge, error) {
+	byOwner := map[string]*storage.Nudge{}
+	nudge := func(owner string) *storage.Nudge {
+		if byOwner[owner] == nil {
+			byOwner[owner] = &storage.Nudge{TeamID: teamID, OwnerID: owner}
+		}
+		return byOwner[owner]
+	}
+	err := db.readTx(ctx, func(tx pgx.Tx) error {
+		due, err := queryAll(ctx, tx, scanCheckinDue, nudgeCheckinQuery+`c.due_at < $2 AND c.delivery <> 'failed'
+			AND NOT EXISTS (SELECT 1 FROM checkins f WHERE f.id = c.folded_into AND f.status = 'pending')
+			ORDER BY d.owner_id, c.due_at, c.id`, teamID, tsArg(w.DueBefore))
+		if err != nil {
+			return err
+		}
+		for _, cd := range due {
+			n := nudge(cd.Deal.OwnerID)
+			n.Due = append(n.Due, cd)
+		}
+		failed, err := queryAll(ctx, tx, scanCheckinDue, nudgeCheckinQuery+`c.delivery = 'failed'
+			ORDER BY d.owner_id, c.due_at, c.id`, teamID)
+		if err != nil {
+			return err
+		}
+		for _, cd := range failed {
+			n := nudge(cd.Deal.OwnerID)
+			n.Failed = append(n.Failed, cd)
+		}
+		unchecked, err := queryAll(ctx, tx, scanDeal, `SELECT `+dealCols+` FROM deals d
+			WHERE d.team_id = $1 AND d.stage = 'won' AND d.closed_on >= $2
+				AND NOT EXISTS (SELECT 1 FROM checkins c WHERE c.team_id = d.team_id AND c.deal_id = d.id AND c.status = 'done')
+			ORDER BY d.owner_id, d.closed_on, d.id`, teamID, dateArg(w.WonSince))
+		if err != nil {
+			return err
+		}
+		for _, d := range unchecked {
+			n := nudge(d.OwnerID)
+			n.Unchecked = append(n.Unchecked, d)
+		}
+		// Only open deals can be at risk: the overview query reads those,
+		// and DealOverview.AtRisk decides.
+		open, err := queryAll(ctx, tx, scanOverview, overviewOf(listWhere), teamID, string(storage.StageOpen), "", "", []string{})
+		if err != nil {
+			return err
+		}
+		for _, o := range open {
+			if o.AtRisk() {
+				n := nudge(o.Deal.OwnerID)
+				n.AtRisk = append(n.AtRisk, o)
+			}
+		}
+		return ownerZones(ctx, tx, teamID, byOwner)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("nudges: %w", err)
+	}
+	out := make([]storage.Nudge, 0, len(byOwner))
+	for _, owner := range slices.Sorted(maps.Keys(byOwner)) {
+		out = append(out, *byOwner[owner])
+	}
+	return out, nil
+}
+
+// ownerZones fills in the cached time zones of the nudges' owners.
+func ownerZones(ctx context.Context, q querier, teamID string, byOwner map[string]*storage.Nudge) error {
+	rows, err := q.Query(ctx, `SELECT user_id, tz FROM user_prefs WHERE team_id = $1`, teamID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var user, tz string
+		if err := rows.Scan(&user, &tz); err != nil {
+			return err
+		}
+		if n := byOwner[user]; n != nil {
+			n.OwnerTZ = tz
+		}
+	}
+	return rows.Err()
+}
+
+// ClaimDigest claims the weekly nudge of userID for schedule slot, before
+// it is sent, and reports whether this call claimed it: false means it was
+// claimed already (by an earlier run, another replica, or a restart in the
+// same minute) and must not be sent again. A nudge is sent at most once per
+// slot: the primary key decides, whoever asks first.
+func (db *DB) ClaimDigest(ctx context.Context, teamID, userID, slot string) (bool, error) {
+	if teamID == "" || userID == "" || slot == "" {
+		return false, fmt.Errorf("claim digest: %w", storage.Invalidf("a digest needs a team id, a user id and a slot"))
+	}
+	var first bool
+	err := db.exec1(ctx, func(ctx context.Context, q querier) error {
+		tag, err := q.Exec(ctx, `INSERT INTO digests (team_id, user_id, slot, sent_at) VALUES ($1, $2, $3, $4)
+			ON CONFLICT DO NOTHING`, teamID, userID, slot, tsArg(db.now()))
+		first = tag.RowsAffected() == 1
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("claim digest of %s for %s: %w", userID, slot, err)
+	}
+	return first, nil
+}
+
+// MarkDigestSent records where the claimed nudge of userID for slot was
+// posted.
+func (db *DB) MarkDigestSent(ctx context.Context, teamID, userID, slot, channel, ts string) error {
+	err := db.updateDigest(ctx, teamID, userID, slot, `message_channel = $4, message_ts = $5, error = ''`, channel, ts)
+	if err != nil {
+		return fmt.Errorf("mark digest of %s for %s sent: %w", userID, slot, err)
+	}
+	return nil
+}
+
+// MarkDigestFailed keeps why the claimed nudge of userID for slot could not
+// be posted.
+func (db *DB) MarkDigestFailed(ctx context.Context, teamID, userID, slot, errText string) error {
+	err := db.updateDigest(ctx, teamID, userID, slot, `error = $4`, errText)
+	if err != nil {
+		return fmt.Errorf("mark digest of %s for %s failed: %w", userID, slot, err)
+	}
+	return nil
+}
+
+func (db *DB) updateDigest(ctx context.Context, teamID, userID, slot, set string, args ...any) error {
+	return db.exec1(ctx, func(ctx context.Context, q querier) error {
+		return updateOne(ctx, q, fmt.Sprintf("digest of %s for %s", userID, slot),
+			`UPDATE digests SET `+set+` WHERE team_id = $1 AND user_id = $2 AND slot = $3`,
+			append([]any{teamID, userID, slot}, args...)...)
+	})
+}
