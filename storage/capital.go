@@ -37,19 +37,25 @@ func (c Capital) State() CapitalState {
 // cover.
 func (c Capital) Overdrawn() bool { return c.State() == CapitalOverdrawn }
 
-// ComputeCapital applies the capital rule: budget − Σ ask costs + Σ give
-// values, never above the budget. A declined ask costs nothing: the
-// champion spent no capital on it; open and done asks cost.
+// ComputeCapital applies the capital rule to a deal whose champion is
+// championID (0 when none is named): budget − Σ ask costs + Σ give values,
+// never above the budget. Only the asks and gives of that champion count:
+// an earlier champion's stay theirs. A declined or withdrawn ask costs
+// nothing, and a withdrawn give adds nothing.
 //
 // The clamp applies to the total, not step by step: a give made while the
 // capital is full still counts against later asks.
-func ComputeCapital(budget int, asks []Ask, gives []Give) Capital {
+func ComputeCapital(budget int, championID int64, asks []Ask, gives []Give) Capital {
 	spent, given := 0, 0
 	for _, a := range asks {
-		spent += a.CapitalCost()
+		if a.ChampionID == championID {
+			spent += a.CapitalCost()
+		}
 	}
 	for _, g := range gives {
-		given += g.Value
+		if g.ChampionID == championID {
+			given += g.CapitalValue()
+		}
 	}
 	return CapitalOf(budget, spent, given)
 }
@@ -68,11 +74,15 @@ type LedgerEntry struct {
 	Ask  *Ask  // set for an ask
 	Give *Give // set for a give
 	Left int   // capital after this entry: the capital rule over the entries so far
+	// Earlier says the entry belongs to a champion the deal named before
+	// its current one: it is theirs, and does not count here.
+	Earlier bool
 }
 
 // LedgerOf merges a deal's asks and gives (each oldest first) by time,
-// asks before gives at the same time, and computes the running capital.
-func LedgerOf(budget int, asks []Ask, gives []Give) []LedgerEntry {
+// asks before gives at the same time, and computes the running capital of
+// the deal's champion, championID, as ComputeCapital does.
+func LedgerOf(budget int, championID int64, asks []Ask, gives []Give) []LedgerEntry {
 	entries := make([]LedgerEntry, 0, len(asks)+len(gives))
 	for i := range asks {
 		entries = append(entries, LedgerEntry{At: asks[i].CreatedAt, Ask: &asks[i]})
@@ -83,12 +93,16 @@ func LedgerOf(budget int, asks []Ask, gives []Give) []LedgerEntry {
 	slices.SortStableFunc(entries, func(x, y LedgerEntry) int { return x.At.Compare(y.At) })
 	spent, given := 0, 0
 	for i := range entries {
-		if e := &entries[i]; e.Ask != nil {
+		e := &entries[i]
+		switch {
+		case e.Ask != nil && e.Ask.ChampionID != championID, e.Give != nil && e.Give.ChampionID != championID:
+			e.Earlier = true
+		case e.Ask != nil:
 			spent += e.Ask.CapitalCost()
-		} else {
-			given += e.Give.Value
+		default:
+			given += e.Give.CapitalValue()
 		}
-		entries[i].Left = CapitalOf(budget, spent, given).Left
+		e.Left = CapitalOf(budget, spent, given).Left
 	}
 	return entries
 }

@@ -10,6 +10,7 @@ const (
 	KindPostClose   CheckinKind = "post_close"    // /deal close won
 	KindKeepInTouch CheckinKind = "keep_in_touch" // /deal close lost
 	KindManual      CheckinKind = "manual"        // /checkin add
+	KindJobChange   CheckinKind = "job_change"    // /champion moved, after a closed deal
 )
 
 // CheckinStatus is the owner's side of a check-in.
@@ -21,6 +22,7 @@ const (
 	CheckinPending   CheckinStatus = "pending"
 	CheckinDone      CheckinStatus = "done"
 	CheckinSkipped   CheckinStatus = "skipped"
+	CheckinMissed    CheckinStatus = "missed" // covered by a later reminder: it never happened
 	CheckinCancelled CheckinStatus = "cancelled"
 )
 
@@ -53,6 +55,7 @@ type Checkin struct {
 	ID            int64
 	TeamID        string
 	DealID        int64
+	Number        int // per deal, from 1, in the order check-ins were made
 	Kind          CheckinKind
 	Offset        string // "14d" for a post-close check-in
 	Note          string
@@ -71,6 +74,12 @@ type Checkin struct {
 	UpdatedAt     time.Time
 }
 
+// Covered reports whether c is pending but folded into a later reminder,
+// which covers it: it is listed as missed, not as due on its own.
+func (c Checkin) Covered() bool {
+	return c.Status == CheckinPending && c.Delivery == DeliveryFolded
+}
+
 // NewCheckin is a check-in to schedule.
 type NewCheckin struct {
 	DealID int64
@@ -79,6 +88,9 @@ type NewCheckin struct {
 	Note   string
 	DueOn  time.Time // the calendar date; zero means DueAt's date in UTC
 	DueAt  time.Time // when the reminder goes out; required
+	// MovedFrom is the date a day off moved it from (Week.Due), for the
+	// answer that schedules it; zero when it was not moved. Not stored.
+	MovedFrom time.Time `json:",omitzero"`
 }
 
 // WithDefaults is c with its defaults filled in: manual, and due on DueAt's
@@ -159,4 +171,12 @@ func ValidateClaim(claimant string, limit int) error {
 		return Invalidf("claim limit %d is not positive", limit)
 	}
 	return nil
+}
+
+// DueToFinish reports whether c may be marked done without its number:
+// pending, not covered by a later reminder, and due on or before today
+// (the caller's calendar date, as a UTC midnight). A future check-in is
+// finished only by naming it.
+func (c Checkin) DueToFinish(today time.Time) bool {
+	return c.Status == CheckinPending && !c.Covered() && !c.DueOn.After(today)
 }

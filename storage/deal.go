@@ -46,12 +46,23 @@ type Deal struct {
 	ClosedOn      time.Time
 	ClosedAt      time.Time // when the close was recorded; zero while open
 	LostReason    string
-	ChampionID    int64 // 0 when no champion is named
-	Budget        int   // champion capital budget
+	Favored       string // the product generally favored inside the customer; "" when none
+	ChampionLeft  string // the company the champion left while the deal was open; "" when they did not
+	ChampionID    int64  // 0 when no champion is named
+	Budget        int    // champion capital budget
 	CreatedBy     string
 	CreatedAt     time.Time
 	UpdatedBy     string
 	UpdatedAt     time.Time
+}
+
+// AskSurcharge is what a new ask on the deal costs more: FavoredSurcharge
+// while a favored alternative is recorded.
+func (d Deal) AskSurcharge() int {
+	if d.Favored != "" {
+		return FavoredSurcharge
+	}
+	return 0
 }
 
 // SinceClose reports whether risk r was flagged after the deal's close was
@@ -73,7 +84,7 @@ type NewDeal struct {
 }
 
 // Validate checks what a new deal needs: a channel, a name, an owner, a
-// budget of zero or more, and a valid value if any.
+// budget within its range, and a valid value if any.
 func (n NewDeal) Validate() error {
 	switch {
 	case n.ChannelID == "":
@@ -89,10 +100,18 @@ func (n NewDeal) Validate() error {
 	return n.Value.Validate()
 }
 
-// ValidateBudget refuses a negative champion capital budget.
+// The champion capital budget of a deal is MinBudget to MaxBudget points:
+// asks and gives weigh 1 to 5, so a budget beyond 100 would never warn.
+const (
+	MinBudget = 1
+	MaxBudget = 100
+)
+
+// ValidateBudget refuses a champion capital budget outside MinBudget to
+// MaxBudget.
 func ValidateBudget(budget int) error {
-	if budget < 0 {
-		return Invalidf("budget %d is negative", budget)
+	if budget < MinBudget || budget > MaxBudget {
+		return Invalidf("budget %d is not between %d and %d", budget, MinBudget, MaxBudget)
 	}
 	return nil
 }
@@ -103,6 +122,7 @@ type DealChanges struct {
 	Value         *Money     // a zero Money clears the value
 	ExpectedClose *time.Time // a zero time clears the date
 	OwnerID       *string
+	Favored       *string // "" clears it
 }
 
 // Validate checks the fields that change: a deal keeps a name and an
@@ -124,7 +144,7 @@ func (c DealChanges) Validate() error {
 
 // Empty reports whether c changes nothing.
 func (c DealChanges) Empty() bool {
-	return c.Name == nil && c.Value == nil && c.ExpectedClose == nil && c.OwnerID == nil
+	return c.Name == nil && c.Value == nil && c.ExpectedClose == nil && c.OwnerID == nil && c.Favored == nil
 }
 
 // Close is how a deal closes, and the check-ins the close schedules.
@@ -133,6 +153,15 @@ type Close struct {
 	On       time.Time // the close date; zero means today (UTC)
 	Reason   string    // why it was lost
 	Checkins []NewCheckin
+}
+
+// ValidateCloseDate refuses a close date after today (the caller's
+// calendar date): a close is something that happened.
+func ValidateCloseDate(on, today time.Time) error {
+	if on.After(today) {
+		return Invalidf("the close date %s is in the future", on.Format(time.DateOnly))
+	}
+	return nil
 }
 
 // Validate checks that a deal closes as won or lost.

@@ -6,6 +6,7 @@ import "time"
 type NudgeWindow struct {
 	DueBefore time.Time // pending check-ins due before this, overdue ones included
 	WonSince  time.Time // deals won on or after this date (UTC midnight)
+	Today     time.Time // the nudge's date (UTC midnight): open deals expected to close before it are late
 }
 
 // Nudge is what one owner of a workspace gets in the weekly nudge.
@@ -25,9 +26,12 @@ type Nudge struct {
 	// Failed are the pending check-ins whose reminder the deal channel
 	// refused (see Checkin.DeliveryError).
 	Failed []CheckinDue
+	// Late are the owner's open deals whose expected close passed
+	// (Deal.DaysPastClose at the window's Today), most overdue first.
+	Late []Deal
 }
 
 // Empty reports whether the owner has nothing to hear about.
 func (n Nudge) Empty() bool {
-	return len(n.Due) == 0 && len(n.Unchecked) == 0 && len(n.AtRisk) == 0 && len(n.Failed) == 0
+	return len(n.Due) == 0 && len(n.Unchecked) == 0 && len(n.AtRisk) == 0 && len(n.Failed) == 0 && len(n.Late) == 0
 }

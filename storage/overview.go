@@ -1,5 +1,7 @@
 package storage
 
+import "time"
+
 // DealFilter selects deals for a list.
 type DealFilter struct {
 	Stage   Stage  // "" means every stage
@@ -8,12 +10,23 @@ type DealFilter struct {
 	// those whose channel they are a member of.
 	Viewer *Viewer
 	Limit  int // at most this many deals; 0 means DefaultListLimit
+	// StillAtRiskSince, when set, keeps only the won deals closed on or
+	// after it (a UTC midnight) that still have open high or critical
+	// risks: post-sale, still at risk (see PostSaleWatch).
+	StillAtRiskSince time.Time
 }
+
+// PostSaleWatch is how long after a win the App Home keeps a deal that
+// still has open high or critical risks: the champion carries them now.
+const PostSaleWatch = 90 * 24 * time.Hour
 
 // Validate checks the filter's stage and viewer.
 func (f DealFilter) Validate() error {
 	if f.Stage != "" && !f.Stage.Valid() {
 		return Invalidf("unknown stage %q", f.Stage)
+	}
+	if !f.StillAtRiskSince.IsZero() && f.Stage != "" && f.Stage != StageWon {
+		return Invalidf("only won deals are still at risk after the sale, not %s ones", f.Stage)
 	}
 	return f.Viewer.Validate()
 }

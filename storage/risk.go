@@ -37,8 +37,9 @@ type RiskStatus string
 
 // Risk statuses.
 const (
-	RiskOpen     RiskStatus = "open"
-	RiskResolved RiskStatus = "resolved"
+	RiskOpen      RiskStatus = "open"
+	RiskResolved  RiskStatus = "resolved"
+	RiskWithdrawn RiskStatus = "withdrawn" // recorded by mistake: it counts for nothing
 )
 
 // Risk is a risk or scenario that needs more testing, numbered per deal.
@@ -57,6 +58,8 @@ type Risk struct {
 	DisclosedAt    time.Time // zero until shared with the champion or customer
 	DisclosedBy    string
 	DisclosureNote string
+	WithdrawnBy    string
+	WithdrawnAt    time.Time
 	CreatedBy      string
 	CreatedAt      time.Time
 	UpdatedBy      string
@@ -101,6 +104,80 @@ func (r NewRisk) Validate() error {
 	return nil
 }
 
+// Resolve checks that r may be resolved: ErrUnchanged when it is
+// already, ErrConflict when it was withdrawn.
+func (r Risk) Resolve() error { return r.move(RiskResolved) }
+
+// Reopen checks that r may be opened again: ErrUnchanged when it is open,
+// ErrConflict when it was withdrawn.
+func (r Risk) Reopen() error { return r.move(RiskOpen) }
+
+func (r Risk) move(to RiskStatus) error {
+	switch r.Status {
+	case to:
+		return ErrUnchanged
+	case RiskWithdrawn:
+		return Conflictf("risk #%d was withdrawn", r.Number)
+	}
+	return nil
+}
+
+// Disclose checks that r may be recorded as disclosed: ErrUnchanged when
+// it was already (the first disclosure stands), ErrConflict when it was
+// withdrawn.
+func (r Risk) Disclose() error {
+	switch {
+	case r.Status == RiskWithdrawn:
+		return Conflictf("risk #%d was withdrawn", r.Number)
+	case !r.DisclosedAt.IsZero():
+		return ErrUnchanged
+	}
+	return nil
+}
+
+// RiskEdit is what /risk edit changes; a nil field is left alone.
+type RiskEdit struct {
+	What      *string
+	Severity  *Severity
+	Area      *Area
+	NeedsTest *bool
+	Scenario  *string // a scenario implies NeedsTest
+}
+
+// Validate checks the fields that change.
+func (e RiskEdit) Validate() error {
+	switch {
+	case e.What != nil && strings.TrimSpace(*e.What) == "":
+		return Invalidf("say what the risk is")
+	case e.Severity != nil && !e.Severity.Valid():
+		return Invalidf("unknown severity %q", *e.Severity)
+	case e.Area != nil && !e.Area.Valid():
+		return Invalidf("unknown area %q", *e.Area)
+	}
+	return nil
+}
+
+// Apply is r with e applied, and whether that changes anything. A
+// withdrawn risk is not edited: ErrConflict.
+func (e RiskEdit) Apply(r Risk) (Risk, bool, error) {
+	if r.Status == RiskWithdrawn {
+		return r, false, Conflictf("risk #%d was withdrawn", r.Number)
+	}
+	changed := false
+	set(&r.What, e.What, &changed)
+	set(&r.Severity, e.Severity, &changed)
+	set(&r.Area, e.Area, &changed)
+	set(&r.NeedsTest, e.NeedsTest, &changed)
+	set(&r.Scenario, e.Scenario, &changed)
+	if e.Scenario != nil && *e.Scenario != "" && !r.NeedsTest {
+		r.NeedsTest, changed = true, true
+	}
+	if !r.NeedsTest && r.Scenario != "" {
+		r.Scenario, changed = "", true // no test, no scenario to run
+	}
+	return r, changed, nil
+}
+
 // RiskCounts counts open risks by severity.
 type RiskCounts struct {
 	Low, Medium, High, Critical int
@@ -127,11 +204,21 @@ func (r *RiskCounts) Add(sev Severity, n int) {
 // over every open risk, and only the first limit risks of each list, most
 // severe first, then by number.
 type RiskSummary struct {
-	Open                                      RiskCounts     // open risks by severity
-	ByArea                                    map[Area]int   // open risks by area
-	Undisclosed, Disclosed, Untested          int            // open risks not disclosed / disclosed / needing a test
-	UndisclosedTop, DisclosedTop, UntestedTop []Risk         // at most limit each
-	Coverage                                  map[Area][]int // for CoverageAreas: numbers of open risks, at most CoverageMax each, ascending
+	Open                                      RiskCounts   // open risks by severity
+	ByArea                                    map[Area]int // open risks by area
+	Undisclosed, Disclosed, Untested          int          // open risks not disclosed / disclosed / needing a test
+	UndisclosedTop, DisclosedTop, UntestedTop []Risk       // at most limit each
+	// Coverage lists, for each of CoverageAreas, the risks that cover it:
+	// open or resolved (a resolved risk says the cost was thought of), at
+	// most CoverageMax, by number. CoverageTotal counts them all.
+	Coverage      map[Area][]Cover
+	CoverageTotal map[Area]int
+}
+
+// Cover is a risk covering an adoption cost in the checklist.
+type Cover struct {
+	Number   int
+	Resolved bool
 }
 
 // CoverageAreas are the adoption costs whose risks RiskSummary.Coverage

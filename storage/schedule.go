@@ -16,37 +16,44 @@ func DueAt(day time.Time, loc *time.Location) time.Time {
 	return time.Date(y, m, d, SendHour, 0, 0, 0, loc).UTC()
 }
 
+// Week is where and when an owner works: their time zone, and the days a
+// reminder may land on there.
+type Week struct {
+	Loc  *time.Location
+	Days Workdays
+}
+
+// Due is the check-in due on day (a calendar date in the owner's zone, a
+// UTC midnight), moved to the next working day when day is a day off, at
+// 09:00 there.
+func (w Week) Due(c NewCheckin, day time.Time) NewCheckin {
+	c.DueOn = w.Days.OnOrAfter(day)
+	if !c.DueOn.Equal(day) {
+		c.MovedFrom = day
+	}
+	c.DueAt = DueAt(c.DueOn, w.Loc)
+	return c
+}
+
 // PostClose is the series of check-ins of a deal won on closedOn: one per
-// offset, in days after the close, each at 09:00 in loc.
-func PostClose(dealID int64, closedOn time.Time, offsets []int, loc *time.Location) []NewCheckin {
+// offset, in days after the close, each at 09:00 on a working day of w.
+func PostClose(dealID int64, closedOn time.Time, offsets []int, w Week) []NewCheckin {
 	out := make([]NewCheckin, 0, len(offsets))
 	for _, days := range offsets {
-		day := closedOn.AddDate(0, 0, days)
-		out = append(out, NewCheckin{
-			DealID: dealID,
-			Kind:   KindPostClose,
-			Offset: fmt.Sprintf("%dd", days),
-			DueOn:  day,
-			DueAt:  DueAt(day, loc),
-		})
+		c := NewCheckin{DealID: dealID, Kind: KindPostClose, Offset: fmt.Sprintf("%dd", days)}
+		out = append(out, w.Due(c, closedOn.AddDate(0, 0, days)))
 	}
 	return out
 }
 
-// KeepInTouch is the one reminder after a loss, days after closedOn; none
-// when days is 0.
-func KeepInTouch(dealID int64, closedOn time.Time, days int, loc *time.Location) []NewCheckin {
+// KeepInTouch is the one reminder after a loss, days after closedOn, on a
+// working day of w; none when days is 0.
+func KeepInTouch(dealID int64, closedOn time.Time, days int, w Week) []NewCheckin {
 	if days <= 0 {
 		return nil
 	}
-	day := closedOn.AddDate(0, 0, days)
-	return []NewCheckin{{
-		DealID: dealID,
-		Kind:   KindKeepInTouch,
-		Offset: fmt.Sprintf("%dd", days),
-		DueOn:  day,
-		DueAt:  DueAt(day, loc),
-	}}
+	c := NewCheckin{DealID: dealID, Kind: KindKeepInTouch, Offset: fmt.Sprintf("%dd", days)}
+	return []NewCheckin{w.Due(c, closedOn.AddDate(0, 0, days))}
 }
 
 // SnoozeDays is how far a snooze moves a check-in when the user says
@@ -55,16 +62,15 @@ const SnoozeDays = 7
 
 // Snoozed is where a snooze of days, asked at now, moves a check-in due on
 // dueOn: days after its due date, or after the owner's today when it is
-// overdue, at 09:00 in the owner's zone loc. Snoozing one check-in never
-// moves the rest of its series.
-func Snoozed(dueOn, now time.Time, days int, loc *time.Location) (newDueOn, newDueAt time.Time) {
-	y, m, d := now.In(loc).Date()
-	from := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+// overdue, on a working day of w, at 09:00 in the owner's zone. Snoozing
+// one check-in never moves the rest of its series.
+func Snoozed(dueOn, now time.Time, days int, w Week) (newDueOn, newDueAt time.Time) {
+	from := Today(now, w.Loc)
 	if dueOn.After(from) {
 		from = dueOn
 	}
-	newDueOn = from.AddDate(0, 0, days)
-	return newDueOn, DueAt(newDueOn, loc)
+	c := w.Due(NewCheckin{}, from.AddDate(0, 0, days))
+	return c.DueOn, c.DueAt
 }
 
 // RoundUp is t rounded up to the whole second: the store keeps times in

@@ -15,8 +15,10 @@ import (
 // returns nil only once its change is durable; times are stored to the
 // second, in UTC. Calendar dates are returned as UTC midnights.
 //
-// Errors wrap ErrNotFound, ErrConflict, ErrInvalid (nothing was written)
-// or ErrClosed; other errors are the store's own failures.
+// Errors wrap ErrNotFound, ErrConflict, ErrInvalid, ErrUnchanged (nothing
+// was written) or ErrClosed; other errors are the store's own failures.
+// Nothing is ever erased: a withdrawn ask, give or risk stays, marked, and
+// the audit keeps every version of what was edited.
 type Store interface {
 	// OpenDeal makes channel n.ChannelID a deal's home, recording the
 	// workspace if it is new. ErrConflict if the channel already has a
@@ -47,33 +49,56 @@ type Store interface {
 	DealOverview(ctx context.Context, teamID string, dealID int64) (DealOverview, error)
 
 	// SetChampion names a deal's champion. The person is found by
-	// c.UserID when given, else by NameKey; a champion linked to another
-	// user is another person. A new champion is created when none matches
-	// (ErrInvalid if c has no name then). A given name, title or user id
-	// is recorded on the champion; the same name typed another way keeps
-	// the recorded spelling.
-	SetChampion(ctx context.Context, a Actor, dealID int64, c ChampionInput) (Champion, error)
-	// FindChampion finds a champion of the workspace by Slack user id when
-	// given, else by NameKey. When both are given and no champion is
-	// linked to the user, only champions linked to nobody match the name.
-	FindChampion(ctx context.Context, teamID, name, userID string) (Champion, error)
+	// c.UserID when given, else by NameKey of the name and of the company
+	// (c.Company, or the deal's name when ""); a champion linked to
+	// another user is another person. A new champion is created when none
+	// matches (ErrInvalid if c has no name then), with the deal's name as
+	// company unless c gives one. A given name or user id is recorded on
+	// the champion (the same name typed another way keeps the recorded
+	// spelling); a new title or company is a new entry of their timeline.
+	// When the deal named another person, that one is Replaced and keeps
+	// their asks and gives; asks and gives recorded before the deal named
+	// anyone become this champion's.
+	SetChampion(ctx context.Context, a Actor, dealID int64, c ChampionInput) (ChampionSet, error)
+	// FindChampions finds champions of the workspace: the one linked to
+	// q.UserID when given; else those named q.Name (NameKey), at q.Company
+	// when given, linked to nobody if q.UserID was given; at most limit
+	// (DefaultListLimit when 0), oldest first.
+	FindChampions(ctx context.Context, teamID string, q ChampionQuery, limit int) ([]Champion, error)
 	// ChampionByID is champion id of the workspace.
 	ChampionByID(ctx context.Context, teamID string, id int64) (Champion, error)
-	// ChampionHistory lists the workspace's deals that have championID as
-	// their champion, oldest first: the first limit (DefaultListLimit when
-	// 0) of those v may see (all when v is nil).
+	// ChampionRoles is a champion's timeline, oldest first.
+	ChampionRoles(ctx context.Context, teamID string, championID int64) ([]ChampionRole, error)
+	// ChampionHistory lists the workspace's deals that championID was
+	// champion of — their champion now, or asked of or given to on them
+	// before another was named — oldest first: the first limit
+	// (DefaultListLimit when 0) of those v may see (all when v is nil).
+	// Each counts this person's asks and gives only.
 	ChampionHistory(ctx context.Context, teamID string, championID int64, v *Viewer, limit int) (Page[ChampionDeal], error)
 	// AddAsk records a favor asked of the deal's champion, costing 1 to 5,
 	// numbered after the deal's last ask.
 	AddAsk(ctx context.Context, a Actor, dealID int64, what string, cost int) (Ask, error)
-	// SetAskStatus records what became of ask #number of a deal.
+	// SetAskStatus records the champion's answer to ask #number, as
+	// Ask.Answer allows: ErrUnchanged when it already is s, ErrConflict
+	// when it was answered otherwise or withdrawn.
 	SetAskStatus(ctx context.Context, a Actor, dealID int64, number int, s AskStatus) (Ask, error)
-	// Asks lists a deal's asks by number.
+	// EditAsk corrects ask #number as AskEdit.Apply does: ErrUnchanged
+	// when that changes nothing, ErrConflict when it was withdrawn.
+	EditAsk(ctx context.Context, a Actor, dealID int64, number int, e AskEdit) (Ask, error)
+	// WithdrawAsk withdraws ask #number: it stops counting, and stays in
+	// the ledger marked withdrawn by a. ErrUnchanged when it already is.
+	WithdrawAsk(ctx context.Context, a Actor, dealID int64, number int) (Ask, error)
+	// Asks lists a deal's asks by number, withdrawn ones included.
 	Asks(ctx context.Context, teamID string, dealID int64) ([]Ask, error)
 	// AddGive records something done for the deal's champion, worth 1 to
 	// 5, numbered after the deal's last give.
 	AddGive(ctx context.Context, a Actor, dealID int64, what string, value int) (Give, error)
-	// Gives lists a deal's gives by number.
+	// EditGive corrects give #number as GiveEdit.Apply does: ErrUnchanged
+	// when that changes nothing, ErrConflict when it was withdrawn.
+	EditGive(ctx context.Context, a Actor, dealID int64, number int, e GiveEdit) (Give, error)
+	// WithdrawGive withdraws give #number, as WithdrawAsk does an ask.
+	WithdrawGive(ctx context.Context, a Actor, dealID int64, number int) (Give, error)
+	// Gives lists a deal's gives by number, withdrawn ones included.
 	Gives(ctx context.Context, teamID string, dealID int64) ([]Give, error)
 	// Ledger lists every ask and give of a deal with the running capital,
 	// as LedgerOf computes it.
@@ -82,21 +107,29 @@ type Store interface {
 	// AddRisk records a risk of a deal, numbered after the deal's last
 	// risk: concurrent adds to one deal get consecutive numbers.
 	AddRisk(ctx context.Context, a Actor, dealID int64, r NewRisk) (Risk, error)
-	// Risks lists a deal's risks by number: the open ones, or all.
-	Risks(ctx context.Context, teamID string, dealID int64, includeResolved bool) ([]Risk, error)
+	// Risks lists a deal's risks by number: the open ones, or all of them
+	// (resolved and withdrawn too).
+	Risks(ctx context.Context, teamID string, dealID int64, all bool) ([]Risk, error)
 	// RiskSummary is a deal's risk summary, read in one snapshot, with
 	// lists of at most limit risks. ErrInvalid for a negative limit.
 	RiskSummary(ctx context.Context, teamID string, dealID int64, limit int) (RiskSummary, error)
-	// ResolveRisk closes risk #number with a note. ErrConflict if it is
-	// already resolved.
+	// ResolveRisk closes risk #number with a note, as Risk.Resolve allows:
+	// ErrUnchanged if it is already resolved, ErrConflict if withdrawn.
 	ResolveRisk(ctx context.Context, a Actor, dealID int64, number int, note string) (Risk, error)
 	// ReopenRisk opens resolved risk #number again, forgetting the
-	// resolution. ErrConflict if it is open.
+	// resolution, as Risk.Reopen allows.
 	ReopenRisk(ctx context.Context, a Actor, dealID int64, number int) (Risk, error)
 	// DiscloseRisk records that risk #number was shared openly with the
-	// champion or the customer: by whom, when, with a note. Disclosing
-	// again records the latest disclosure.
+	// champion or the customer: by whom, when, with a note, as
+	// Risk.Disclose allows: the first disclosure stands (ErrUnchanged).
 	DiscloseRisk(ctx context.Context, a Actor, dealID int64, number int, note string) (Risk, error)
+	// EditRisk corrects risk #number as RiskEdit.Apply does: ErrUnchanged
+	// when that changes nothing, ErrConflict when it was withdrawn.
+	EditRisk(ctx context.Context, a Actor, dealID int64, number int, e RiskEdit) (Risk, error)
+	// WithdrawRisk withdraws risk #number: it leaves the counts, lists,
+	// summary and reminders, and stays in /risk list all marked withdrawn
+	// by a. ErrUnchanged when it already is.
+	WithdrawRisk(ctx context.Context, a Actor, dealID int64, number int) (Risk, error)
 
 	// AddCheckin schedules a check-in of one's own on a deal.
 	AddCheckin(ctx context.Context, a Actor, c NewCheckin) (Checkin, error)
@@ -104,18 +137,23 @@ type Store interface {
 	// by due time.
 	DealCheckins(ctx context.Context, teamID string, dealID int64) ([]Checkin, error)
 	// OwnerCheckinsDue lists the pending check-ins due before before
-	// (overdue ones included) of the deals ownerID owns, earliest first.
+	// (overdue ones included) of the deals ownerID owns, earliest first;
+	// those Covered by a later reminder are left out, as it covers them.
 	OwnerCheckinsDue(ctx context.Context, teamID, ownerID string, before time.Time) ([]CheckinDue, error)
-	// NextPendingCheckin is a deal's pending check-in due first.
+	// NextPendingCheckin is a deal's pending check-in due first, leaving
+	// out those Covered by a later reminder.
 	NextPendingCheckin(ctx context.Context, teamID string, dealID int64) (Checkin, error)
 	// CheckinByID is check-in id of the workspace.
 	CheckinByID(ctx context.Context, teamID string, id int64) (Checkin, error)
+	// CheckinByNumber is check-in #number of a deal.
+	CheckinByNumber(ctx context.Context, teamID string, dealID int64, number int) (Checkin, error)
 	// FinishCheckin marks a pending check-in done or skipped, with a note.
 	// It touches no other check-in. ErrConflict if it is not pending.
 	FinishCheckin(ctx context.Context, a Actor, checkinID int64, s CheckinStatus, note string) (Checkin, error)
-	// FinishFolded finishes (done or skipped, with note) the pending
-	// check-ins folded into check-in into, and returns how many.
-	FinishFolded(ctx context.Context, a Actor, into int64, s CheckinStatus, note string) (int, error)
+	// MissFolded marks missed the pending check-ins folded into check-in
+	// into, whose reminder covered them, and returns how many: they never
+	// happened, whatever became of into.
+	MissFolded(ctx context.Context, a Actor, into int64) (int, error)
 	// SnoozeCheckin moves one pending check-in to dueAt (dueOn as DueOn
 	// says) and queues its reminder again, dropping any claim on it. The
 	// rest of the series stays. ErrConflict if it is not pending.

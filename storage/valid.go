@@ -6,11 +6,12 @@ import "slices"
 // same lists (SQLite's CHECK constraints do).
 var (
 	stages          = []Stage{StageOpen, StageWon, StageLost}
-	askStatuses     = []AskStatus{AskOpen, AskDone, AskDeclined}
+	askStatuses     = []AskStatus{AskOpen, AskDone, AskDeclined, AskWithdrawn}
 	severities      = []Severity{SeverityLow, SeverityMedium, SeverityHigh, SeverityCritical}
 	areas           = []Area{AreaTraining, AreaProcess, AreaTrust, AreaTechnical, AreaSecurity, AreaCommercial, AreaLegal, AreaOther}
-	checkinKinds    = []CheckinKind{KindPostClose, KindKeepInTouch, KindManual}
-	checkinStatuses = []CheckinStatus{CheckinPending, CheckinDone, CheckinSkipped, CheckinCancelled}
+	checkinKinds    = []CheckinKind{KindPostClose, KindKeepInTouch, KindManual, KindJobChange}
+	checkinStatuses = []CheckinStatus{CheckinPending, CheckinDone, CheckinSkipped, CheckinMissed, CheckinCancelled}
+	riskStatuses    = []RiskStatus{RiskOpen, RiskResolved, RiskWithdrawn}
 )
 
 // Severities lists the risk severities, from low to critical.
@@ -24,6 +25,9 @@ func (s Stage) Valid() bool { return slices.Contains(stages, s) }
 
 // Valid reports whether s is a known ask status.
 func (s AskStatus) Valid() bool { return slices.Contains(askStatuses, s) }
+
+// Valid reports whether s is a known risk status.
+func (s RiskStatus) Valid() bool { return slices.Contains(riskStatuses, s) }
 
 // Valid reports whether s is a known severity.
 func (s Severity) Valid() bool { return slices.Contains(severities, s) }

@@ -35,7 +35,7 @@ func TestBatchWithAFailedStatement(t *testing.T) {
 	}
 	defer db.Close()
 	alice := storage.Actor{TeamID: "T1", UserID: "UALICE"}
-	d, err := db.OpenDeal(t.Context(), alice, storage.NewDeal{ChannelID: "C1", Name: "Acme", OwnerID: "UALICE"})
+	d, err := db.OpenDeal(t.Context(), alice, storage.NewDeal{ChannelID: "C1", Name: "Acme", OwnerID: "UALICE", Budget: 10})
 	if err != nil {
 		t.Fatal(err)
 	}

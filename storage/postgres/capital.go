@@ -10,19 +10,20 @@ import (
 )
 
 // capitalSums are common table expressions summing, per deal of workspace
-// $1 that scope (a condition on deal_id) selects, the asks (count, cost as
-// storage.Ask.CapitalCost counts it, latest) and the gives (count, value,
-// latest), for storage.CapitalOf. Its results must agree with
-// storage.ComputeCapital, as must overviewOf's.
-func capitalSums(scope string) string {
+// $1 that scope (a condition on deal_id) selects, the asks and gives that
+// who (a condition on champion_id) selects: count, and capital spent or
+// given as storage.ComputeCapital counts them (withdrawn ones left out),
+// and the latest. Its results must agree with storage.ComputeCapital, as
+// must overviewOf's.
+func capitalSums(scope, who string) string {
 	return `
 	ask_sums AS (
-		SELECT deal_id, COUNT(*) AS n, SUM(CASE status WHEN 'declined' THEN 0 ELSE cost END) AS spent,
+		SELECT deal_id, COUNT(*) AS n, SUM(CASE WHEN status IN ('open', 'done') THEN cost ELSE 0 END) AS spent,
 			MAX(created_at) AS last
-		FROM asks WHERE team_id = $1 AND ` + scope + ` GROUP BY deal_id),
+		FROM asks WHERE team_id = $1 AND ` + scope + ` AND ` + who + ` AND status <> 'withdrawn' GROUP BY deal_id),
 	give_sums AS (
 		SELECT deal_id, COUNT(*) AS n, SUM(value) AS given, MAX(created_at) AS last
-		FROM gives WHERE team_id = $1 AND ` + scope + ` GROUP BY deal_id)`
+		FROM gives WHERE team_id = $1 AND ` + scope + ` AND ` + who + ` AND withdrawn_at IS NULL GROUP BY deal_id)`
 }
 
 // Ledger lists every ask and give of a deal in time order, with the running
@@ -47,5 +48,5 @@ func (db *DB) Ledger(ctx context.Context, teamID string, dealID int64) ([]storag
 	if err != nil {
 		return nil, fmt.Errorf("ledger: %w", err)
 	}
-	return storage.LedgerOf(d.Budget, asks, gives), nil
+	return storage.LedgerOf(d.Budget, d.ChampionID, asks, gives), nil
 }

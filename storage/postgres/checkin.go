@@ -10,12 +10,12 @@ import (
 	"github.com/longgame/longgame/storage"
 )
 
-const checkinCols = `c.id, c.team_id, c.deal_id, c.kind, c.due_offset, c.note, c.due_on, c.due_at, c.status,
+const checkinCols = `c.id, c.team_id, c.deal_id, c.number, c.kind, c.due_offset, c.note, c.due_on, c.due_at, c.status,
 	c.delivery, c.message_ts, c.message_channel, c.delivery_error, c.attempts, c.done_note,
 	c.created_by, c.created_at, c.updated_by, c.updated_at`
 
 func checkinDest(c *storage.Checkin) []any {
-	return []any{integer(&c.ID), text(&c.TeamID), integer(&c.DealID), text(&c.Kind), text(&c.Offset), text(&c.Note),
+	return []any{integer(&c.ID), text(&c.TeamID), integer(&c.DealID), integer(&c.Number), text(&c.Kind), text(&c.Offset), text(&c.Note),
 		date(&c.DueOn), ts(&c.DueAt), text(&c.Status),
 		text(&c.Delivery), text(&c.MessageTS), text(&c.MessageChan), text(&c.DeliveryError), integer(&c.Attempts),
 		text(&c.DoneNote), text(&c.CreatedBy), ts(&c.CreatedAt), text(&c.UpdatedBy), ts(&c.UpdatedAt)}
@@ -23,44 +23,63 @@ func checkinDest(c *storage.Checkin) []any {
 
 func scanCheckin(s rowScanner, c *storage.Checkin) error { return s.Scan(checkinDest(c)...) }
 
-// AddCheckin schedules a check-in of one's own on a deal.
+// AddCheckin schedules a check-in of one's own on a deal, numbered after
+// the deal's last: one statement through the adder, as the other numbered
+// adds.
 func (db *DB) AddCheckin(ctx context.Context, a storage.Actor, c storage.NewCheckin) (storage.Checkin, error) {
 	if err := a.Validate(); err != nil {
 		return storage.Checkin{}, fmt.Errorf("add check-in: %w", err)
 	}
-	ci, err := writeValue(ctx, db, func(ctx context.Context, tx pgx.Tx, now time.Time) (storage.Checkin, error) {
-		if _, err := dealByID(ctx, tx, a.TeamID, c.DealID); err != nil {
-			return storage.Checkin{}, err
-		}
-		id, err := insertCheckin(ctx, tx, a, now, c, 0)
-		if err != nil {
-			return storage.Checkin{}, err
-		}
-		if err := audit(ctx, tx, a, now, "checkin.add", c.DealID, map[string]any{"checkin_id": id, "checkin": c}); err != nil {
-			return storage.Checkin{}, err
-		}
-		return checkinByID(ctx, tx, a.TeamID, id)
-	})
+	if err := c.Validate(); err != nil {
+		return storage.Checkin{}, fmt.Errorf("add check-in: %w", err)
+	}
+	var ci storage.Checkin
+	err := db.addNumbered(ctx, c.DealID, addCheckinQuery,
+		append(checkinArgs(a, db.now(), c, 0), detail(map[string]any{"checkin": c})),
+		func(r pgx.Row) error { return scanCheckin(r, &ci) })
 	if err != nil {
 		return storage.Checkin{}, fmt.Errorf("add check-in: %w", err)
 	}
 	return ci, nil
 }
 
-// insertCheckin inserts c, tagged with the close that scheduled it
-// (closeSeq, 0 for none).
-func insertCheckin(ctx context.Context, tx pgx.Tx, a storage.Actor, now time.Time, c storage.NewCheckin, closeSeq int64) (int64, error) {
-	if err := c.Validate(); err != nil {
-		return 0, err
-	}
+// checkinArgs are the arguments of insertCheckinQuery for c, tagged with
+// the close that scheduled it (closeSeq, 0 for none).
+func checkinArgs(a storage.Actor, now time.Time, c storage.NewCheckin, closeSeq int64) []any {
 	c = c.WithDefaults()
-	var id int64
-	err := tx.QueryRow(ctx, `INSERT INTO checkins (team_id, deal_id, kind, due_offset, note, due_on, due_at,
-		close_seq, created_by, created_at, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9, $10)
-		RETURNING id`,
-		a.TeamID, c.DealID, c.Kind, c.Offset, c.Note, dateArg(c.DueOn), tsArg(c.DueAt), idArg(closeSeq),
-		a.UserID, tsArg(now)).Scan(&id)
-	return id, err
+	return []any{a.TeamID, c.DealID, c.Kind, c.Offset, c.Note, dateArg(c.DueOn), tsArg(c.DueAt), idArg(closeSeq),
+		a.UserID, tsArg(now)}
+}
+
+// checkinInsert is the common table expression c that inserts a check-in
+// into deal $2 of workspace $1 with the number n took (see numbered), from
+// checkinArgs, and returns it.
+const checkinInsert = `c AS (INSERT INTO checkins AS c (team_id, deal_id, number, kind, due_offset, note, due_on, due_at,
+		close_seq, created_by, created_at, updated_by, updated_at)
+	SELECT n.team_id, n.id, n.number, $3, $4, $5, $6, $7, $8, $9, $10, $9, $10 FROM n
+	RETURNING ` + checkinCols + `)`
+
+var (
+	// insertCheckinQuery adds a check-in to a deal, numbered after the
+	// deal's last, and returns it; nothing when there is no such deal.
+	insertCheckinQuery = `WITH ` + numbered("last_checkin") + `, ` + checkinInsert + ` SELECT * FROM c`
+	// addCheckinQuery is insertCheckinQuery with its audit row, whose
+	// detail is the JSON object $11 with the new check-in's id.
+	addCheckinQuery = `WITH ` + numbered("last_checkin") + `, ` + checkinInsert + `,
+		au AS (INSERT INTO audit (team_id, user_id, at, action, deal_id, detail)
+			SELECT c.team_id, $9, $10, 'checkin.add', c.deal_id, $11::jsonb || jsonb_build_object('checkin_id', c.id) FROM c)
+		SELECT * FROM c`
+)
+
+// insertCheckin inserts c in tx, tagged with the close that scheduled it
+// (closeSeq, 0 for none).
+func insertCheckin(ctx context.Context, tx pgx.Tx, a storage.Actor, now time.Time, c storage.NewCheckin, closeSeq int64) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	var ci storage.Checkin
+	return found(scanCheckin(tx.QueryRow(ctx, insertCheckinQuery, checkinArgs(a, now, c, closeSeq)...), &ci),
+		fmt.Sprintf("deal %d", c.DealID))
 }
 
 // DealCheckins lists all of a deal's check-ins, whatever their status, by
@@ -77,12 +96,13 @@ func (db *DB) DealCheckins(ctx context.Context, teamID string, dealID int64) ([]
 }
 
 // OwnerCheckinsDue lists the pending check-ins due before before (overdue
-// ones included) of the deals ownerID owns, earliest first.
+// ones included) of the deals ownerID owns, earliest first, leaving out
+// those a later reminder covers (storage.Checkin.Covered).
 func (db *DB) OwnerCheckinsDue(ctx context.Context, teamID, ownerID string, before time.Time) ([]storage.CheckinDue, error) {
 	due, err := read(ctx, db, func(q querier) ([]storage.CheckinDue, error) {
 		return queryAll(ctx, q, scanCheckinDue, `SELECT `+checkinCols+`, `+dealCols+`
 			FROM checkins c JOIN deals d ON d.team_id = c.team_id AND d.id = c.deal_id
-			WHERE c.team_id = $1 AND d.owner_id = $2 AND c.status = 'pending' AND c.due_at < $3
+			WHERE c.team_id = $1 AND d.owner_id = $2 AND c.status = 'pending' AND c.delivery <> 'folded' AND c.due_at < $3
 			ORDER BY c.due_at, c.id`, teamID, ownerID, tsArg(before))
 	})
 	if err != nil {
@@ -95,12 +115,13 @@ func scanCheckinDue(s rowScanner, cd *storage.CheckinDue) error {
 	return s.Scan(append(checkinDest(&cd.Checkin), dealDest(&cd.Deal)...)...)
 }
 
-// NextPendingCheckin is a deal's pending check-in due first.
+// NextPendingCheckin is a deal's pending check-in due first, leaving out
+// those a later reminder covers.
 func (db *DB) NextPendingCheckin(ctx context.Context, teamID string, dealID int64) (storage.Checkin, error) {
 	c, err := read(ctx, db, func(q querier) (storage.Checkin, error) {
 		var c storage.Checkin
 		err := scanCheckin(q.QueryRow(ctx, `SELECT `+checkinCols+` FROM checkins c
-			WHERE c.team_id = $1 AND c.deal_id = $2 AND c.status = 'pending'
+			WHERE c.team_id = $1 AND c.deal_id = $2 AND c.status = 'pending' AND c.delivery <> 'folded'
 			ORDER BY c.due_at, c.id LIMIT 1`, teamID, dealID), &c)
 		return c, found(err, fmt.Sprintf("pending check-in of deal %d", dealID))
 	})
@@ -125,6 +146,20 @@ func checkinByID(ctx context.Context, q querier, teamID string, id int64) (stora
 		WHERE c.team_id = $1 AND c.id = $2`, teamID, id), &c)
 	if err != nil {
 		return storage.Checkin{}, found(err, fmt.Sprintf("check-in %d", id))
+	}
+	return c, nil
+}
+
+// CheckinByNumber is check-in #number of a deal.
+func (db *DB) CheckinByNumber(ctx context.Context, teamID string, dealID int64, number int) (storage.Checkin, error) {
+	c, err := read(ctx, db, func(q querier) (storage.Checkin, error) {
+		var c storage.Checkin
+		err := scanCheckin(q.QueryRow(ctx, `SELECT `+checkinCols+` FROM checkins c
+			WHERE c.team_id = $1 AND c.deal_id = $2 AND c.number = $3`, teamID, dealID, number), &c)
+		return c, found(err, fmt.Sprintf("check-in #%d", number))
+	})
+	if err != nil {
+		return storage.Checkin{}, fmt.Errorf("check-in by number: %w", err)
 	}
 	return c, nil
 }

@@ -216,7 +216,7 @@ func closeDeal(ctx context.Context, tx pgx.Tx, a storage.Actor, now time.Time, d
 	}
 	for _, nc := range c.Checkins {
 		nc.DealID = dealID
-		if _, err := insertCheckin(ctx, tx, a, now, nc, seq); err != nil {
+		if err := insertCheckin(ctx, tx, a, now, nc, seq); err != nil {
 			return storage.Deal{}, err
 		}
 	}

@@ -42,8 +42,8 @@ func (db *DB) Nudges(ctx context.Context, teamID string, w storage.NudgeWindow) 
 		return byOwner[owner]
 	}
 	err := db.readTx(ctx, func(tx pgx.Tx) error {
-		due, err := queryAll(ctx, tx, scanCheckinDue, nudgeCheckinQuery+`c.due_at < $2 AND c.delivery <> 'failed'
-			AND NOT EXISTS (SELECT 1 FROM checkins f WHERE f.id = c.folded_into AND f.status = 'pending')
+		// A check-in covered by a later reminder is that one's business.
+		due, err := queryAll(ctx, tx, scanCheckinDue, nudgeCheckinQuery+`c.due_at < $2 AND c.delivery NOT IN ('failed', 'folded')
 			ORDER BY d.owner_id, c.due_at, c.id`, teamID, tsArg(w.DueBefore))
 		if err != nil {
 			return err
@@ -72,9 +72,9 @@ func (db *DB) Nudges(ctx context.Context, teamID string, w storage.NudgeWindow) 
 			n := nudge(d.OwnerID)
 			n.Unchecked = append(n.Unchecked, d)
 		}
-		// Only open deals can be at risk: the overview query reads those,
-		// and DealOverview.AtRisk decides.
-		open, err := queryAll(ctx, tx, scanOverview, overviewOf(listWhere), teamID, string(storage.StageOpen), "", "", []string{})
+		// Only open deals can be at risk or late: the overview query reads
+		// those, and DealOverview.AtRisk and Deal.DaysPastClose decide.
+		open, err := queryAll(ctx, tx, scanOverview, overviewOf(listWhere), teamID, string(storage.StageOpen), "", "", []string{}, nil)
 		if err != nil {
 			return err
 		}
@@ -82,6 +82,10 @@ func (db *DB) Nudges(ctx context.Context, teamID string, w storage.NudgeWindow) 
 			if o.AtRisk() {
 				n := nudge(o.Deal.OwnerID)
 				n.AtRisk = append(n.AtRisk, o)
+			}
+			if o.Deal.DaysPastClose(w.Today) > 0 {
+				n := nudge(o.Deal.OwnerID)
+				n.Late = append(n.Late, o.Deal)
 			}
 		}
 		return ownerZones(ctx, tx, teamID, byOwner)
@@ -91,7 +95,10 @@ func (db *DB) Nudges(ctx context.Context, teamID string, w storage.NudgeWindow) 
 	}
 	out := make([]storage.Nudge, 0, len(byOwner))
 	for _, owner := range slices.Sorted(maps.Keys(byOwner)) {
-		out = append(out, *byOwner[owner])
+		n := byOwner[owner]
+		// Most overdue first; the overview's order (by name) breaks ties.
+		slices.SortStableFunc(n.Late, func(x, y storage.Deal) int { return x.ExpectedClose.Compare(y.ExpectedClose) })
+		out = append(out, *n)
 	}
 	return out, nil
 }

@@ -370,24 +370,20 @@ func (db *DB) LastSentOn(ctx context.Context, teamID, channel string, dayStart, 
 	return last, nil
 }
 
-// FinishFolded finishes (done or skipped, with note) the pending check-ins
-// folded into check-in into: its reminder covered them, so the owner's Done
-// or Skip on that reminder answers them too. It returns how many it
-// finished. Call it with FinishCheckin of into; a snooze moves into alone.
-func (db *DB) FinishFolded(ctx context.Context, a storage.Actor, into int64, s storage.CheckinStatus, note string) (int, error) {
+// MissFolded marks missed the pending check-ins folded into check-in
+// into: its reminder covered them, and they never happened, whatever
+// became of into.
+func (db *DB) MissFolded(ctx context.Context, a storage.Actor, into int64) (int, error) {
 	if err := a.Validate(); err != nil {
-		return 0, fmt.Errorf("finish check-ins folded into %d: %w", into, err)
-	}
-	if err := storage.ValidateFinish(s); err != nil {
-		return 0, fmt.Errorf("finish check-ins folded into %d: %w", into, err)
+		return 0, fmt.Errorf("miss folded check-ins: %w", err)
 	}
 	n, err := writeValue(ctx, db, func(ctx context.Context, tx pgx.Tx, now time.Time) (int, error) {
 		c, err := checkinByID(ctx, tx, a.TeamID, into)
 		if err != nil {
 			return 0, err
 		}
-		tag, err := tx.Exec(ctx, `UPDATE checkins SET status = $1, done_note = $2, updated_by = $3, updated_at = $4
-			WHERE team_id = $5 AND folded_into = $6 AND status = 'pending'`, s, note, a.UserID, tsArg(now), a.TeamID, into)
+		tag, err := tx.Exec(ctx, `UPDATE checkins SET status = 'missed', updated_by = $1, updated_at = $2
+			WHERE team_id = $3 AND folded_into = $4 AND status = 'pending'`, a.UserID, tsArg(now), a.TeamID, into)
 		if err != nil {
 			return 0, err
 		}
@@ -395,11 +391,10 @@ func (db *DB) FinishFolded(ctx context.Context, a storage.Actor, into int64, s s
 		if n == 0 {
 			return 0, nil
 		}
-		detail := map[string]any{"into": into, "status": s, "count": n, "note": note}
-		return int(n), audit(ctx, tx, a, now, "checkin.finish_folded", c.DealID, detail)
+		return int(n), audit(ctx, tx, a, now, "checkin.missed", c.DealID, map[string]any{"into": into, "count": n})
 	})
 	if err != nil {
-		return 0, fmt.Errorf("finish check-ins folded into %d: %w", into, err)
+		return 0, fmt.Errorf("miss folded check-ins: %w", err)
 	}
 	return n, nil
 }

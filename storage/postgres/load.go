@@ -200,16 +200,39 @@ func fill(ctx context.Context, pool *pgxpool.Pool, copy func(tx pgx.Tx, ts []Tab
 				return fmt.Errorf("table %s: move its id sequence: %w", t.Name, err)
 			}
 		}
-		_, err = tx.Exec(ctx, `UPDATE deals d SET
-			last_ask = GREATEST(d.last_ask, (SELECT COALESCE(MAX(number), 0) FROM asks WHERE team_id = d.team_id AND deal_id = d.id)),
-			last_give = GREATEST(d.last_give, (SELECT COALESCE(MAX(number), 0) FROM gives WHERE team_id = d.team_id AND deal_id = d.id)),
-			last_risk = GREATEST(d.last_risk, (SELECT COALESCE(MAX(number), 0) FROM risks WHERE team_id = d.team_id AND deal_id = d.id))`)
-		return err
+		return moveCounters(ctx, tx, ts)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return counts, nil
+}
+
+// counters are the deals' numbering counters and the table each numbers.
+var counters = []struct{ column, table string }{
+	{"last_ask", "asks"}, {"last_give", "gives"}, {"last_risk", "risks"}, {"last_checkin", "checkins"},
+}
+
+// moveCounters moves each deal's counters to the largest numbers loaded.
+// It moves those the schema has: a restore fills the schema of its backup,
+// perhaps older than this binary's (last_checkin came with 0002, which
+// numbers the check-ins itself).
+func moveCounters(ctx context.Context, tx pgx.Tx, ts []Table) error {
+	i := slices.IndexFunc(ts, func(t Table) bool { return t.Name == "deals" })
+	if i < 0 {
+		return fmt.Errorf("no deals table")
+	}
+	var sets []string
+	for _, c := range counters {
+		if slices.Contains(ts[i].ColumnNames(), c.column) {
+			sets = append(sets, fmt.Sprintf(`%[1]s = GREATEST(d.%[1]s,
+				(SELECT COALESCE(MAX(number), 0) FROM %[2]s WHERE team_id = d.team_id AND deal_id = d.id))`, c.column, c.table))
+		}
+	}
+	if _, err := tx.Exec(ctx, `UPDATE deals d SET `+strings.Join(sets, ", ")); err != nil {
+		return fmt.Errorf("move the deals' counters: %w", err)
+	}
+	return nil
 }
 
 // checkLoaded runs the integrity check on what was loaded.

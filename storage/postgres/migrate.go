@@ -13,6 +13,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/longgame/longgame/storage"
 )
 
 //go:embed migrations/*.sql
@@ -112,12 +114,50 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, target int) error {
 			if _, err := tx.Exec(ctx, m.sql); err != nil {
 				return err
 			}
+			if after := afterMigration[m.version]; after != nil {
+				if err := after(ctx, tx); err != nil {
+					return err
+				}
+			}
 			_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version) VALUES ($1)`, m.version)
 			return err
 		})
 		if err != nil {
 			return fmt.Errorf("migrate %s: %w", m.name, err)
 		}
+	}
+	return nil
+}
+
+// afterMigration finishes, in Go and in the same transaction, the
+// migrations whose work SQL cannot do as the store does, by version.
+var afterMigration = map[int]func(ctx context.Context, tx pgx.Tx) error{
+	2: fillCompanyKeys,
+}
+
+// fillCompanyKeys sets the matching key of the companies that migration
+// 0002 gave the champions from their deals. FindChampions compares keys
+// the store wrote with storage.NameKey, which collapses spaces and
+// lower-cases every script as Go does: the server's lower() does not
+// collapse spaces, and folds case as the database's locale says.
+func fillCompanyKeys(ctx context.Context, tx pgx.Tx) error {
+	type company struct {
+		id   int64
+		name string
+	}
+	cs, err := queryAll(ctx, tx, func(s rowScanner, c *company) error { return s.Scan(&c.id, &c.name) },
+		`SELECT id, company FROM champions WHERE company <> ''`)
+	if err != nil {
+		return fmt.Errorf("company keys: %w", err)
+	}
+	ids, keys := make([]int64, len(cs)), make([]string, len(cs))
+	for i, c := range cs {
+		ids[i], keys[i] = c.id, storage.NameKey(c.name)
+	}
+	_, err = tx.Exec(ctx, `UPDATE champions ch SET company_key = k.key
+		FROM unnest($1::bigint[], $2::text[]) AS k(id, key) WHERE ch.id = k.id`, ids, keys)
+	if err != nil {
+		return fmt.Errorf("company keys: %w", err)
 	}
 	return nil
 }

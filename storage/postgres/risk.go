@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -13,13 +12,13 @@ import (
 
 const riskCols = `r.id, r.deal_id, r.number, r.what, r.severity, r.area, r.needs_test, r.scenario, r.status,
 	r.resolution_note, r.resolved_at, r.disclosed_at, r.disclosed_by, r.disclosure_note,
-	r.created_by, r.created_at, r.updated_by, r.updated_at`
+	r.withdrawn_by, r.withdrawn_at, r.created_by, r.created_at, r.updated_by, r.updated_at`
 
 func riskDest(r *storage.Risk) []any {
 	return []any{integer(&r.ID), integer(&r.DealID), integer(&r.Number), text(&r.What), text(&r.Severity),
 		text(&r.Area), boolean(&r.NeedsTest), text(&r.Scenario), text(&r.Status),
 		text(&r.ResolutionNote), ts(&r.ResolvedAt), ts(&r.DisclosedAt), text(&r.DisclosedBy), text(&r.DisclosureNote),
-		text(&r.CreatedBy), ts(&r.CreatedAt), text(&r.UpdatedBy), ts(&r.UpdatedAt)}
+		text(&r.WithdrawnBy), ts(&r.WithdrawnAt), text(&r.CreatedBy), ts(&r.CreatedAt), text(&r.UpdatedBy), ts(&r.UpdatedAt)}
 }
 
 func scanRisk(s rowScanner, r *storage.Risk) error { return s.Scan(riskDest(r)...) }
@@ -56,12 +55,13 @@ var insertRiskQuery = `WITH ` + numbered("last_risk") + `,
 		SELECT n.team_id, $8, $9, 'risk.add', n.id, $10::jsonb || jsonb_build_object('number', n.number) FROM n)
 	SELECT * FROM r`
 
-// Risks lists a deal's risks by number: the open ones, or all.
-func (db *DB) Risks(ctx context.Context, teamID string, dealID int64, includeResolved bool) ([]storage.Risk, error) {
+// Risks lists a deal's risks by number: the open ones, or all of them
+// (resolved and withdrawn too).
+func (db *DB) Risks(ctx context.Context, teamID string, dealID int64, all bool) ([]storage.Risk, error) {
 	risks, err := read(ctx, db, func(q querier) ([]storage.Risk, error) {
 		return queryAll(ctx, q, scanRisk, `SELECT `+riskCols+` FROM risks r
 			WHERE r.team_id = $1 AND r.deal_id = $2 AND ($3 OR r.status = 'open')
-			ORDER BY r.number`, teamID, dealID, includeResolved)
+			ORDER BY r.number`, teamID, dealID, all)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("risks: %w", err)
@@ -69,22 +69,25 @@ func (db *DB) Risks(ctx context.Context, teamID string, dealID int64, includeRes
 	return risks, nil
 }
 
-func riskByNumber(ctx context.Context, q querier, teamID string, dealID int64, number int) (storage.Risk, error) {
+// lockRisk is risk #number of a deal, its row locked until the transaction
+// ends: a change that checks the risk before writing it sees the risk as
+// the change before it left it.
+func lockRisk(ctx context.Context, q querier, teamID string, dealID int64, number int) (storage.Risk, error) {
 	var r storage.Risk
 	err := scanRisk(q.QueryRow(ctx, `SELECT `+riskCols+` FROM risks r
-		WHERE r.team_id = $1 AND r.deal_id = $2 AND r.number = $3`, teamID, dealID, number), &r)
+		WHERE r.team_id = $1 AND r.deal_id = $2 AND r.number = $3 FOR NO KEY UPDATE`, teamID, dealID, number), &r)
 	if err != nil {
 		return storage.Risk{}, found(err, fmt.Sprintf("risk #%d", number))
 	}
 	return r, nil
 }
 
-// ResolveRisk closes risk #number with a note. ErrConflict if it is
-// already resolved.
+// ResolveRisk closes risk #number with a note, as storage.Risk.Resolve
+// allows.
 func (db *DB) ResolveRisk(ctx context.Context, a storage.Actor, dealID int64, number int, note string) (storage.Risk, error) {
 	r, err := db.changeRisk(ctx, a, dealID, number, riskChange{
-		action: "risk.resolve", from: storage.RiskOpen, detail: map[string]any{"number": number, "note": note},
-		set:  `status = 'resolved', resolution_note = $6, resolved_at = $7`,
+		action: "risk.resolve", check: storage.Risk.Resolve, detail: map[string]any{"number": number, "note": note},
+		set:  `status = 'resolved', resolution_note = $4, resolved_at = $5`,
 		args: func(now time.Time) []any { return []any{note, tsArg(now)} },
 	})
 	if err != nil {
@@ -93,11 +96,11 @@ func (db *DB) ResolveRisk(ctx context.Context, a storage.Actor, dealID int64, nu
 	return r, nil
 }
 
-// ReopenRisk opens resolved risk #number again, forgetting the resolution.
-// ErrConflict if it is open.
+// ReopenRisk opens resolved risk #number again, forgetting the resolution,
+// as storage.Risk.Reopen allows.
 func (db *DB) ReopenRisk(ctx context.Context, a storage.Actor, dealID int64, number int) (storage.Risk, error) {
 	r, err := db.changeRisk(ctx, a, dealID, number, riskChange{
-		action: "risk.reopen", from: storage.RiskResolved, detail: map[string]any{"number": number},
+		action: "risk.reopen", check: storage.Risk.Reopen, detail: map[string]any{"number": number},
 		set:  `status = 'open', resolution_note = '', resolved_at = NULL`,
 		args: func(time.Time) []any { return nil },
 	})
@@ -108,12 +111,12 @@ func (db *DB) ReopenRisk(ctx context.Context, a storage.Actor, dealID int64, num
 }
 
 // DiscloseRisk records that risk #number was shared openly with the
-// champion or the customer: by whom, when, with a note. Disclosing again
-// records the latest disclosure.
+// champion or the customer: by whom, when, with a note, as
+// storage.Risk.Disclose allows.
 func (db *DB) DiscloseRisk(ctx context.Context, a storage.Actor, dealID int64, number int, note string) (storage.Risk, error) {
 	r, err := db.changeRisk(ctx, a, dealID, number, riskChange{
-		action: "risk.disclose", detail: map[string]any{"number": number, "note": note},
-		set:  `disclosed_at = $6, disclosed_by = $7, disclosure_note = $8`,
+		action: "risk.disclose", check: storage.Risk.Disclose, detail: map[string]any{"number": number, "note": note},
+		set:  `disclosed_at = $4, disclosed_by = $5, disclosure_note = $6`,
 		args: func(now time.Time) []any { return []any{tsArg(now), a.UserID, note} },
 	})
 	if err != nil {
@@ -122,12 +125,34 @@ func (db *DB) DiscloseRisk(ctx context.Context, a storage.Actor, dealID int64, n
 	return r, nil
 }
 
+// WithdrawRisk withdraws risk #number: it leaves the tallies (the trigger
+// counts open risks only) and stays, marked.
+func (db *DB) WithdrawRisk(ctx context.Context, a storage.Actor, dealID int64, number int) (storage.Risk, error) {
+	r, err := db.changeRisk(ctx, a, dealID, number, riskChange{
+		action: "risk.withdraw", check: withdrawRisk, detail: map[string]any{"number": number},
+		set:  `status = 'withdrawn', withdrawn_by = $4, withdrawn_at = $5`,
+		args: func(now time.Time) []any { return []any{a.UserID, tsArg(now)} },
+	})
+	if err != nil {
+		return storage.Risk{}, fmt.Errorf("withdraw risk: %w", err)
+	}
+	return r, nil
+}
+
+// withdrawRisk checks that r may be withdrawn: ErrUnchanged when it is.
+func withdrawRisk(r storage.Risk) error {
+	if r.Status == storage.RiskWithdrawn {
+		return storage.ErrUnchanged
+	}
+	return nil
+}
+
 // riskChange is one change to an existing risk.
 type riskChange struct {
 	action string
-	from   storage.RiskStatus // the status the risk must have; "" for any
+	check  func(storage.Risk) error // the model's rule: may the risk change so?
 	detail any
-	set    string                // SET clauses, their arguments from $6
+	set    string                // SET clauses, their arguments from $4
 	args   func(time.Time) []any // their arguments
 }
 
@@ -142,20 +167,18 @@ func (db *DB) changeRisk(ctx context.Context, a storage.Actor, dealID int64, num
 }
 
 func changeRisk(ctx context.Context, tx pgx.Tx, a storage.Actor, now time.Time, dealID int64, number int, c riskChange) (storage.Risk, error) {
-	args := append([]any{a.UserID, tsArg(now), a.TeamID, dealID, number}, c.args(now)...)
-	query := `UPDATE risks r SET ` + c.set + `, updated_by = $1, updated_at = $2
-		WHERE r.team_id = $3 AND r.deal_id = $4 AND r.number = $5 AND r.status IN ` + statuses(c.from) + `
-		RETURNING ` + riskCols
+	before, err := lockRisk(ctx, tx, a.TeamID, dealID, number)
+	if err != nil {
+		return storage.Risk{}, err
+	}
+	if err := c.check(before); err != nil {
+		return storage.Risk{}, err
+	}
+	args := append([]any{a.UserID, tsArg(now), before.ID}, c.args(now)...)
 	var r storage.Risk
-	err := scanRisk(tx.QueryRow(ctx, query, args...), &r)
-	if errors.Is(err, pgx.ErrNoRows) {
-		// No such risk, or not in the status the change needs: say which.
-		r, err := riskByNumber(ctx, tx, a.TeamID, dealID, number)
-		if err != nil {
-			return storage.Risk{}, err
-		}
-		return storage.Risk{}, fmt.Errorf("risk #%d is %s: %w", number, r.Status, storage.ErrConflict)
-	} else if err != nil {
+	err = scanRisk(tx.QueryRow(ctx, `UPDATE risks r SET `+c.set+`, updated_by = $1, updated_at = $2
+		WHERE r.id = $3 RETURNING `+riskCols, args...), &r)
+	if err != nil {
 		return storage.Risk{}, err
 	}
 	if err := audit(ctx, tx, a, now, c.action, dealID, c.detail); err != nil {
@@ -164,10 +187,51 @@ func changeRisk(ctx context.Context, tx pgx.Tx, a storage.Actor, now time.Time, 
 	return r, nil
 }
 
-// statuses is the SQL list of the statuses a change may start from.
-func statuses(from storage.RiskStatus) string {
-	if from == "" {
-		return `('open', 'resolved')`
+// EditRisk corrects risk #number as storage.RiskEdit.Apply does; the audit
+// keeps the version before and after.
+func (db *DB) EditRisk(ctx context.Context, a storage.Actor, dealID int64, number int, e storage.RiskEdit) (storage.Risk, error) {
+	if err := a.Validate(); err != nil {
+		return storage.Risk{}, fmt.Errorf("edit risk: %w", err)
 	}
-	return `('` + string(from) + `')`
+	if err := e.Validate(); err != nil {
+		return storage.Risk{}, fmt.Errorf("edit risk: %w", err)
+	}
+	r, err := writeValue(ctx, db, func(ctx context.Context, tx pgx.Tx, now time.Time) (storage.Risk, error) {
+		return editRisk(ctx, tx, a, now, dealID, number, e)
+	})
+	if err != nil {
+		return storage.Risk{}, fmt.Errorf("edit risk: %w", err)
+	}
+	return r, nil
+}
+
+func editRisk(ctx context.Context, tx pgx.Tx, a storage.Actor, now time.Time, dealID int64, number int, e storage.RiskEdit) (storage.Risk, error) {
+	before, err := lockRisk(ctx, tx, a.TeamID, dealID, number)
+	if err != nil {
+		return storage.Risk{}, err
+	}
+	after, changed, err := e.Apply(before)
+	if err != nil {
+		return storage.Risk{}, err
+	}
+	if !changed {
+		return storage.Risk{}, storage.ErrUnchanged
+	}
+	var r storage.Risk
+	err = scanRisk(tx.QueryRow(ctx, `UPDATE risks r SET what = $1, severity = $2, area = $3, needs_test = $4, scenario = $5,
+		updated_by = $6, updated_at = $7 WHERE r.id = $8 RETURNING `+riskCols,
+		after.What, after.Severity, after.Area, after.NeedsTest, after.Scenario, a.UserID, tsArg(now), before.ID), &r)
+	if err != nil {
+		return storage.Risk{}, err
+	}
+	detail := map[string]any{"number": number, "before": riskVersion(before), "after": riskVersion(r)}
+	if err := audit(ctx, tx, a, now, "risk.edit", dealID, detail); err != nil {
+		return storage.Risk{}, err
+	}
+	return r, nil
+}
+
+// riskVersion is what an edit may change of r, for the audit.
+func riskVersion(r storage.Risk) map[string]any {
+	return map[string]any{"what": r.What, "severity": r.Severity, "area": r.Area, "needs_test": r.NeedsTest, "scenario": r.Scenario}
 }

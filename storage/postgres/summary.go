@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/jackc/pgx/v5"
 
@@ -35,7 +34,8 @@ type batcher interface {
 }
 
 func riskSummary(ctx context.Context, q batcher, teamID string, dealID int64, limit int) (storage.RiskSummary, error) {
-	s := storage.RiskSummary{ByArea: map[storage.Area]int{}, Coverage: map[storage.Area][]int{}}
+	s := storage.RiskSummary{ByArea: map[storage.Area]int{}, Coverage: map[storage.Area][]storage.Cover{},
+		CoverageTotal: map[storage.Area]int{}}
 	lists := []struct {
 		query string
 		dest  *[]storage.Risk
@@ -163,35 +163,44 @@ const (
 	untestedQuery    = rankedRisks + `r.needs_test ORDER BY r.severity_rank, r.number LIMIT $3`
 )
 
-// coverageQuery reads, for deal $2 of workspace $1, the numbers of the
-// first $3 open risks of each adoption area in $4, through the
-// risks_open_adoption index: an array of numbers per area.
-const coverageQuery = `SELECT a.area, ARRAY(
-		SELECT r.number FROM risks r
-		WHERE r.team_id = $1 AND r.deal_id = $2 AND r.status = 'open' AND r.area IN ('training', 'process', 'trust')
-			AND r.area = a.area
-		ORDER BY r.number LIMIT $3)
-	FROM unnest($4::text[]) AS a(area)`
+// coverageQuery reads, for deal $2 of workspace $1 and each adoption area
+// in $4, the first $3 risks covering it, open or resolved, as an array of
+// numbers (a resolved risk's negated), and how many there are: counted
+// only when the list is full, as CASE runs its subquery only then. Both
+// read the risks_adoption index alone; their WHERE implies its predicate.
+// OFFSET 0 keeps the list one subquery: pulled up, it would run once for
+// each of its three uses.
+const coverageQuery = `SELECT a.area, l.covers,
+		CASE WHEN cardinality(l.covers) < $3 THEN cardinality(l.covers) ELSE (
+			SELECT COUNT(*) FROM risks r
+			WHERE r.team_id = $1 AND r.deal_id = $2 AND r.status IN ('open', 'resolved')
+				AND r.area IN ('training', 'process', 'trust') AND r.area = a.area) END
+	FROM unnest($4::text[]) AS a(area)
+	CROSS JOIN LATERAL (SELECT ARRAY(
+		SELECT CASE r.status WHEN 'resolved' THEN -r.number ELSE r.number END FROM risks r
+		WHERE r.team_id = $1 AND r.deal_id = $2 AND r.status IN ('open', 'resolved')
+			AND r.area IN ('training', 'process', 'trust') AND r.area = a.area
+		ORDER BY r.number LIMIT $3) AS covers OFFSET 0) l`
 
-// riskCoverage fills in s.Coverage from the rows of coverageQuery, for
-// the areas that have open risks.
+// riskCoverage fills in s.Coverage and s.CoverageTotal from the rows of
+// coverageQuery, for the areas some risk covers.
 func riskCoverage(rows pgx.Rows, s *storage.RiskSummary) error {
 	defer rows.Close()
 	for rows.Next() {
-		var area string
+		var area storage.Area
 		var nums []int32
-		if err := rows.Scan(&area, &nums); err != nil {
+		var total int
+		if err := rows.Scan(text(&area), &nums, integer(&total)); err != nil {
 			return err
 		}
 		if len(nums) == 0 {
 			continue
 		}
-		list := make([]int, len(nums))
+		covers := make([]storage.Cover, len(nums))
 		for i, n := range nums {
-			list[i] = int(n)
+			covers[i] = storage.Cover{Number: int(max(n, -n)), Resolved: n < 0}
 		}
-		slices.Sort(list)
-		s.Coverage[storage.Area(area)] = list
+		s.Coverage[area], s.CoverageTotal[area] = covers, total
 	}
 	return rows.Err()
 }

@@ -11,121 +11,216 @@ import (
 	"github.com/longgame/longgame/storage"
 )
 
-const championCols = `ch.id, ch.team_id, ch.name, ch.title, ch.user_id,
+const championCols = `ch.id, ch.team_id, ch.name, ch.title, ch.company, ch.user_id,
 	ch.created_by, ch.created_at, ch.updated_by, ch.updated_at`
 
 func championDest(c *storage.Champion) []any {
-	return []any{integer(&c.ID), text(&c.TeamID), text(&c.Name), text(&c.Title), text(&c.UserID),
+	return []any{integer(&c.ID), text(&c.TeamID), text(&c.Name), text(&c.Title), text(&c.Company), text(&c.UserID),
 		text(&c.CreatedBy), unix(&c.CreatedAt), text(&c.UpdatedBy), unix(&c.UpdatedAt)}
 }
 
 func scanChampion(s rowScanner, c *storage.Champion) error { return s.Scan(championDest(c)...) }
 
-// SetChampion names a deal's champion. The person is found by c.UserID when
-// given, else by name (case and spaces ignored); a champion linked to
-// another user is another person. A new champion is created when none
-// matches. A given name, title or user id is recorded on the champion.
-func (db *DB) SetChampion(ctx context.Context, a storage.Actor, dealID int64, c storage.ChampionInput) (storage.Champion, error) {
-	ch, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (storage.Champion, error) {
+// SetChampion names a deal's champion, as storage.Store says.
+func (db *DB) SetChampion(ctx context.Context, a storage.Actor, dealID int64, c storage.ChampionInput) (storage.ChampionSet, error) {
+	set, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (storage.ChampionSet, error) {
 		return setChampion(ctx, tx, a, now, dealID, c)
 	})
 	if err != nil {
-		return storage.Champion{}, fmt.Errorf("set champion: %w", err)
+		return storage.ChampionSet{}, fmt.Errorf("set champion: %w", err)
 	}
-	return ch, nil
+	return set, nil
 }
 
-func setChampion(ctx context.Context, tx *txn, a storage.Actor, now time.Time, dealID int64, in storage.ChampionInput) (storage.Champion, error) {
+func setChampion(ctx context.Context, tx *txn, a storage.Actor, now time.Time, dealID int64, in storage.ChampionInput) (storage.ChampionSet, error) {
 	if err := a.Validate(); err != nil {
-		return storage.Champion{}, err
+		return storage.ChampionSet{}, err
 	}
-	in.Name = strings.TrimSpace(in.Name)
-	if in.Name == "" && in.UserID == "" {
-		return storage.Champion{}, storage.Invalidf("a champion needs a name or a user")
+	if err := in.Validate(); err != nil {
+		return storage.ChampionSet{}, err
 	}
-	if _, err := dealByID(ctx, tx, a.TeamID, dealID); err != nil {
-		return storage.Champion{}, err
-	}
-	id, err := upsertChampion(ctx, tx, a, now, in)
+	in.Name, in.Title, in.Company = strings.TrimSpace(in.Name), strings.TrimSpace(in.Title), strings.TrimSpace(in.Company)
+	d, err := dealByID(ctx, tx, a.TeamID, dealID)
 	if err != nil {
-		return storage.Champion{}, err
+		return storage.ChampionSet{}, err
+	}
+	var set storage.ChampionSet
+	id, moved, err := upsertChampion(ctx, tx, a, now, in, d.Name)
+	if err != nil {
+		return storage.ChampionSet{}, err
+	}
+	set.Moved = moved
+	switch prev := d.ChampionID; {
+	case prev == 0:
+		if set.Adopted, err = adoptEntries(ctx, tx, a.TeamID, dealID, id); err != nil {
+			return storage.ChampionSet{}, err
+		}
+	case prev != id:
+		replaced, err := championByID(ctx, tx, a.TeamID, prev)
+		if err != nil {
+			return storage.ChampionSet{}, err
+		}
+		set.Replaced = &replaced
 	}
 	err = updateOne(ctx, tx, fmt.Sprintf("deal %d", dealID), `UPDATE deals SET champion_id = ?, updated_by = ?, updated_at = ?
 		WHERE team_id = ? AND id = ?`, id, a.UserID, unixArg(now), a.TeamID, dealID)
 	if err != nil {
-		return storage.Champion{}, err
+		return storage.ChampionSet{}, err
 	}
-	detail := map[string]any{"champion_id": id, "name": in.Name, "title": in.Title, "user_id": in.UserID}
+	detail := map[string]any{"champion_id": id, "name": in.Name, "title": in.Title, "company": in.Company,
+		"user_id": in.UserID, "replaced": d.ChampionID, "adopted": set.Adopted}
 	if err := audit(ctx, tx, a, now, "champion.set", dealID, detail); err != nil {
-		return storage.Champion{}, err
+		return storage.ChampionSet{}, err
 	}
-	return championByID(ctx, tx, a.TeamID, id)
+	if set.Champion, err = championByID(ctx, tx, a.TeamID, id); err != nil {
+		return storage.ChampionSet{}, err
+	}
+	return set, nil
 }
 
-// upsertChampion updates the matching champion with in, or creates one.
-func upsertChampion(ctx context.Context, tx *txn, a storage.Actor, now time.Time, in storage.ChampionInput) (int64, error) {
-	c, err := findChampion(ctx, tx, a.TeamID, in.Name, in.UserID)
-	if errors.Is(err, storage.ErrNotFound) {
-		return insertChampion(ctx, tx, a, now, in)
-	} else if err != nil {
-		return 0, err
+// adoptEntries gives champion id the asks and gives of a deal recorded
+// before it named any champion: they were asked of this person.
+func adoptEntries(ctx context.Context, tx *txn, teamID string, dealID, id int64) (int, error) {
+	n := 0
+	for _, table := range []string{"asks", "gives"} {
+		res, err := tx.ExecContext(ctx, `UPDATE `+table+` SET champion_id = ?
+			WHERE team_id = ? AND deal_id = ? AND champion_id IS NULL`, id, teamID, dealID)
+		if err != nil {
+			return 0, err
+		}
+		m, err := res.RowsAffected()
+		if err != nil {
+			return 0, err
+		}
+		n += int(m)
 	}
+	return n, nil
+}
+
+// upsertChampion updates the matching champion with in, or creates one at
+// in.Company, else dealName. It reports whether their title or company
+// changed: a new entry of their timeline.
+func upsertChampion(ctx context.Context, tx *txn, a storage.Actor, now time.Time, in storage.ChampionInput, dealName string) (int64, bool, error) {
+	company := in.Company
+	if company == "" {
+		company = dealName
+	}
+	found, err := findChampions(ctx, tx, a.TeamID, storage.ChampionQuery{Name: in.Name, Company: company, UserID: in.UserID}, 1)
+	if err != nil {
+		return 0, false, err
+	}
+	if len(found) == 0 {
+		in.Company = company
+		id, err := insertChampion(ctx, tx, a, now, in)
+		return id, false, err
+	}
+	c := found[0]
 	if storage.NameKey(in.Name) == storage.NameKey(c.Name) {
 		// The same name typed another way ("jane  DOE") keeps its recorded spelling.
 		in.Name = ""
 	}
+	if in.Title == c.Title {
+		in.Title = ""
+	}
+	if storage.NameKey(in.Company) == storage.NameKey(c.Company) {
+		in.Company = ""
+	}
 	_, err = tx.ExecContext(ctx, `UPDATE champions SET name = COALESCE(?, name), name_key = COALESCE(?, name_key),
-		title = COALESCE(?, title), user_id = COALESCE(?, user_id), updated_by = ?, updated_at = ?
+		title = COALESCE(?, title), company = COALESCE(?, company), company_key = COALESCE(?, company_key),
+		user_id = COALESCE(?, user_id), updated_by = ?, updated_at = ?
 		WHERE team_id = ? AND id = ?`, textArg(in.Name), textArg(storage.NameKey(in.Name)), textArg(in.Title),
-		textArg(in.UserID), a.UserID, unixArg(now), a.TeamID, c.ID)
-	return c.ID, err
+		textArg(in.Company), textArg(storage.NameKey(in.Company)), textArg(in.UserID), a.UserID, unixArg(now), a.TeamID, c.ID)
+	if err != nil {
+		return 0, false, err
+	}
+	if in.Title == "" && in.Company == "" {
+		return c.ID, false, nil
+	}
+	return c.ID, true, addRole(ctx, tx, a, now, c.ID)
+}
+
+// addRole records the champion's present title and company as the newest
+// entry of their timeline.
+func addRole(ctx context.Context, tx *txn, a storage.Actor, now time.Time, id int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO champion_roles (team_id, champion_id, company, title, recorded_by, recorded_at)
+		SELECT team_id, id, company, title, ?, ? FROM champions WHERE team_id = ? AND id = ?`,
+		a.UserID, unixArg(now), a.TeamID, id)
+	return err
 }
 
 func insertChampion(ctx context.Context, tx *txn, a storage.Actor, now time.Time, in storage.ChampionInput) (int64, error) {
 	if in.Name == "" {
 		return 0, storage.Invalidf("no champion is linked to user %s yet: give a name", in.UserID)
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO champions (team_id, name, name_key, title, user_id,
-		created_by, created_at, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.TeamID, in.Name, storage.NameKey(in.Name), in.Title, textArg(in.UserID), a.UserID, unixArg(now), a.UserID, unixArg(now))
+	res, err := tx.ExecContext(ctx, `INSERT INTO champions (team_id, name, name_key, title, company, company_key, user_id,
+		created_by, created_at, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.TeamID, in.Name, storage.NameKey(in.Name), in.Title, in.Company, storage.NameKey(in.Company), textArg(in.UserID),
+		a.UserID, unixArg(now), a.UserID, unixArg(now))
 	if err != nil {
 		return 0, err
 	}
-	return res.LastInsertId()
-}
-
-// FindChampion finds a champion of the workspace by Slack user id when
-// given, else by name (case and spaces ignored). When both are given and no
-// champion is linked to the user, only champions linked to nobody match the
-// name.
-func (db *DB) FindChampion(ctx context.Context, teamID, name, userID string) (storage.Champion, error) {
-	c, err := findChampion(ctx, db.read, teamID, name, userID)
+	id, err := res.LastInsertId()
 	if err != nil {
-		return storage.Champion{}, fmt.Errorf("find champion: %w", err)
+		return 0, err
 	}
-	return c, nil
+	return id, addRole(ctx, tx, a, now, id)
 }
 
-func findChampion(ctx context.Context, q querier, teamID, name, userID string) (storage.Champion, error) {
-	var c storage.Champion
-	if userID != "" {
+// FindChampions finds champions of the workspace, as storage.Store says.
+func (db *DB) FindChampions(ctx context.Context, teamID string, q storage.ChampionQuery, limit int) ([]storage.Champion, error) {
+	if err := q.Validate(); err != nil {
+		return nil, fmt.Errorf("find champions: %w", err)
+	}
+	if limit <= 0 {
+		limit = storage.DefaultListLimit
+	}
+	cs, err := findChampions(ctx, db.read, teamID, q, limit)
+	if err != nil {
+		return nil, fmt.Errorf("find champions: %w", err)
+	}
+	return cs, nil
+}
+
+func findChampions(ctx context.Context, q querier, teamID string, cq storage.ChampionQuery, limit int) ([]storage.Champion, error) {
+	if cq.UserID != "" {
+		var c storage.Champion
 		err := scanChampion(q.QueryRowContext(ctx, `SELECT `+championCols+` FROM champions ch
-			WHERE ch.team_id = ? AND ch.user_id = ?`, teamID, userID), &c)
-		if !errors.Is(err, sql.ErrNoRows) {
-			return c, err
+			WHERE ch.team_id = ? AND ch.user_id = ?`, teamID, cq.UserID), &c)
+		if err == nil {
+			return []storage.Champion{c}, nil
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return nil, err
 		}
 	}
-	key := storage.NameKey(name)
+	key := storage.NameKey(cq.Name)
 	if key == "" {
-		return storage.Champion{}, fmt.Errorf("champion of user %s: %w", userID, storage.ErrNotFound)
+		return nil, nil
 	}
-	err := scanChampion(q.QueryRowContext(ctx, `SELECT `+championCols+` FROM champions ch
-		WHERE ch.team_id = ? AND ch.name_key = ? AND (? = '' OR ch.user_id IS NULL)
-		ORDER BY ch.id LIMIT 1`, teamID, key, userID), &c)
+	return queryAll(ctx, q, scanChampion, `SELECT `+championCols+` FROM champions ch
+		WHERE ch.team_id = ?1 AND ch.name_key = ?2 AND (?3 = '' OR ch.company_key = ?3) AND (?4 = '' OR ch.user_id IS NULL)
+		ORDER BY ch.id LIMIT ?5`, teamID, key, storage.NameKey(cq.Company), cq.UserID, limit)
+}
+
+// ChampionRoles is a champion's timeline, oldest first.
+func (db *DB) ChampionRoles(ctx context.Context, teamID string, championID int64) ([]storage.ChampionRole, error) {
+	var roles []storage.ChampionRole
+	err := db.readTx(ctx, func(tx *txn) error {
+		if _, err := championByID(ctx, tx, teamID, championID); err != nil {
+			return err
+		}
+		var err error
+		roles, err = queryAll(ctx, tx, scanRole, `SELECT company, title, since, recorded_by, recorded_at
+			FROM champion_roles WHERE team_id = ? AND champion_id = ? ORDER BY id`, teamID, championID)
+		return err
+	})
 	if err != nil {
-		return storage.Champion{}, found(err, fmt.Sprintf("champion %q", name))
+		return nil, fmt.Errorf("champion roles: %w", err)
 	}
-	return c, nil
+	return roles, nil
+}
+
+func scanRole(s rowScanner, r *storage.ChampionRole) error {
+	return s.Scan(text(&r.Company), text(&r.Title), date(&r.Since), text(&r.RecordedBy), unix(&r.RecordedAt))
 }
 
 // ChampionByID is champion id of the workspace.
@@ -165,22 +260,22 @@ func (db *DB) ChampionHistory(ctx context.Context, teamID string, championID int
 		}
 		var err error
 		p.Items, err = queryAll(ctx, tx, scanChampionDeal, `WITH `+championCapitalSums+`
-			SELECT `+dealCols+`, COALESCE(ak.n, 0), COALESCE(gv.n, 0), COALESCE(ak.spent, 0), COALESCE(gv.given, 0),
-				NULLIF(MAX(COALESCE(ak.last, 0), COALESCE(gv.last, 0)), 0)
+			SELECT `+dealCols+`, d.champion_id IS ?2, COALESCE(ak.n, 0), COALESCE(gv.n, 0), COALESCE(ak.spent, 0),
+				COALESCE(gv.given, 0), NULLIF(MAX(COALESCE(ak.last, 0), COALESCE(gv.last, 0)), 0)
 			FROM deals d
 			LEFT JOIN ask_sums ak ON ak.deal_id = d.id
 			LEFT JOIN give_sums gv ON gv.deal_id = d.id
-			WHERE d.team_id = ?1 AND d.champion_id = ?2 AND `+historyVisible+`
+			WHERE `+championDeals+` AND `+historyVisible+`
 			ORDER BY d.created_at, d.id LIMIT ?5`, teamID, championID, viewer, channels, limit)
 		if err != nil {
 			return err
 		}
-		err = tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM deals d WHERE d.team_id = ?1 AND d.champion_id = ?2 AND `+
+		err = tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM deals d WHERE `+championDeals+` AND `+
 			historyVisible, teamID, championID, viewer, channels).Scan(&p.Total)
 		if err != nil || v == nil || !v.Unknown {
 			return err
 		}
-		return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM deals d WHERE d.team_id = ?1 AND d.champion_id = ?2
+		return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM deals d WHERE `+championDeals+`
 			AND d.owner_id <> ?3`, teamID, championID, viewer).Scan(&p.Hidden)
 	})
 	if err != nil {
@@ -193,12 +288,19 @@ func (db *DB) ChampionHistory(ctx context.Context, teamID string, championID int
 // they own and those whose channel is in the JSON array ?4.
 const historyVisible = `(?3 = '' OR d.owner_id = ?3 OR d.channel_id IN (SELECT value FROM json_each(?4)))`
 
-// championCapitalSums are capitalSums over the deals of champion ?2.
-var championCapitalSums = capitalSums(`deal_id IN (SELECT id FROM deals WHERE team_id = ?1 AND champion_id = ?2)`)
+// championDeals selects the deals d of workspace ?1 that champion ?2 was
+// champion of: now, or before another was named (their asks and gives
+// say so).
+const championDeals = `d.team_id = ?1 AND (d.champion_id = ?2
+	OR d.id IN (SELECT deal_id FROM asks WHERE team_id = ?1 AND champion_id = ?2)
+	OR d.id IN (SELECT deal_id FROM gives WHERE team_id = ?1 AND champion_id = ?2))`
+
+// championCapitalSums are capitalSums of champion ?2's asks and gives.
+var championCapitalSums = capitalSums(`1`, `champion_id = ?2`)
 
 func scanChampionDeal(s rowScanner, cd *storage.ChampionDeal) error {
 	var spent, given int
-	dest := append(dealDest(&cd.Deal), integer(&cd.Asks), integer(&cd.Gives), integer(&spent), integer(&given), unix(&cd.LastContact))
+	dest := append(dealDest(&cd.Deal), boolean(&cd.Current), integer(&cd.Asks), integer(&cd.Gives), integer(&spent), integer(&given), unix(&cd.LastContact))
 	if err := s.Scan(dest...); err != nil {
 		return err
 	}

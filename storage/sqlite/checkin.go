@@ -8,12 +8,12 @@ import (
 	"github.com/longgame/longgame/storage"
 )
 
-const checkinCols = `c.id, c.team_id, c.deal_id, c.kind, c.due_offset, c.note, c.due_on, c.due_at, c.status,
+const checkinCols = `c.id, c.team_id, c.deal_id, c.number, c.kind, c.due_offset, c.note, c.due_on, c.due_at, c.status,
 	c.delivery, c.message_ts, c.message_channel, c.delivery_error, c.attempts, c.done_note,
 	c.created_by, c.created_at, c.updated_by, c.updated_at`
 
 func checkinDest(c *storage.Checkin) []any {
-	return []any{integer(&c.ID), text(&c.TeamID), integer(&c.DealID), text(&c.Kind), text(&c.Offset), text(&c.Note),
+	return []any{integer(&c.ID), text(&c.TeamID), integer(&c.DealID), integer(&c.Number), text(&c.Kind), text(&c.Offset), text(&c.Note),
 		date(&c.DueOn), unix(&c.DueAt), text(&c.Status),
 		text(&c.Delivery), text(&c.MessageTS), text(&c.MessageChan), text(&c.DeliveryError), integer(&c.Attempts),
 		text(&c.DoneNote), text(&c.CreatedBy), unix(&c.CreatedAt), text(&c.UpdatedBy), unix(&c.UpdatedAt)}
@@ -56,10 +56,12 @@ func insertCheckin(ctx context.Context, tx *txn, a storage.Actor, now time.Time,
 		return 0, err
 	}
 	c = c.WithDefaults()
-	res, err := tx.ExecContext(ctx, `INSERT INTO checkins (team_id, deal_id, kind, due_offset, note, due_on, due_at,
-		close_seq, created_by, created_at, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	res, err := tx.ExecContext(ctx, `INSERT INTO checkins (team_id, deal_id, number, kind, due_offset, note, due_on, due_at,
+		close_seq, created_by, created_at, updated_by, updated_at)
+		SELECT d.team_id, d.id, `+nextNumber("checkins")+`, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?9, ?10
+		FROM deals d WHERE d.team_id = ?1 AND d.id = ?2`,
 		a.TeamID, c.DealID, c.Kind, c.Offset, c.Note, dateArg(c.DueOn), unixArg(c.DueAt), idArg(closeSeq),
-		a.UserID, unixArg(now), a.UserID, unixArg(now))
+		a.UserID, unixArg(now))
 	if err != nil {
 		return 0, err
 	}
@@ -82,7 +84,7 @@ func (db *DB) DealCheckins(ctx context.Context, teamID string, dealID int64) ([]
 func (db *DB) OwnerCheckinsDue(ctx context.Context, teamID, ownerID string, before time.Time) ([]storage.CheckinDue, error) {
 	due, err := queryAll(ctx, db.read, scanCheckinDue, `SELECT `+checkinCols+`, `+dealCols+`
 		FROM checkins c JOIN deals d ON d.team_id = c.team_id AND d.id = c.deal_id
-		WHERE c.team_id = ? AND d.owner_id = ? AND c.status = 'pending' AND c.due_at < ?
+		WHERE c.team_id = ? AND d.owner_id = ? AND c.status = 'pending' AND c.delivery <> 'folded' AND c.due_at < ?
 		ORDER BY c.due_at, c.id`, teamID, ownerID, unixArg(before))
 	if err != nil {
 		return nil, fmt.Errorf("check-ins due: %w", err)
@@ -98,7 +100,7 @@ func scanCheckinDue(s rowScanner, cd *storage.CheckinDue) error {
 func (db *DB) NextPendingCheckin(ctx context.Context, teamID string, dealID int64) (storage.Checkin, error) {
 	var c storage.Checkin
 	err := scanCheckin(db.read.QueryRowContext(ctx, `SELECT `+checkinCols+` FROM checkins c
-		WHERE c.team_id = ? AND c.deal_id = ? AND c.status = 'pending'
+		WHERE c.team_id = ? AND c.deal_id = ? AND c.status = 'pending' AND c.delivery <> 'folded'
 		ORDER BY c.due_at, c.id LIMIT 1`, teamID, dealID), &c)
 	if err != nil {
 		return storage.Checkin{}, fmt.Errorf("next check-in: %w", found(err, fmt.Sprintf("pending check-in of deal %d", dealID)))
@@ -121,6 +123,17 @@ func checkinByID(ctx context.Context, q querier, teamID string, id int64) (stora
 		WHERE c.team_id = ? AND c.id = ?`, teamID, id), &c)
 	if err != nil {
 		return storage.Checkin{}, found(err, fmt.Sprintf("check-in %d", id))
+	}
+	return c, nil
+}
+
+// CheckinByNumber is check-in #number of a deal.
+func (db *DB) CheckinByNumber(ctx context.Context, teamID string, dealID int64, number int) (storage.Checkin, error) {
+	var c storage.Checkin
+	err := scanCheckin(db.read.QueryRowContext(ctx, `SELECT `+checkinCols+` FROM checkins c
+		WHERE c.team_id = ? AND c.deal_id = ? AND c.number = ?`, teamID, dealID, number), &c)
+	if err != nil {
+		return storage.Checkin{}, fmt.Errorf("check-in by number: %w", found(err, fmt.Sprintf("check-in #%d", number)))
 	}
 	return c, nil
 }

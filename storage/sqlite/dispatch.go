@@ -369,33 +369,28 @@ func (db *DB) LastSentOn(ctx context.Context, teamID, channel string, dayStart, 
 	return last, nil
 }
 
-// FinishFolded finishes (done or skipped, with note) the pending check-ins
-// folded into check-in into: its reminder covered them, so the owner's Done
-// or Skip on that reminder answers them too. It returns how many it
-// finished. Call it with FinishCheckin of into; a snooze moves into alone.
-func (db *DB) FinishFolded(ctx context.Context, a storage.Actor, into int64, s storage.CheckinStatus, note string) (int, error) {
+// MissFolded marks missed the pending check-ins folded into check-in
+// into: its reminder covered them, and they never happened.
+func (db *DB) MissFolded(ctx context.Context, a storage.Actor, into int64) (int, error) {
 	n, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (int, error) {
-		return finishFolded(ctx, tx, a, now, into, s, note)
+		return missFolded(ctx, tx, a, now, into)
 	})
 	if err != nil {
-		return 0, fmt.Errorf("finish check-ins folded into %d: %w", into, err)
+		return 0, fmt.Errorf("miss folded check-ins: %w", err)
 	}
 	return n, nil
 }
 
-func finishFolded(ctx context.Context, tx *txn, a storage.Actor, now time.Time, into int64, s storage.CheckinStatus, note string) (int, error) {
+func missFolded(ctx context.Context, tx *txn, a storage.Actor, now time.Time, into int64) (int, error) {
 	if err := a.Validate(); err != nil {
 		return 0, err
-	}
-	if s != storage.CheckinDone && s != storage.CheckinSkipped {
-		return 0, storage.Invalidf("a check-in finishes done or skipped, not %q", s)
 	}
 	c, err := checkinByID(ctx, tx, a.TeamID, into)
 	if err != nil {
 		return 0, err
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE checkins SET status = ?, done_note = ?, updated_by = ?, updated_at = ?
-		WHERE team_id = ? AND folded_into = ? AND status = 'pending'`, s, note, a.UserID, unixArg(now), a.TeamID, into)
+	res, err := tx.ExecContext(ctx, `UPDATE checkins SET status = 'missed', updated_by = ?, updated_at = ?
+		WHERE team_id = ? AND folded_into = ? AND status = 'pending'`, a.UserID, unixArg(now), a.TeamID, into)
 	if err != nil {
 		return 0, err
 	}
@@ -403,8 +398,8 @@ func finishFolded(ctx context.Context, tx *txn, a storage.Actor, now time.Time, 
 	if err != nil || n == 0 {
 		return 0, err
 	}
-	detail := map[string]any{"into": into, "status": s, "count": n, "note": note}
-	if err := audit(ctx, tx, a, now, "checkin.finish_folded", c.DealID, detail); err != nil {
+	detail := map[string]any{"into": into, "count": n}
+	if err := audit(ctx, tx, a, now, "checkin.missed", c.DealID, detail); err != nil {
 		return 0, err
 	}
 	return int(n), nil

@@ -119,7 +119,7 @@ func assemble(deals []storage.Deal, champions []storage.Champion, asks []storage
 			champion := *c
 			d.Champion = &champion
 		}
-		d.Capital = storage.ComputeCapital(d.Deal.Budget, d.Asks, d.Gives)
+		d.Capital = storage.ComputeCapital(d.Deal.Budget, d.Deal.ChampionID, d.Asks, d.Gives)
 	}
 	return out
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/longgame/longgame/storage"
 )
 
 //go:embed migrations/*.sql
@@ -116,7 +118,38 @@ func migrate(ctx context.Context, conn *sql.DB, now time.Time) error {
 			return fmt.Errorf("migrate %s: %w", m.name, err)
 		}
 	}
+	if err := fillCompanyKeys(ctx, conn); err != nil {
+		return fmt.Errorf("migrate: company keys: %w", err)
+	}
 	return nil
+}
+
+// fillCompanyKeys sets the matching key of the champions' companies that
+// migration 0006 named from their deals: storage.NameKey lower-cases
+// every script, which SQL's lower() does not. It finds nothing to do once
+// done.
+func fillCompanyKeys(ctx context.Context, conn *sql.DB) error {
+	type row struct {
+		id      int64
+		company string
+	}
+	rows, err := queryAll(ctx, conn, func(s rowScanner, r *row) error { return s.Scan(&r.id, &r.company) },
+		`SELECT id, company FROM champions WHERE company_key = '' AND company <> ''`)
+	if err != nil || len(rows) == 0 {
+		return err
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, r := range rows {
+		if _, err := tx.ExecContext(ctx, `UPDATE champions SET company_key = ? WHERE id = ? AND company = ?`,
+			storage.NameKey(r.company), r.id, r.company); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
 }
 
 // applyMigration applies m and records it, unless it is already recorded:

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -108,9 +109,109 @@ func TestRiskSummaryMigrationBackfills(t *testing.T) {
 		id   int64
 	}{{"T1", 1}, {"T2", 2}} {
 		got := must(db.RiskSummary(t.Context(), d.team, d.id, 10))
-		diff(t, got, storagetest.SummaryOf(must(db.Risks(t.Context(), d.team, d.id, false)), 10))
+		diff(t, got, storagetest.SummaryOf(must(db.Risks(t.Context(), d.team, d.id, true)), 10))
 		if got.Open.Total() == 0 || got.Disclosed == 0 || got.Untested == 0 {
 			t.Errorf("deal %d: %+v, want open, disclosed and untested risks", d.id, got)
 		}
+	}
+}
+
+// TestFirstWeekMigrationBringsDataAlong upgrades a database written by the
+// previous version (schema 0005): champions get the name of their earliest
+// deal as their company (from the audit trail when no deal names them any
+// more), asks and gives belong to their deal's champion, check-ins are
+// numbered per deal in the order they were made, and nothing is lost.
+func TestFirstWeekMigrationBringsDataAlong(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	old := oldDatabase(t, path, 5)
+	for _, q := range []string{
+		`INSERT INTO workspaces VALUES ('T1', 0), ('T2', 0)`,
+		`INSERT INTO champions (id, team_id, name, name_key, title, user_id, created_by, created_at, updated_by, updated_at) VALUES
+			(1, 'T1', 'Jane Doe', 'jane doe', 'CIO', NULL, 'U', 0, 'U', 0),
+			(2, 'T1', 'Sam Roe', 'sam roe', '', NULL, 'U', 0, 'U', 0),
+			(3, 'T2', 'Élise Côté', 'élise côté', '', 'UELISE', 'U', 0, 'U', 0)`,
+		`INSERT INTO deals (id, team_id, channel_id, name, stage, owner_id, closed_on, closed_at, champion_id, budget,
+				created_by, created_at, updated_by, updated_at) VALUES
+			(1, 'T1', 'C1', 'Acme Corp', 'won', 'U', '2026-03-02', 100, 1, 10, 'U', 10, 'U', 0),
+			(2, 'T1', 'C2', 'Acme Phase 2', 'open', 'U', NULL, NULL, 1, 10, 'U', 20, 'U', 0),
+			(3, 'T1', 'C3', 'Initech', 'open', 'U', NULL, NULL, NULL, 10, 'U', 30, 'U', 0),
+			(4, 'T2', 'C1', 'ÄRZTE Gruppe', 'open', 'U', NULL, NULL, 3, 12, 'U', 40, 'U', 0)`,
+		`INSERT INTO audit (team_id, user_id, at, action, deal_id, detail) VALUES
+			('T1', 'U', 5, 'champion.set', 3, '{"champion_id":2,"name":"Sam Roe"}')`,
+		`INSERT INTO asks (team_id, deal_id, number, what, cost, status, created_by, created_at, updated_by, updated_at) VALUES
+			('T1', 1, 1, 'intro', 3, 'done', 'U', 1, 'U', 1), ('T1', 1, 2, 'legal', 5, 'declined', 'U', 2, 'U', 2),
+			('T1', 3, 1, 'asked of Sam', 2, 'open', 'U', 3, 'U', 3), ('T2', 4, 1, 'Termin', 4, 'open', 'U', 4, 'U', 4)`,
+		`INSERT INTO gives (team_id, deal_id, number, what, value, created_by, created_at, updated_by, updated_at) VALUES
+			('T1', 1, 1, 'training plan', 2, 'U', 5, 'U', 5)`,
+		`INSERT INTO risks (team_id, deal_id, number, what, severity, area, status, resolved_at, created_by, created_at, updated_by, updated_at) VALUES
+			('T1', 1, 1, 'training', 'high', 'training', 'open', NULL, 'U', 1, 'U', 1),
+			('T1', 1, 2, 'process', 'low', 'process', 'resolved', 9, 'U', 1, 'U', 1)`,
+		`INSERT INTO checkins (id, team_id, deal_id, kind, due_offset, due_on, due_at, status, delivery, folded_into,
+				created_by, created_at, updated_by, updated_at) VALUES
+			(10, 'T1', 1, 'post_close', '14d', '2026-03-16', 1, 'pending', 'folded', 12, 'U', 0, 'U', 0),
+			(11, 'T2', 4, 'manual', '', '2026-03-20', 2, 'pending', 'queued', NULL, 'U', 0, 'U', 0),
+			(12, 'T1', 1, 'post_close', '30d', '2026-04-01', 3, 'pending', 'sent', NULL, 'U', 0, 'U', 0),
+			(13, 'T1', 1, 'post_close', '90d', '2026-05-31', 4, 'pending', 'queued', NULL, 'U', 0, 'U', 0)`,
+	} {
+		if _, err := old.ExecContext(t.Context(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	old.Close()
+
+	db := openFile(t, path, nil)
+	ctx := t.Context()
+	if err := db.IntegrityCheck(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []struct {
+		team          string
+		id            int64
+		company, name string
+	}{{"T1", 1, "Acme Corp", "Jane Doe"}, {"T1", 2, "Initech", "Sam Roe"}, {"T2", 3, "ÄRZTE Gruppe", "Élise Côté"}} {
+		c := must(db.ChampionByID(ctx, want.team, want.id))
+		if c.Company != want.company {
+			t.Errorf("%s: company %q, want %q", c.Name, c.Company, want.company)
+		}
+		found := must(db.FindChampions(ctx, want.team, storage.ChampionQuery{Name: want.name, Company: strings.ToLower(want.company)}, 0))
+		if len(found) != 1 || found[0].ID != want.id {
+			t.Errorf("%s at %s (any case): found %+v", want.name, want.company, found)
+		}
+		if roles := must(db.ChampionRoles(ctx, want.team, want.id)); len(roles) != 1 || roles[0].Company != want.company {
+			t.Errorf("%s's timeline: %+v", c.Name, roles)
+		}
+	}
+	if got := must(db.DealOverview(ctx, "T1", 1)).Capital; got != (storage.Capital{Budget: 10, Left: 9}) {
+		t.Errorf("Acme's capital %+v, want 10 - 3 + 2 as before", got)
+	}
+	if got := must(db.DealOverview(ctx, "T2", 4)).Capital; got != (storage.Capital{Budget: 12, Left: 8}) {
+		t.Errorf("Ärzte's capital %+v, want 12 - 4 as before", got)
+	}
+	if asks := must(db.Asks(ctx, "T1", 3)); len(asks) != 1 || asks[0].ChampionID != 0 {
+		t.Errorf("Initech's ask, made while it named no champion: %+v", asks)
+	}
+	var numbers []int
+	for _, c := range must(db.DealCheckins(ctx, "T1", 1)) {
+		numbers = append(numbers, c.Number)
+	}
+	diff(t, numbers, []int{1, 2, 3})
+	if c := must(db.CheckinByID(ctx, "T1", 10)); !c.Covered() || c.Number != 1 {
+		t.Errorf("the folded 14-day check-in: %+v, want #1, covered", c)
+	}
+	if c := must(db.CheckinByNumber(ctx, "T2", 4, 1)); c.ID != 11 {
+		t.Errorf("Ärzte's check-in #1 is %d, want 11", c.ID)
+	}
+	s := must(db.RiskSummary(ctx, "T1", 1, 10))
+	diff(t, s.Coverage[storage.AreaProcess], []storage.Cover{{Number: 2, Resolved: true}})
+	exp := must(db.Export(ctx, ""))
+	deals, asks := 0, 0
+	for _, w := range exp.Workspaces {
+		for _, d := range w.Deals {
+			deals++
+			asks += len(d.Asks)
+		}
+	}
+	if deals != 4 || asks != 4 {
+		t.Errorf("export: %d deals and %d asks, want 4 and 4", deals, asks)
 	}
 }

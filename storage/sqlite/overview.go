@@ -16,14 +16,16 @@ import (
 // ComputeCapital.
 func overviewOf(where string) string {
 	return `SELECT ` + dealCols + `, ` + championCols + `, ` + checkinCols + `,
-		(SELECT COALESCE(SUM(CASE a.status WHEN 'declined' THEN 0 ELSE a.cost END), 0) FROM asks a
-			WHERE a.team_id = d.team_id AND a.deal_id = d.id),
-		(SELECT COALESCE(SUM(g.value), 0) FROM gives g WHERE g.team_id = d.team_id AND g.deal_id = d.id),
+		(SELECT COALESCE(SUM(a.cost), 0) FROM asks a WHERE a.team_id = d.team_id AND a.deal_id = d.id
+			AND a.champion_id IS d.champion_id AND a.status IN ('open', 'done')),
+		(SELECT COALESCE(SUM(g.value), 0) FROM gives g WHERE g.team_id = d.team_id AND g.deal_id = d.id
+			AND g.champion_id IS d.champion_id AND g.withdrawn_at IS NULL),
 		COALESCE(r.low, 0), COALESCE(r.medium, 0), COALESCE(r.high, 0), COALESCE(r.critical, 0), COALESCE(r.untested, 0)
 	FROM deals d
 	LEFT JOIN champions ch ON ch.team_id = d.team_id AND ch.id = d.champion_id
 	LEFT JOIN checkins c ON c.id = (
 		SELECT nc.id FROM checkins nc WHERE nc.team_id = d.team_id AND nc.deal_id = d.id AND nc.status = 'pending'
+			AND nc.delivery <> 'folded'
 		ORDER BY nc.due_at, nc.id LIMIT 1)
 	LEFT JOIN (
 		SELECT t.deal_id, SUM(CASE t.severity WHEN 'low' THEN t.n ELSE 0 END) AS low,
@@ -40,19 +42,21 @@ func overviewOf(where string) string {
 
 // listWhere selects workspace ?1's deals at stage ?2 of owner ?3 ("" matches
 // all) that viewer ?4 may see: all when ?4 is "", else those ?4 owns and
-// those whose channel is in the JSON array ?5.
+// those whose channel is in the JSON array ?5. With ?6 (a date), only the
+// deals won since then that still have open high or critical risks.
 const listWhere = `(?2 = '' OR d.stage = ?2) AND (?3 = '' OR d.owner_id = ?3)
-	AND (?4 = '' OR d.owner_id = ?4 OR d.channel_id IN (SELECT value FROM json_each(?5)))`
+	AND (?4 = '' OR d.owner_id = ?4 OR d.channel_id IN (SELECT value FROM json_each(?5)))
+	AND (?6 IS NULL OR d.stage = 'won' AND d.closed_on >= ?6 AND EXISTS (SELECT 1 FROM risk_tallies t
+		WHERE t.team_id = d.team_id AND t.deal_id = d.id AND t.severity IN ('high', 'critical') AND t.n > 0))`
 
 var (
-	// listQuery reads the first ?6 overviews listWhere selects.
-	listQuery = overviewOf(listWhere) + ` LIMIT ?6`
+	// listQuery reads the first ?7 overviews listWhere selects.
+	listQuery = overviewOf(listWhere) + ` LIMIT ?7`
 	// listCountQuery counts them all.
 	listCountQuery = `SELECT COUNT(*) FROM deals d WHERE d.team_id = ?1 AND ` + listWhere
 	// hiddenCountQuery counts the deals listWhere would select, but for
-	// the visibility rule, that viewer ?4 does not own.
-	hiddenCountQuery = `SELECT COUNT(*) FROM deals d WHERE d.team_id = ?1 AND (?2 = '' OR d.stage = ?2)
-		AND (?3 = '' OR d.owner_id = ?3) AND d.owner_id <> ?4`
+	// the visibility rule, that viewer ?7 does not own.
+	hiddenCountQuery = `SELECT COUNT(*) FROM deals d WHERE d.team_id = ?1 AND ` + listWhere + ` AND d.owner_id <> ?7`
 	// overviewQuery reads the overview of deal ?2 of workspace ?1.
 	overviewQuery = overviewOf(`d.id = ?2`)
 )
@@ -70,7 +74,7 @@ func (db *DB) ListDeals(ctx context.Context, teamID string, f storage.DealFilter
 	}
 	var l storage.Page[storage.DealOverview]
 	err := db.readTx(ctx, func(tx *txn) error {
-		args := []any{teamID, string(f.Stage), f.OwnerID, viewer, channels}
+		args := []any{teamID, string(f.Stage), f.OwnerID, viewer, channels, dateArg(f.StillAtRiskSince)}
 		var err error
 		if l.Items, err = queryAll(ctx, tx, scanOverview, listQuery, append(args, limit)...); err != nil {
 			return err
@@ -81,7 +85,9 @@ func (db *DB) ListDeals(ctx context.Context, teamID string, f storage.DealFilter
 		if f.Viewer == nil || !f.Viewer.Unknown {
 			return nil
 		}
-		return tx.QueryRowContext(ctx, hiddenCountQuery, teamID, string(f.Stage), f.OwnerID, viewer).Scan(&l.Hidden)
+		// listWhere for no viewer, less the deals the viewer ?7 owns.
+		return tx.QueryRowContext(ctx, hiddenCountQuery, teamID, string(f.Stage), f.OwnerID, "", "[]",
+			dateArg(f.StillAtRiskSince), viewer).Scan(&l.Hidden)
 	})
 	if err != nil {
 		return storage.Page[storage.DealOverview]{}, fmt.Errorf("list deals: %w", err)

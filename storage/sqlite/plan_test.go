@@ -39,11 +39,11 @@ func TestSummaryPlans(t *testing.T) {
 		{"undisclosed", undisclosedQuery, []string{"USING INDEX risks_open_by_rank (team_id=? AND deal_id=? AND disclosed=?)"}},
 		{"disclosed", disclosedQuery, []string{"USING INDEX risks_open_by_rank (team_id=? AND deal_id=? AND disclosed=?)"}},
 		{"untested", untestedQuery, []string{"USING INDEX risks_untested_by_rank (team_id=? AND deal_id=?)"}},
-		{"coverage", coverageQuery, []string{"USING COVERING INDEX risks_open_adoption (team_id=? AND deal_id=? AND area=?)"}},
+		{"coverage", coverageQuery, []string{"USING COVERING INDEX risks_adoption (team_id=? AND deal_id=? AND area=?)"}},
 		{"overview", overviewQuery, []string{"SEARCH t USING PRIMARY KEY (team_id=? AND deal_id=?)",
-			"SEARCH nc USING COVERING INDEX checkins_team_deal", "SEARCH a USING INDEX sqlite_autoindex_asks_1 (team_id=? AND deal_id=?)"}},
+			"SEARCH nc USING COVERING INDEX checkins_team_deal", "SEARCH a USING INDEX asks_team_champion (team_id=? AND champion_id=? AND deal_id=?)"}},
 		{"list", listQuery, []string{"SEARCH t USING PRIMARY KEY (team_id=? AND deal_id=?)",
-			"SEARCH nc USING COVERING INDEX checkins_team_deal", "SEARCH g USING INDEX sqlite_autoindex_gives_1 (team_id=? AND deal_id=?)"}},
+			"SEARCH nc USING COVERING INDEX checkins_team_deal", "SEARCH g USING INDEX gives_team_champion (team_id=? AND champion_id=? AND deal_id=?)"}},
 		{"insert risk", insertRiskQuery, []string{"COVERING INDEX sqlite_autoindex_risks_1 (team_id=? AND deal_id=?)"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

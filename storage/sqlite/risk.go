@@ -2,8 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -12,13 +10,13 @@ import (
 
 const riskCols = `r.id, r.deal_id, r.number, r.what, r.severity, r.area, r.needs_test, r.scenario, r.status,
 	r.resolution_note, r.resolved_at, r.disclosed_at, r.disclosed_by, r.disclosure_note,
-	r.created_by, r.created_at, r.updated_by, r.updated_at`
+	r.withdrawn_by, r.withdrawn_at, r.created_by, r.created_at, r.updated_by, r.updated_at`
 
 func riskDest(r *storage.Risk) []any {
 	return []any{integer(&r.ID), integer(&r.DealID), integer(&r.Number), text(&r.What), text(&r.Severity),
 		text(&r.Area), boolean(&r.NeedsTest), text(&r.Scenario), text(&r.Status),
 		text(&r.ResolutionNote), unix(&r.ResolvedAt), unix(&r.DisclosedAt), text(&r.DisclosedBy), text(&r.DisclosureNote),
-		text(&r.CreatedBy), unix(&r.CreatedAt), text(&r.UpdatedBy), unix(&r.UpdatedAt)}
+		text(&r.WithdrawnBy), unix(&r.WithdrawnAt), text(&r.CreatedBy), unix(&r.CreatedAt), text(&r.UpdatedBy), unix(&r.UpdatedAt)}
 }
 
 func scanRisk(s rowScanner, r *storage.Risk) error { return s.Scan(riskDest(r)...) }
@@ -66,10 +64,10 @@ var insertRiskQuery = `INSERT INTO risks (team_id, deal_id, number, what, severi
 	RETURNING ` + riskReturning
 
 // Risks lists a deal's risks by number: the open ones, or all.
-func (db *DB) Risks(ctx context.Context, teamID string, dealID int64, includeResolved bool) ([]storage.Risk, error) {
+func (db *DB) Risks(ctx context.Context, teamID string, dealID int64, all bool) ([]storage.Risk, error) {
 	risks, err := queryAll(ctx, db.read, scanRisk, `SELECT `+riskCols+` FROM risks r
 		WHERE r.team_id = ? AND r.deal_id = ? AND (? OR r.status = 'open')
-		ORDER BY r.number`, teamID, dealID, includeResolved)
+		ORDER BY r.number`, teamID, dealID, all)
 	if err != nil {
 		return nil, fmt.Errorf("risks: %w", err)
 	}
@@ -86,11 +84,11 @@ func riskByNumber(ctx context.Context, q querier, teamID string, dealID int64, n
 	return r, nil
 }
 
-// ResolveRisk closes risk #number with a note. ErrConflict if it is
-// already resolved.
+// ResolveRisk closes risk #number with a note, as storage.Risk.Resolve
+// allows.
 func (db *DB) ResolveRisk(ctx context.Context, a storage.Actor, dealID int64, number int, note string) (storage.Risk, error) {
 	r, err := db.changeRisk(ctx, a, dealID, number, riskChange{
-		action: "risk.resolve", from: storage.RiskOpen, detail: map[string]any{"number": number, "note": note},
+		action: "risk.resolve", check: storage.Risk.Resolve, detail: map[string]any{"number": number, "note": note},
 		set:  `status = 'resolved', resolution_note = ?, resolved_at = ?`,
 		args: func(now time.Time) []any { return []any{note, unixArg(now)} },
 	})
@@ -100,11 +98,11 @@ func (db *DB) ResolveRisk(ctx context.Context, a storage.Actor, dealID int64, nu
 	return r, nil
 }
 
-// ReopenRisk opens resolved risk #number again, forgetting the resolution.
-// ErrConflict if it is open.
+// ReopenRisk opens resolved risk #number again, forgetting the resolution,
+// as storage.Risk.Reopen allows.
 func (db *DB) ReopenRisk(ctx context.Context, a storage.Actor, dealID int64, number int) (storage.Risk, error) {
 	r, err := db.changeRisk(ctx, a, dealID, number, riskChange{
-		action: "risk.reopen", from: storage.RiskResolved, detail: map[string]any{"number": number},
+		action: "risk.reopen", check: storage.Risk.Reopen, detail: map[string]any{"number": number},
 		set:  `status = 'open', resolution_note = '', resolved_at = NULL`,
 		args: func(time.Time) []any { return nil },
 	})
@@ -115,11 +113,11 @@ func (db *DB) ReopenRisk(ctx context.Context, a storage.Actor, dealID int64, num
 }
 
 // DiscloseRisk records that risk #number was shared openly with the
-// champion or the customer: by whom, when, with a note. Disclosing again
-// records the latest disclosure.
+// champion or the customer: by whom, when, with a note, as
+// storage.Risk.Disclose allows.
 func (db *DB) DiscloseRisk(ctx context.Context, a storage.Actor, dealID int64, number int, note string) (storage.Risk, error) {
 	r, err := db.changeRisk(ctx, a, dealID, number, riskChange{
-		action: "risk.disclose", detail: map[string]any{"number": number, "note": note},
+		action: "risk.disclose", check: storage.Risk.Disclose, detail: map[string]any{"number": number, "note": note},
 		set:  `disclosed_at = ?, disclosed_by = ?, disclosure_note = ?`,
 		args: func(now time.Time) []any { return []any{unixArg(now), a.UserID, note} },
 	})
@@ -129,10 +127,79 @@ func (db *DB) DiscloseRisk(ctx context.Context, a storage.Actor, dealID int64, n
 	return r, nil
 }
 
+// WithdrawRisk withdraws risk #number: it stops counting and stays, marked.
+func (db *DB) WithdrawRisk(ctx context.Context, a storage.Actor, dealID int64, number int) (storage.Risk, error) {
+	r, err := db.changeRisk(ctx, a, dealID, number, riskChange{
+		action: "risk.withdraw", check: withdrawRisk, detail: map[string]any{"number": number},
+		set:  `status = 'withdrawn', withdrawn_by = ?, withdrawn_at = ?`,
+		args: func(now time.Time) []any { return []any{a.UserID, unixArg(now)} },
+	})
+	if err != nil {
+		return storage.Risk{}, fmt.Errorf("withdraw risk: %w", err)
+	}
+	return r, nil
+}
+
+func withdrawRisk(r storage.Risk) error {
+	if r.Status == storage.RiskWithdrawn {
+		return storage.ErrUnchanged
+	}
+	return nil
+}
+
+// EditRisk corrects risk #number as storage.RiskEdit.Apply does; the audit
+// keeps the version before and after.
+func (db *DB) EditRisk(ctx context.Context, a storage.Actor, dealID int64, number int, e storage.RiskEdit) (storage.Risk, error) {
+	r, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (storage.Risk, error) {
+		return editRisk(ctx, tx, a, now, dealID, number, e)
+	})
+	if err != nil {
+		return storage.Risk{}, fmt.Errorf("edit risk: %w", err)
+	}
+	return r, nil
+}
+
+func editRisk(ctx context.Context, tx *txn, a storage.Actor, now time.Time, dealID int64, number int, e storage.RiskEdit) (storage.Risk, error) {
+	if err := a.Validate(); err != nil {
+		return storage.Risk{}, err
+	}
+	if err := e.Validate(); err != nil {
+		return storage.Risk{}, err
+	}
+	before, err := riskByNumber(ctx, tx, a.TeamID, dealID, number)
+	if err != nil {
+		return storage.Risk{}, err
+	}
+	after, changed, err := e.Apply(before)
+	if err != nil {
+		return storage.Risk{}, err
+	}
+	if !changed {
+		return storage.Risk{}, storage.ErrUnchanged
+	}
+	var r storage.Risk
+	err = scanRisk(tx.QueryRowContext(ctx, `UPDATE risks SET what = ?, severity = ?, area = ?, needs_test = ?, scenario = ?,
+		updated_by = ?, updated_at = ? WHERE id = ? RETURNING `+riskReturning,
+		after.What, after.Severity, after.Area, boolArg(after.NeedsTest), after.Scenario, a.UserID, unixArg(now), before.ID), &r)
+	if err != nil {
+		return storage.Risk{}, err
+	}
+	detail := map[string]any{"number": number, "before": riskVersion(before), "after": riskVersion(r)}
+	if err := audit(ctx, tx, a, now, "risk.edit", dealID, detail); err != nil {
+		return storage.Risk{}, err
+	}
+	return r, nil
+}
+
+// riskVersion is what an edit may change of r, for the audit.
+func riskVersion(r storage.Risk) map[string]any {
+	return map[string]any{"what": r.What, "severity": r.Severity, "area": r.Area, "needs_test": r.NeedsTest, "scenario": r.Scenario}
+}
+
 // riskChange is one change to an existing risk.
 type riskChange struct {
 	action string
-	from   storage.RiskStatus // the status the risk must have; "" for any
+	check  func(storage.Risk) error // the model's rule: may the risk change so?
 	detail any
 	set    string                // SET clauses
 	args   func(time.Time) []any // their arguments
@@ -149,20 +216,18 @@ func changeRisk(ctx context.Context, tx *txn, a storage.Actor, now time.Time, de
 	if err := a.Validate(); err != nil {
 		return storage.Risk{}, err
 	}
-	args := append(c.args(now), a.UserID, unixArg(now), a.TeamID, dealID, number, string(c.from))
-	query := `UPDATE risks SET ` + c.set + `, updated_by = ?, updated_at = ?
-		WHERE team_id = ? AND deal_id = ? AND number = ? AND ? IN ('', status)
-		RETURNING ` + riskReturning
+	before, err := riskByNumber(ctx, tx, a.TeamID, dealID, number)
+	if err != nil {
+		return storage.Risk{}, err
+	}
+	if err := c.check(before); err != nil {
+		return storage.Risk{}, err
+	}
+	args := append(c.args(now), a.UserID, unixArg(now), before.ID)
 	var r storage.Risk
-	err := scanRisk(tx.QueryRowContext(ctx, query, args...), &r)
-	if errors.Is(err, sql.ErrNoRows) {
-		// No such risk, or not in the status the change needs: say which.
-		r, err := riskByNumber(ctx, tx, a.TeamID, dealID, number)
-		if err != nil {
-			return storage.Risk{}, err
-		}
-		return storage.Risk{}, fmt.Errorf("risk #%d is %s: %w", number, r.Status, storage.ErrConflict)
-	} else if err != nil {
+	err = scanRisk(tx.QueryRowContext(ctx, `UPDATE risks SET `+c.set+`, updated_by = ?, updated_at = ?
+		WHERE id = ? RETURNING `+riskReturning, args...), &r)
+	if err != nil {
 		return storage.Risk{}, err
 	}
 	if err := audit(ctx, tx, a, now, c.action, dealID, c.detail); err != nil {

@@ -32,7 +32,7 @@ func (db *DB) RiskSummary(ctx context.Context, teamID string, dealID int64, limi
 }
 
 func riskSummary(ctx context.Context, q querier, teamID string, dealID int64, limit int) (storage.RiskSummary, error) {
-	s := storage.RiskSummary{ByArea: map[storage.Area]int{}, Coverage: map[storage.Area][]int{}}
+	s := storage.RiskSummary{ByArea: map[storage.Area]int{}, Coverage: map[storage.Area][]storage.Cover{}, CoverageTotal: map[storage.Area]int{}}
 	if err := riskTallies(ctx, q, teamID, dealID, &s); err != nil {
 		return storage.RiskSummary{}, err
 	}
@@ -134,32 +134,31 @@ func riskLists(ctx context.Context, q querier, teamID string, dealID int64, limi
 	return nil
 }
 
-// coverageQuery reads, for deal ?2 of workspace ?1, the numbers of the
-// first coverageMax open risks of each adoption area, in one row: a list
-// "3,8,12" (or NULL) per area, in coverageAreas order. One row rather than
-// one per risk, because each row read costs more than the whole list.
+// coverageQuery reads, for deal ?2 of workspace ?1, the first CoverageMax
+// risks covering each adoption area, open or resolved, in one row: a list
+// "3,-8,12" (or NULL) per area, in CoverageAreas order, a resolved risk's
+// number negated. One row rather than one per risk, because each row read
+// costs more than the whole list.
 //
-// Its WHERE repeats the one of the risks_open_adoption index (migration
-// 0003) word for word: SQLite uses a partial index only then.
+// Its WHERE repeats the one of the risks_adoption index (migration 0006)
+// word for word: SQLite uses a partial index only then.
 var coverageQuery = func() string {
 	var cols []string
 	for _, a := range storage.CoverageAreas {
-		cols = append(cols, fmt.Sprintf(`(SELECT group_concat(number) FROM (SELECT number FROM risks
-			WHERE team_id = ?1 AND deal_id = ?2 AND status = 'open' AND area IN ('training', 'process', 'trust')
+		cols = append(cols, fmt.Sprintf(`(SELECT group_concat(n) FROM (SELECT CASE status WHEN 'resolved' THEN -number ELSE number END AS n
+			FROM risks WHERE team_id = ?1 AND deal_id = ?2 AND status IN ('open', 'resolved') AND area IN ('training', 'process', 'trust')
 				AND area = '%s' ORDER BY number LIMIT %d))`, a, storage.CoverageMax))
 	}
 	return "SELECT " + strings.Join(cols, ",\n\t")
 }()
 
-// riskCoverage fills in s.Coverage, for the areas that have open risks.
+// coverageCountQuery counts the risks covering area ?3 of deal ?2, read
+// only when an area has more than the list shows.
+const coverageCountQuery = `SELECT COUNT(*) FROM risks WHERE team_id = ?1 AND deal_id = ?2
+	AND status IN ('open', 'resolved') AND area IN ('training', 'process', 'trust') AND area = ?3`
+
+// riskCoverage fills in s.Coverage and s.CoverageTotal.
 func riskCoverage(ctx context.Context, q querier, teamID string, dealID int64, s *storage.RiskSummary) error {
-	covered := false
-	for _, a := range storage.CoverageAreas {
-		covered = covered || s.ByArea[a] > 0
-	}
-	if !covered {
-		return nil
-	}
 	lists := make([]string, len(storage.CoverageAreas))
 	dest := make([]any, len(lists))
 	for i := range lists {
@@ -172,16 +171,26 @@ func riskCoverage(ctx context.Context, q querier, teamID string, dealID int64, s
 		if list == "" {
 			continue
 		}
-		var nums []int
+		area := storage.CoverageAreas[i]
+		var covers []storage.Cover
 		for f := range strings.SplitSeq(list, ",") {
 			n, err := strconv.Atoi(f)
 			if err != nil {
-				return fmt.Errorf("coverage of %s: %w", storage.CoverageAreas[i], err)
+				return fmt.Errorf("coverage of %s: %w", area, err)
 			}
-			nums = append(nums, n)
+			covers = append(covers, storage.Cover{Number: max(n, -n), Resolved: n < 0})
 		}
-		slices.Sort(nums) // group_concat keeps the order read; this makes it certain
-		s.Coverage[storage.CoverageAreas[i]] = nums
+		// group_concat keeps the order read; this makes it certain.
+		slices.SortFunc(covers, func(x, y storage.Cover) int { return x.Number - y.Number })
+		s.Coverage[area] = covers
+		s.CoverageTotal[area] = len(covers)
+		if len(covers) == storage.CoverageMax {
+			var n int
+			if err := q.QueryRowContext(ctx, coverageCountQuery, teamID, dealID, area).Scan(&n); err != nil {
+				return fmt.Errorf("coverage of %s: %w", area, err)
+			}
+			s.CoverageTotal[area] = n
+		}
 	}
 	return nil
 }

@@ -56,8 +56,8 @@ func testEveryCapitalAgreesWithComputeCapital(t *testing.T, db storage.Store, cl
 	champ := int64(0)
 	for i := range 12 {
 		d := NewDeal(t, db, Alice, "C"+string(rune('A'+i)))
-		Must(db.SetBudget(ctx, Alice, d.ID, rng.IntN(15)))
-		champ = Must(db.SetChampion(ctx, Alice, d.ID, storage.ChampionInput{Name: "Jane"})).ID
+		Must(db.SetBudget(ctx, Alice, d.ID, 1+rng.IntN(15)))
+		champ = Must(db.SetChampion(ctx, Alice, d.ID, storage.ChampionInput{Name: "Jane", Company: "Acme"})).Champion.ID
 		for n := range rng.IntN(8) {
 			Must(db.AddAsk(ctx, Alice, d.ID, "ask", 1+rng.IntN(5)))
 			if s := []storage.AskStatus{storage.AskOpen, storage.AskDone, storage.AskDeclined}[rng.IntN(3)]; s != storage.AskOpen {
@@ -72,7 +72,7 @@ func testEveryCapitalAgreesWithComputeCapital(t *testing.T, db storage.Store, cl
 	want := map[int64]storage.Capital{}
 	for _, o := range Must(db.ListDeals(ctx, "T1", storage.DealFilter{})).Items {
 		id := o.Deal.ID
-		want[id] = storage.ComputeCapital(o.Deal.Budget, Must(db.Asks(ctx, "T1", id)), Must(db.Gives(ctx, "T1", id)))
+		want[id] = storage.ComputeCapital(o.Deal.Budget, o.Deal.ChampionID, Must(db.Asks(ctx, "T1", id)), Must(db.Gives(ctx, "T1", id)))
 		if o.Capital != want[id] {
 			t.Errorf("deal %d: ListDeals capital %+v, want %+v", id, o.Capital, want[id])
 		}
@@ -119,7 +119,7 @@ func testAsksAndGives(t *testing.T, db storage.Store, clk *Clock) {
 	g2 := Must(db.AddGive(ctx, Alice, d1.ID, "business case", 2))
 	Diff(t, Must(db.Gives(ctx, "T1", d1.ID)), []storage.Give{g1, g2})
 	Diff(t, g1, storage.Give{ID: g1.ID, DealID: d1.ID, Number: 1, What: "training plan", Value: 4,
-		CreatedBy: "UALICE", CreatedAt: T0.Add(time.Hour)})
+		CreatedBy: "UALICE", CreatedAt: T0.Add(time.Hour), UpdatedBy: "UALICE", UpdatedAt: T0.Add(time.Hour)})
 
 	for _, tc := range []struct {
 		name string

@@ -12,7 +12,7 @@ func testAddCheckin(t *testing.T, db storage.Store, clk *Clock) {
 	d := NewDeal(t, db, Alice, "C1")
 	due := time.Date(2026, 3, 10, 8, 0, 0, 0, time.UTC) // 09:00 in Paris
 	got := Must(db.AddCheckin(t.Context(), Alice, storage.NewCheckin{DealID: d.ID, Note: "ask about training", DueAt: due}))
-	Diff(t, got, storage.Checkin{ID: got.ID, TeamID: "T1", DealID: d.ID, Kind: storage.KindManual, Note: "ask about training",
+	Diff(t, got, storage.Checkin{ID: got.ID, TeamID: "T1", DealID: d.ID, Number: 1, Kind: storage.KindManual, Note: "ask about training",
 		DueOn: time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC), DueAt: due, Status: storage.CheckinPending, Delivery: storage.DeliveryQueued,
 		CreatedBy: "UALICE", CreatedAt: T0, UpdatedBy: "UALICE", UpdatedAt: T0})
 	Diff(t, Must(db.CheckinByID(t.Context(), "T1", got.ID)), got)

@@ -21,11 +21,11 @@ func testOpenDeal(t *testing.T, db storage.Store, clk *Clock) {
 	Diff(t, Must(db.Workspaces(t.Context())), []string{"T1"})
 
 	t.Run("second deal in the channel", func(t *testing.T) {
-		_, err := db.OpenDeal(t.Context(), Bob, storage.NewDeal{ChannelID: "C1", Name: "Other", OwnerID: "UBOB"})
+		_, err := db.OpenDeal(t.Context(), Bob, storage.NewDeal{ChannelID: "C1", Name: "Other", OwnerID: "UBOB", Budget: 10})
 		WantErr(t, err, storage.ErrConflict)
 	})
 	t.Run("same channel id in another workspace", func(t *testing.T) {
-		_, err := db.OpenDeal(t.Context(), Mallory, storage.NewDeal{ChannelID: "C1", Name: "Other", OwnerID: "UMALLORY"})
+		_, err := db.OpenDeal(t.Context(), Mallory, storage.NewDeal{ChannelID: "C1", Name: "Other", OwnerID: "UMALLORY", Budget: 10})
 		WantErr(t, err, nil)
 	})
 }
@@ -43,6 +43,8 @@ func testOpenDealInvalid(t *testing.T, db storage.Store, clk *Clock) {
 		{"blank name", Alice, func(n *storage.NewDeal) { n.Name = "  " }},
 		{"no owner", Alice, func(n *storage.NewDeal) { n.OwnerID = "" }},
 		{"negative budget", Alice, func(n *storage.NewDeal) { n.Budget = -1 }},
+		{"no budget", Alice, func(n *storage.NewDeal) { n.Budget = 0 }},
+		{"budget over 100", Alice, func(n *storage.NewDeal) { n.Budget = 101 }},
 		{"lower-case currency", Alice, func(n *storage.NewDeal) { n.Value = storage.Money{Minor: 1, Currency: "usd"} }},
 		{"amount without currency", Alice, func(n *storage.NewDeal) { n.Value = storage.Money{Minor: 100} }},
 		{"negative amount", Alice, func(n *storage.NewDeal) { n.Value = storage.Money{Minor: -1, Currency: "EUR"} }},
@@ -198,8 +200,10 @@ func testSetBudget(t *testing.T, db storage.Store, clk *Clock) {
 	if got := Must(db.SetBudget(t.Context(), Alice, d.ID, 20)).Budget; got != 20 {
 		t.Errorf("got budget %d, want 20", got)
 	}
-	_, err := db.SetBudget(t.Context(), Alice, d.ID, -1)
-	WantErr(t, err, storage.ErrInvalid)
+	for _, b := range []int{-1, 0, 101} {
+		_, err := db.SetBudget(t.Context(), Alice, d.ID, b)
+		WantErr(t, err, storage.ErrInvalid)
+	}
 }
 
 func testEveryWriteIsAudited(t *testing.T, db storage.Store, clk *Clock) {

@@ -212,7 +212,9 @@ func testLastSentOn(t *testing.T, db storage.Store, clk *Clock) {
 	}
 }
 
-func testFinishFolded(t *testing.T, db storage.Store, clk *Clock) {
+// testMissFolded checks that the check-ins a reminder covered are marked
+// missed, never done: they did not happen.
+func testMissFolded(t *testing.T, db storage.Store, clk *Clock) {
 	d, series := WonDeal(t, db, Alice, "C1")
 	now := T0.AddDate(0, 0, 100)
 	Must(db.ClaimDue(t.Context(), "w1", now, 10))
@@ -221,21 +223,19 @@ func testFinishFolded(t *testing.T, db storage.Store, clk *Clock) {
 	Must(db.FinishCheckin(t.Context(), Alice, series[0].ID, storage.CheckinSkipped, "")) // one was answered already
 
 	Must(db.FinishCheckin(t.Context(), Bob, series[2].ID, storage.CheckinDone, "all good"))
-	if n := Must(db.FinishFolded(t.Context(), Bob, series[2].ID, storage.CheckinDone, "all good")); n != 1 {
-		t.Errorf("finished %d folded check-ins, want 1", n)
+	if n := Must(db.MissFolded(t.Context(), Bob, series[2].ID)); n != 1 {
+		t.Errorf("marked %d folded check-ins missed, want 1", n)
 	}
 	var got []storage.CheckinStatus
 	for _, c := range Must(db.DealCheckins(t.Context(), "T1", d.ID)) {
 		got = append(got, c.Status)
 	}
-	Diff(t, got, []storage.CheckinStatus{storage.CheckinSkipped, storage.CheckinDone, storage.CheckinDone})
-	if n := Must(db.FinishFolded(t.Context(), Bob, series[2].ID, storage.CheckinDone, "")); n != 0 {
-		t.Errorf("finishing again finished %d", n)
+	Diff(t, got, []storage.CheckinStatus{storage.CheckinSkipped, storage.CheckinMissed, storage.CheckinDone})
+	if n := Must(db.MissFolded(t.Context(), Bob, series[2].ID)); n != 0 {
+		t.Errorf("marking again marked %d", n)
 	}
-	_, err := db.FinishFolded(t.Context(), Mallory, series[2].ID, storage.CheckinDone, "")
+	_, err := db.MissFolded(t.Context(), Mallory, series[2].ID)
 	WantErr(t, err, storage.ErrNotFound)
-	_, err = db.FinishFolded(t.Context(), Bob, series[2].ID, storage.CheckinCancelled, "")
-	WantErr(t, err, storage.ErrInvalid)
 }
 
 // testClaimDueOnceUnderConcurrency has 16 dispatchers claim at once, one

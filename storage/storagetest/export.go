@@ -11,7 +11,7 @@ func testExportGroupsEveryRowUnderItsDeal(t *testing.T, db storage.Store, clk *C
 	ctx := t.Context()
 	acme := Must(db.OpenDeal(ctx, Alice, storage.NewDeal{ChannelID: "C1", Name: "Acme", OwnerID: "UALICE",
 		Value: storage.Money{Minor: 12000000, Currency: "USD"}, Budget: 10}))
-	jane := Must(db.SetChampion(ctx, Alice, acme.ID, storage.ChampionInput{Name: "Jane Doe", Title: "VP of IT"}))
+	jane := Must(db.SetChampion(ctx, Alice, acme.ID, storage.ChampionInput{Name: "Jane Doe", Title: "VP of IT"})).Champion
 	clk.Advance(time.Minute)
 	ask1 := Must(db.AddAsk(ctx, Alice, acme.ID, "an intro to the CFO", 5))
 	ask2 := Must(db.AddAsk(ctx, Bob, acme.ID, "push the security review", 3))

@@ -163,13 +163,19 @@ func Numbers(t testing.TB, s storage.Store, d storage.Deal, st storage.RiskStatu
 	return ns
 }
 
-// SummaryOf is what RiskSummary must return, computed the slow way from a
-// deal's open risks as Risks lists them.
-func SummaryOf(open []storage.Risk, limit int) storage.RiskSummary {
+// SummaryOf is what RiskSummary must return, computed the slow way from
+// all of a deal's risks as Risks lists them.
+func SummaryOf(all []storage.Risk, limit int) storage.RiskSummary {
+	var open []storage.Risk
+	for _, r := range all {
+		if r.Status == storage.RiskOpen {
+			open = append(open, r)
+		}
+	}
 	rank := map[storage.Severity]int{storage.SeverityCritical: 0, storage.SeverityHigh: 1, storage.SeverityMedium: 2, storage.SeverityLow: 3}
 	sorted := slices.Clone(open)
 	slices.SortStableFunc(sorted, func(x, y storage.Risk) int { return rank[x.Severity] - rank[y.Severity] })
-	s := storage.RiskSummary{ByArea: map[storage.Area]int{}, Coverage: map[storage.Area][]int{}}
+	s := storage.RiskSummary{ByArea: map[storage.Area]int{}, Coverage: map[storage.Area][]storage.Cover{}, CoverageTotal: map[storage.Area]int{}}
 	top := func(list *[]storage.Risk, r storage.Risk) {
 		if len(*list) < limit {
 			*list = append(*list, r)
@@ -190,9 +196,13 @@ func SummaryOf(open []storage.Risk, limit int) storage.RiskSummary {
 			top(&s.UntestedTop, r)
 		}
 	}
-	for _, r := range open { // by number
-		if slices.Contains(storage.CoverageAreas, r.Area) && len(s.Coverage[r.Area]) < storage.CoverageMax {
-			s.Coverage[r.Area] = append(s.Coverage[r.Area], r.Number)
+	for _, r := range all { // by number
+		if !slices.Contains(storage.CoverageAreas, r.Area) || r.Status == storage.RiskWithdrawn {
+			continue
+		}
+		s.CoverageTotal[r.Area]++
+		if len(s.Coverage[r.Area]) < storage.CoverageMax {
+			s.Coverage[r.Area] = append(s.Coverage[r.Area], storage.Cover{Number: r.Number, Resolved: r.Status == storage.RiskResolved})
 		}
 	}
 	return s
@@ -206,7 +216,7 @@ func WantSummaries(t testing.TB, s storage.Store, step string, deals ...storage.
 	ctx := t.Context()
 	for _, d := range deals {
 		got := Must(s.RiskSummary(ctx, d.TeamID, d.ID, 5))
-		Diff(t, got, SummaryOf(Must(s.Risks(ctx, d.TeamID, d.ID, false)), 5))
+		Diff(t, got, SummaryOf(Must(s.Risks(ctx, d.TeamID, d.ID, true)), 5))
 	}
 	if err := s.IntegrityCheck(ctx); err != nil {
 		t.Errorf("after %s: %v", step, err)

@@ -21,7 +21,7 @@ func testMoneyKeepsItsDigits(t *testing.T, db storage.Store, clk *Clock) {
 		{"1.2345 CLF", "1.2345 CLF"},
 	} {
 		m := Must(storage.ParseMoney(tc.typed, "USD"))
-		d := Must(db.OpenDeal(ctx, Alice, storage.NewDeal{ChannelID: fmt.Sprintf("C%d", i), Name: tc.typed, OwnerID: "UALICE", Value: m}))
+		d := Must(db.OpenDeal(ctx, Alice, storage.NewDeal{ChannelID: fmt.Sprintf("C%d", i), Name: tc.typed, OwnerID: "UALICE", Value: m, Budget: 10}))
 		if got := Must(db.DealByID(ctx, "T1", d.ID)).Value; got != m || got.String() != tc.shown {
 			t.Errorf("%s: stored %+v, read back %+v shown %q; want %q", tc.typed, m, got, got.String(), tc.shown)
 		}

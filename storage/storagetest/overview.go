@@ -9,7 +9,7 @@ import (
 func testDealOverview(t *testing.T, db storage.Store, clk *Clock) {
 	ctx := t.Context()
 	d, series := WonDeal(t, db, Alice, "C1")
-	jane := Must(db.SetChampion(ctx, Alice, d.ID, storage.ChampionInput{Name: "Jane"}))
+	jane := Must(db.SetChampion(ctx, Alice, d.ID, storage.ChampionInput{Name: "Jane"})).Champion
 	Must(db.AddAsk(ctx, Alice, d.ID, "intro", 4))
 	Must(db.AddGive(ctx, Alice, d.ID, "plan", 1))
 	for _, r := range []storage.NewRisk{

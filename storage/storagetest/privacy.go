@@ -75,9 +75,9 @@ func testListDealsLimited(t *testing.T, db storage.Store, clk *Clock) {
 func testChampionHistoryShowsOnlyWhatTheViewerMaySee(t *testing.T, db storage.Store, clk *Clock) {
 	ctx := t.Context()
 	d1, d2, d3 := NewDeal(t, db, Alice, "C1"), NewDeal(t, db, Bob, "C2"), NewDeal(t, db, Bob, "C3")
-	jane := Must(db.SetChampion(ctx, Alice, d1.ID, storage.ChampionInput{Name: "Jane Doe"}))
+	jane := Must(db.SetChampion(ctx, Alice, d1.ID, storage.ChampionInput{Name: "Jane Doe", Company: "Acme"})).Champion
 	for _, d := range []storage.Deal{d2, d3} {
-		Must(db.SetChampion(ctx, Bob, d.ID, storage.ChampionInput{Name: "Jane Doe"}))
+		Must(db.SetChampion(ctx, Bob, d.ID, storage.ChampionInput{Name: "Jane Doe", Company: "Acme"}))
 	}
 	got := Must(db.ChampionHistory(ctx, "T1", jane.ID, &storage.Viewer{UserID: "UALICE", Channels: []string{"C3"}}, 0))
 	if len(got.Items) != 2 || got.Items[0].Deal.ID != d1.ID || got.Items[1].Deal.ID != d3.ID || got.Total != 2 {

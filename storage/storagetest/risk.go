@@ -61,7 +61,7 @@ func testResolveReopenDiscloseRisk(t *testing.T, db storage.Store, clk *Clock) {
 		t.Errorf("got %+v, want resolved at %v by UBOB with the note", resolved, t1)
 	}
 	_, err := db.ResolveRisk(ctx, Bob, d.ID, 1, "again")
-	WantErr(t, err, storage.ErrConflict)
+	WantErr(t, err, storage.ErrUnchanged)
 
 	open := func() (n []int) {
 		for _, r := range Must(db.Risks(ctx, "T1", d.ID, false)) {
@@ -79,7 +79,7 @@ func testResolveReopenDiscloseRisk(t *testing.T, db storage.Store, clk *Clock) {
 		t.Errorf("got %+v, want open with the resolution forgotten", reopened)
 	}
 	_, err = db.ReopenRisk(ctx, Alice, d.ID, 1)
-	WantErr(t, err, storage.ErrConflict)
+	WantErr(t, err, storage.ErrUnchanged)
 	Diff(t, open(), []int{1, 2})
 
 	disclosed := Must(db.DiscloseRisk(ctx, Bob, d.ID, 2, "told Jane on the call"))

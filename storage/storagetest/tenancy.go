@@ -11,7 +11,7 @@ import (
 func testWorkspacesAreIsolated(t *testing.T, db storage.Store, clk *Clock) {
 	ctx := t.Context()
 	d, series := WonDeal(t, db, Alice, "C1")
-	jane := Must(db.SetChampion(ctx, Alice, d.ID, storage.ChampionInput{Name: "Jane", UserID: "UJANE"}))
+	jane := Must(db.SetChampion(ctx, Alice, d.ID, storage.ChampionInput{Name: "Jane", UserID: "UJANE"})).Champion
 	Must(db.AddAsk(ctx, Alice, d.ID, "intro", 3))
 	Must(db.AddGive(ctx, Alice, d.ID, "plan", 1))
 	Must(db.AddRisk(ctx, Alice, d.ID, storage.NewRisk{What: "SSO"}))
@@ -31,8 +31,8 @@ func testWorkspacesAreIsolated(t *testing.T, db storage.Store, clk *Clock) {
 		{"DealOverview", func() error { _, err := db.DealOverview(ctx, "T2", d.ID); return err }},
 		{"RiskSummary", func() error { _, err := db.RiskSummary(ctx, "T2", d.ID, 10); return err }},
 		{"ChampionByID", func() error { _, err := db.ChampionByID(ctx, "T2", jane.ID); return err }},
-		{"FindChampion by name", func() error { _, err := db.FindChampion(ctx, "T2", "Jane", ""); return err }},
-		{"FindChampion by user", func() error { _, err := db.FindChampion(ctx, "T2", "", "UJANE"); return err }},
+		{"ChampionRoles", func() error { _, err := db.ChampionRoles(ctx, "T2", jane.ID); return err }},
+		{"CheckinByNumber", func() error { _, err := db.CheckinByNumber(ctx, "T2", d.ID, 1); return err }},
 		{"ChampionHistory", func() error { _, err := db.ChampionHistory(ctx, "T2", jane.ID, nil, 0); return err }},
 		{"Ledger", func() error { _, err := db.Ledger(ctx, "T2", d.ID); return err }},
 		{"CheckinByID", func() error { _, err := db.CheckinByID(ctx, "T2", series[0].ID); return err }},
@@ -78,7 +78,7 @@ func testWorkspacesAreIsolated(t *testing.T, db storage.Store, clk *Clock) {
 			return err
 		}},
 		{"ReopenDeal", func() error { _, _, err := db.ReopenDeal(ctx, Mallory, d.ID); return err }},
-		{"SetBudget", func() error { _, err := db.SetBudget(ctx, Mallory, d.ID, 0); return err }},
+		{"SetBudget", func() error { _, err := db.SetBudget(ctx, Mallory, d.ID, 5); return err }},
 		{"SetChampion", func() error {
 			_, err := db.SetChampion(ctx, Mallory, d.ID, storage.ChampionInput{Name: "Jane"})
 			return err
@@ -99,10 +99,19 @@ func testWorkspacesAreIsolated(t *testing.T, db storage.Store, clk *Clock) {
 			return err
 		}},
 		{"SnoozeCheckin", func() error { _, err := db.SnoozeCheckin(ctx, Mallory, series[0].ID, T0, T0); return err }},
-		{"FinishFolded", func() error {
-			_, err := db.FinishFolded(ctx, Mallory, series[0].ID, storage.CheckinDone, "")
+		{"MissFolded", func() error { _, err := db.MissFolded(ctx, Mallory, series[0].ID); return err }},
+		{"EditAsk", func() error { _, err := db.EditAsk(ctx, Mallory, d.ID, 1, storage.AskEdit{Cost: ptr(1)}); return err }},
+		{"WithdrawAsk", func() error { _, err := db.WithdrawAsk(ctx, Mallory, d.ID, 1); return err }},
+		{"EditGive", func() error {
+			_, err := db.EditGive(ctx, Mallory, d.ID, 1, storage.GiveEdit{Value: ptr(1)})
 			return err
 		}},
+		{"WithdrawGive", func() error { _, err := db.WithdrawGive(ctx, Mallory, d.ID, 1); return err }},
+		{"EditRisk", func() error {
+			_, err := db.EditRisk(ctx, Mallory, d.ID, 1, storage.RiskEdit{What: ptr("x")})
+			return err
+		}},
+		{"WithdrawRisk", func() error { _, err := db.WithdrawRisk(ctx, Mallory, d.ID, 1); return err }},
 		{"ProgressShare", func() error { _, err := db.ProgressShare(ctx, "T2", "C1", 1, true); return err }},
 	}
 	for _, tc := range writes {

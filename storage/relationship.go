@@ -1,0 +1,119 @@
+package storage
+
+import (
+	"strings"
+	"time"
+)
+
+// The relationship outlives the deal: a champion's job changes, their
+// contacts with the seller, and the people a seller keeps in touch with.
+
+// Touch is a recorded contact with a champion (/champion touch), on one
+// of their deals.
+type Touch struct {
+	ChampionID int64
+	DealID     int64
+	Note       string
+	By         string
+	At         time.Time
+}
+
+// ChampionMove is a job change: the company (and title) a champion moved
+// to, and when.
+type ChampionMove struct {
+	Company string
+	Title   string    // "" keeps none: a new job's title is not the old one
+	On      time.Time // the date of the move (UTC midnight); zero means today
+	// Reminders are the keep-in-touch reminders the move schedules, one per
+	// owner of a closed deal of the person (see MoveReminder).
+	Reminders []NewCheckin
+}
+
+// Validate checks that the move says where to.
+func (m ChampionMove) Validate() error {
+	if strings.TrimSpace(m.Company) == "" {
+		return Invalidf("say which company they moved to")
+	}
+	for _, c := range m.Reminders {
+		if c.Kind != KindJobChange {
+			return Invalidf("a move schedules job-change reminders, not %q", c.Kind)
+		}
+		if err := c.Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Moved is what a job change did.
+type Moved struct {
+	Champion Champion // as they are now, at the new company
+	From     string   // the company they left
+	// Left are the open deals they championed: each has no defender
+	// inside From any more (Deal.ChampionLeft), until /champion set.
+	Left []Deal
+	// Reminders counts the keep-in-touch reminders scheduled.
+	Reminders int
+}
+
+// MoveReminderDelay is how long after a job change its keep-in-touch
+// reminder comes: time for them to settle in, not so long that the
+// congratulations are stale.
+const MoveReminderDelay = 30 // days
+
+// MoveReminder is the keep-in-touch reminder of a champion's move on day
+// (a calendar date), for the owner of closed deal dealID, working in w.
+func MoveReminder(dealID int64, day time.Time, w Week) NewCheckin {
+	c := NewCheckin{DealID: dealID, Kind: KindJobChange, Offset: "30d"}
+	return w.Due(c, day.AddDate(0, 0, MoveReminderDelay))
+}
+
+// MoveReminderDeals picks, of a person's deals, the ones a move's
+// reminders go to: the latest closed deal of each owner (one reminder per
+// owner). Deals come oldest first.
+func MoveReminderDeals(deals []Deal) []Deal {
+	latest := map[string]int{}
+	var owners []string
+	for i, d := range deals {
+		if d.Stage == StageOpen {
+			continue
+		}
+		if _, ok := latest[d.OwnerID]; !ok {
+			owners = append(owners, d.OwnerID)
+		}
+		latest[d.OwnerID] = i
+	}
+	out := make([]Deal, 0, len(owners))
+	for _, o := range owners {
+		out = append(out, deals[latest[o]])
+	}
+	return out
+}
+
+// Person is a champion as /champion people lists them: with their deals,
+// their goodwill across those, and the last contact.
+type Person struct {
+	Champion    Champion
+	Deals       int
+	Goodwill    Goodwill
+	LastContact time.Time // the latest touch, check-in done, ask or give; zero when none
+}
+
+// PeopleFilter selects the champions /champion people lists.
+type PeopleFilter struct {
+	Viewer  *Viewer   // the champions of deals Viewer may see; nil: all
+	OwnerID string    // "mine": only champions of deals OwnerID owns
+	Since   time.Time // the goodwill window's start (GoodwillSince)
+	Limit   int       // at most this many; 0 means DefaultListLimit
+}
+
+// Validate checks the filter's viewer.
+func (f PeopleFilter) Validate() error { return f.Viewer.Validate() }
+
+// Untouched is a champion of an owner's closed deal with no recorded
+// contact for too long: the weekly nudge lists them.
+type Untouched struct {
+	Champion    Champion
+	Deal        Deal      // their latest closed deal of the owner
+	LastContact time.Time // zero when never
+}
