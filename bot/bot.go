@@ -126,7 +126,8 @@ func New(api *slack.Client, store Store, cfg Config) *Bot {
 	}
 	b.zones = zones.New(store, cfg.Access, cfg.Location, cfg.Now, cfg.Logger)
 	b.cmds = slash.New(store, api, cfg.Access, b.zones, cfg.Config)
-	b.clicks = &checkin.Clicks{Store: store, Slack: api, Now: cfg.Now, Zone: b.zones.Of, Logger: cfg.Logger}
+	b.zones.Workdays = cfg.Workdays
+	b.clicks = &checkin.Clicks{Store: store, Slack: api, Now: cfg.Now, Week: b.zones.Week, Logger: cfg.Logger}
 	return b
 }
 

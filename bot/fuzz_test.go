@@ -36,6 +36,9 @@ func FuzzCommands(f *testing.F) {
 		"resolve 1 fixed", "reopen 1", "disclose 1 told Jane", "summary", "add +3w call Jane", "snooze 2w", "done went well",
 		"flag \x00\xff <@ &lt; \u202e", "ask " + strings.Repeat("x", 2100), "set value:1e400 close:99999-01-01",
 		"set owner:<@UG|gus>", "open Other owner:<@UX>",
+		"edit 1 an intro to the CFO cost:high status:declined", "edit give 1 value:5", "delete 1", "delete give 1",
+		"edit 1 severity:low area:trust test:none", "edit #1 sevrity:low", "ask edit 4", "ask intro cst:high",
+		"set Jane Doe company:\"Acme Corp\"", "history Jane Doe company:acme", "done #2 went well", "done #0",
 	} {
 		for i := range fuzzCommands {
 			for who := range fuzzCallers {

@@ -48,11 +48,17 @@ func (b *Bot) homeOf(ctx context.Context, teamID, userID string) ([]slack.Block,
 		return nil, fmt.Errorf("home deals: %w", err)
 	}
 	now := b.cfg.Now()
+	loc := b.zones.Of(ctx, teamID, userID)
+	postSale, err := b.store.ListDeals(ctx, teamID, storage.DealFilter{OwnerID: userID, Limit: views.HomeMaxPostSale,
+		StillAtRiskSince: storage.Today(now, loc).Add(-storage.PostSaleWatch)})
+	if err != nil {
+		return nil, fmt.Errorf("home post-sale deals: %w", err)
+	}
 	due, err := b.store.OwnerCheckinsDue(ctx, teamID, userID, now.Add(views.DueWindow))
 	if err != nil {
 		return nil, fmt.Errorf("home check-ins: %w", err)
 	}
-	return views.Home(deals, due, now, b.zones.Of(ctx, teamID, userID), checkin.HomeButtons), nil
+	return views.Home(deals, postSale, due, now, loc, checkin.HomeButtons), nil
 }
 
 // homeRefreshGap is the least time between two refreshes of one user's

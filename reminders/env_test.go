@@ -145,12 +145,13 @@ func (e *env) openDeal(a storage.Actor, channel, champion string) storage.Deal {
 }
 
 // wonDeal opens a deal and closes it won on closedOn (a date) with
-// check-ins at the given offsets in days, due at 09:00 in loc.
+// check-ins at the given offsets in days, due at 09:00 in loc on any day
+// of the week.
 func (e *env) wonDeal(a storage.Actor, channel string, closedOn time.Time, loc *time.Location, offsets ...int) (storage.Deal, []storage.Checkin) {
 	e.t.Helper()
 	d := e.openDeal(a, channel, "Jane Doe")
 	must(e.db.CloseDeal(e.t.Context(), a, d.ID, storage.Close{Stage: storage.StageWon, On: closedOn,
-		Checkins: storage.PostClose(d.ID, closedOn, offsets, loc)}))
+		Checkins: storage.PostClose(d.ID, closedOn, offsets, storage.Week{Loc: loc})}))
 	return must(e.db.DealByID(e.t.Context(), a.TeamID, d.ID)), must(e.db.DealCheckins(e.t.Context(), a.TeamID, d.ID))
 }
 

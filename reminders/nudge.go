@@ -23,8 +23,8 @@ const (
 // Digest sends the weekly nudge for schedule slot at now: one DM to each
 // owner, in every workspace, who has check-ins due in the next 7 days or
 // overdue, won deals of the last 30 days with no check-in done, open deals
-// with high or critical risks or an overdrawn champion, or reminders that
-// could not be delivered. Owners with nothing get nothing.
+// with high or critical risks or an overdrawn champion, open deals whose
+// expected close passed, or reminders that could not be delivered. Owners with nothing get nothing.
 //
 // Each DM is claimed in the database for (workspace, owner, slot) before it
 // is posted, so running Digest again for the same slot (a restart in the
@@ -35,7 +35,7 @@ func (d *Dispatcher) Digest(ctx context.Context, now time.Time, slot string) err
 	if err != nil {
 		return fmt.Errorf("digest: %w", err)
 	}
-	w := storage.NudgeWindow{DueBefore: now.Add(nudgeAhead), WonSince: utcDate(now.AddDate(0, 0, -nudgeWonDays))}
+	w := storage.NudgeWindow{DueBefore: now.Add(nudgeAhead), WonSince: utcDate(now.AddDate(0, 0, -nudgeWonDays)), Today: utcDate(now)}
 	var errs []error
 	for _, team := range teams {
 		nudges, err := d.store.Nudges(ctx, team, w)

@@ -17,7 +17,7 @@ type Store interface {
 	CheckinByID(ctx context.Context, teamID string, id int64) (storage.Checkin, error)
 	DealByID(ctx context.Context, teamID string, id int64) (storage.Deal, error)
 	FinishCheckin(ctx context.Context, a storage.Actor, checkinID int64, s storage.CheckinStatus, note string) (storage.Checkin, error)
-	FinishFolded(ctx context.Context, a storage.Actor, into int64, s storage.CheckinStatus, note string) (int, error)
+	MissFolded(ctx context.Context, a storage.Actor, into int64) (int, error)
 	SnoozeCheckin(ctx context.Context, a storage.Actor, checkinID int64, dueOn, dueAt time.Time) (storage.Checkin, error)
 }
 
@@ -33,7 +33,7 @@ type Clicks struct {
 	Store  Store
 	Slack  Updater
 	Now    func() time.Time
-	Zone   func(ctx context.Context, teamID, userID string) *time.Location // a user's time zone
+	Week   func(ctx context.Context, teamID, userID string) storage.Week // a user's zone and working days
 	Logger *slog.Logger
 }
 
@@ -62,9 +62,10 @@ func (k *Clicks) Handle(ctx context.Context, cb slack.InteractionCallback, actio
 			"container", cb.Container.Type, "channel", cb.Channel.ID)
 		return Outcome{Problem: "This button does not belong here, so Long Game did nothing."}
 	}
-	loc := k.Zone(ctx, d.TeamID, d.OwnerID)
+	week := k.Week(ctx, d.TeamID, d.OwnerID)
+	loc := week.Loc
 	if action == ActionSnooze {
-		on, at := storage.Snoozed(c.DueOn, k.Now(), storage.SnoozeDays, loc)
+		on, at := storage.Snoozed(c.DueOn, k.Now(), storage.SnoozeDays, week)
 		c, err = k.Store.SnoozeCheckin(ctx, actor, id, on, at)
 	} else {
 		c, err = k.finish(ctx, actor, id, action)
@@ -104,7 +105,8 @@ func Belongs(cb slack.InteractionCallback, d storage.Deal) bool {
 	return false
 }
 
-// finish finishes a check-in and those its reminder covered.
+// finish finishes a check-in, and marks missed those its reminder covered:
+// they never happened, whatever became of this one.
 func (k *Clicks) finish(ctx context.Context, actor storage.Actor, id int64, action Action) (storage.Checkin, error) {
 	status := storage.CheckinDone
 	if action == ActionSkip {
@@ -114,8 +116,9 @@ func (k *Clicks) finish(ctx context.Context, actor storage.Actor, id int64, acti
 	if err != nil {
 		return c, err
 	}
-	if _, err := k.Store.FinishFolded(ctx, actor, id, status, ""); err != nil {
-		k.Logger.Error("finishing the check-ins a reminder covered", "checkin", id, "err", err)
+	if _, err := k.Store.MissFolded(ctx, actor, id); err != nil {
+		// They still show as missed: covered by this one, which is finished.
+		k.Logger.Error("marking missed the check-ins a reminder covered", "checkin", id, "err", err)
 	}
 	return c, nil
 }

@@ -37,6 +37,10 @@ func (Messages) Nudge(n storage.Nudge, now time.Time, loc *time.Location) remind
 		blocks = append(blocks, blockkit.Section(list("*:rotating_light: Open deals at risk* — high or critical risks, or an overdrawn champion",
 			riskyLines(n.AtRisk))))
 	}
+	if late := lateLines(n.Late, storage.Today(now, loc)); len(late) > 0 {
+		parts = append(parts, blockkit.Plural(len(late), "open deal past its expected close", "open deals past their expected close"))
+		blocks = append(blocks, blockkit.Section(list("*:hourglass: Past their expected close* — update the date with `/deal set close:…`, or close them", late)))
+	}
 	blocks = append(blocks, blockkit.Context(fmt.Sprintf("Week of %s · `/checkin list` shows all your check-ins · Play the long game.",
 		now.In(loc).Format("Mon 2 Jan 2006"))))
 	return reminders.Message{Text: nudgeHeading + ": " + strings.Join(parts, ", ") + ".", Blocks: blocks}
@@ -44,6 +48,18 @@ func (Messages) Nudge(n storage.Nudge, now time.Time, loc *time.Location) remind
 
 func dealRef(d storage.Deal) string {
 	return fmt.Sprintf("<#%s> *%s*", d.ChannelID, userText(d.Name, 100))
+}
+
+// lateLines says of each open deal how long ago its expected close passed,
+// as the owner counts days.
+func lateLines(late []storage.Deal, today time.Time) []string {
+	lines := make([]string, 0, len(late))
+	for _, d := range late {
+		if days := d.DaysPastClose(today); days > 0 {
+			lines = append(lines, fmt.Sprintf("%s — %s (%s)", dealRef(d), views.PassedLine(days), views.Day(d.ExpectedClose)))
+		}
+	}
+	return lines
 }
 
 func dueLines(due []storage.CheckinDue, now time.Time) []string {

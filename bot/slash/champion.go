@@ -17,13 +17,18 @@ import (
 type championStore interface {
 	DealByID(ctx context.Context, teamID string, id int64) (storage.Deal, error)
 	DealOverview(ctx context.Context, teamID string, dealID int64) (storage.DealOverview, error)
-	SetChampion(ctx context.Context, a storage.Actor, dealID int64, c storage.ChampionInput) (storage.Champion, error)
-	FindChampion(ctx context.Context, teamID, name, userID string) (storage.Champion, error)
+	SetChampion(ctx context.Context, a storage.Actor, dealID int64, c storage.ChampionInput) (storage.ChampionSet, error)
+	FindChampions(ctx context.Context, teamID string, q storage.ChampionQuery, limit int) ([]storage.Champion, error)
 	ChampionByID(ctx context.Context, teamID string, id int64) (storage.Champion, error)
 	ChampionHistory(ctx context.Context, teamID string, championID int64, v *storage.Viewer, limit int) (storage.Page[storage.ChampionDeal], error)
 	AddAsk(ctx context.Context, a storage.Actor, dealID int64, what string, cost int) (storage.Ask, error)
 	SetAskStatus(ctx context.Context, a storage.Actor, dealID int64, number int, s storage.AskStatus) (storage.Ask, error)
+	EditAsk(ctx context.Context, a storage.Actor, dealID int64, number int, e storage.AskEdit) (storage.Ask, error)
+	WithdrawAsk(ctx context.Context, a storage.Actor, dealID int64, number int) (storage.Ask, error)
+	Asks(ctx context.Context, teamID string, dealID int64) ([]storage.Ask, error)
 	AddGive(ctx context.Context, a storage.Actor, dealID int64, what string, value int) (storage.Give, error)
+	EditGive(ctx context.Context, a storage.Actor, dealID int64, number int, e storage.GiveEdit) (storage.Give, error)
+	WithdrawGive(ctx context.Context, a storage.Actor, dealID int64, number int) (storage.Give, error)
 	SetBudget(ctx context.Context, a storage.Actor, dealID int64, budget int) (storage.Deal, error)
 	Ledger(ctx context.Context, teamID string, dealID int64) ([]storage.LedgerEntry, error)
 }
@@ -35,7 +40,7 @@ type championCommands struct {
 	slack Slack
 }
 
-var championSetSpec = command.Spec{Options: []string{"title"}}
+var championSetSpec = command.Spec{Options: []string{"title", "company"}}
 
 // defaultLevel is "medium": the cost of an ask or value of a give when the
 // user does not say.
@@ -46,7 +51,7 @@ func (c *championCommands) set(ctx context.Context, req *request) (views.Reply, 
 	if err != nil {
 		return views.Reply{}, err
 	}
-	in := storage.ChampionInput{Name: args.TextWithoutMentions(), Title: args.Options["title"]}
+	in := storage.ChampionInput{Name: args.TextWithoutMentions(), Title: args.Options["title"], Company: args.Options["company"]}
 	if len(args.Mentions) > 1 {
 		return views.Reply{}, inputError("A deal has one champion: Mention at most one person.", "/champion set Jane Doe title:\"VP of IT\" @jane")
 	}
@@ -65,11 +70,14 @@ func (c *championCommands) set(ctx context.Context, req *request) (views.Reply, 
 	if err := checkLength("title", in.Title, command.MaxName, `/champion set Jane Doe title:"VP of IT"`); err != nil {
 		return views.Reply{}, err
 	}
+	if err := checkLength("company", in.Company, command.MaxName, `/champion set Jane Doe company:Initech`); err != nil {
+		return views.Reply{}, err
+	}
 	d, err := c.dealFor(ctx, req)
 	if err != nil {
 		return views.Reply{}, err
 	}
-	ch, err := c.store.SetChampion(ctx, req.actor, d.ID, in)
+	set, err := c.store.SetChampion(ctx, req.actor, d.ID, in)
 	if err != nil {
 		return views.Reply{}, fmt.Errorf("set champion: %w", err)
 	}
@@ -77,7 +85,36 @@ func (c *championCommands) set(ctx context.Context, req *request) (views.Reply, 
 	if err != nil {
 		return views.Reply{}, err
 	}
-	return views.ChampionSet(d, ch, capital, req.actor.UserID), nil
+	namesakes := 0
+	if in.Company == "" && set.Champion.UserID == "" {
+		namesakes = c.namesakes(ctx, req, set.Champion)
+	}
+	return views.ChampionSet(d, set, capital, req.actor.UserID, namesakes), nil
+}
+
+// namesakes counts the other people called like ch that the caller may
+// see: matched by name and company, ch may be a new person where they
+// meant one of those, at another company.
+func (c *championCommands) namesakes(ctx context.Context, req *request, ch storage.Champion) int {
+	same, err := c.store.FindChampions(ctx, req.actor.TeamID, storage.ChampionQuery{Name: ch.Name}, 10)
+	if err != nil {
+		c.log.Warn("find namesakes failed", "err", err)
+		return 0
+	}
+	n := 0
+	for _, o := range same {
+		if o.ID != ch.ID && c.visible(ctx, req, o) {
+			n++
+		}
+	}
+	return n
+}
+
+// visible reports whether the caller may see champion ch: one of their
+// deals is theirs or in a channel of theirs.
+func (c *championCommands) visible(ctx context.Context, req *request, ch storage.Champion) bool {
+	p, err := c.store.ChampionHistory(ctx, req.actor.TeamID, ch.ID, c.viewer(ctx, req.actor.UserID), 1)
+	return err == nil && p.Total > 0
 }
 
 // userName is how to call a mentioned user: the mention's label, else the
@@ -98,11 +135,36 @@ func (c *championCommands) ask(ctx context.Context, req *request) (views.Reply, 
 	if strings.TrimSpace(req.rest) == "" {
 		return c.openAskModal(ctx, req)
 	}
+	if err := mistypedCommand(req.rest); err != nil {
+		return views.Reply{}, err
+	}
 	what, cost, d, err := c.favor(ctx, req, "cost", "/champion ask an intro to the CFO cost:high")
 	if err != nil {
 		return views.Reply{}, err
 	}
 	return c.recordAsk(ctx, req.actor, d, what, cost)
+}
+
+// mistypedCommand refuses an ask whose text is a command for an existing
+// ask ("/champion ask edit 4"): recorded, it would be a public, costly
+// ask nobody meant.
+func mistypedCommand(text string) error {
+	first, rest := command.Split(text)
+	word, _ := command.Split(rest)
+	if word == "give" {
+		word, _ = command.Split(strings.TrimSpace(rest[len("give"):]))
+	}
+	meant := map[string]string{"edit": "edit", "fix": "edit", "change": "edit", "delete": "delete", "remove": "delete",
+		"withdraw": "delete", "undo": "delete", "done": "done", "declined": "declined", "decline": "declined"}[first]
+	if meant == "" {
+		return nil
+	}
+	if _, err := command.ParseNumber(word); err != nil {
+		return nil
+	}
+	fixed := "/champion " + meant + " " + strings.TrimSpace(rest)
+	return inputError(fmt.Sprintf("`/champion ask %s` would record a new ask called %q. To act on an existing ask, use `/champion %s`.",
+		blockkit.Clip(text, 60), blockkit.Clip(text, 60), meant), blockkit.Clip(fixed, 120))
 }
 
 // favor reads an ask or a give: what it is, and its level from the option
@@ -189,10 +251,14 @@ func (c *championCommands) setAskStatus(ctx context.Context, req *request, statu
 		return views.Reply{}, err
 	}
 	ask, err := c.store.SetAskStatus(ctx, req.actor, d.ID, n, status)
-	if errors.Is(err, storage.ErrNotFound) {
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
 		return views.Reply{}, inputError(fmt.Sprintf("This deal has no ask #%d; `/champion ledger` lists them.", n), example)
-	}
-	if err != nil {
+	case errors.Is(err, storage.ErrUnchanged):
+		return views.Reply{}, already(fmt.Sprintf("Ask #%d is already marked %s: nothing changed.", n, status))
+	case errors.Is(err, storage.ErrConflict):
+		return views.Reply{}, c.answeredOtherwise(ctx, req, d, n, status)
+	case err != nil:
 		return views.Reply{}, fmt.Errorf("set ask status: %w", err)
 	}
 	capital, err := c.capital(ctx, req.actor.TeamID, d)
@@ -200,6 +266,26 @@ func (c *championCommands) setAskStatus(ctx context.Context, req *request, statu
 		return views.Reply{}, err
 	}
 	return views.AskStatus(ask, capital, req.actor.UserID), nil
+}
+
+// answeredOtherwise explains why ask #n cannot be marked status: it was
+// answered the other way, which only an edit corrects, or withdrawn.
+func (c *championCommands) answeredOtherwise(ctx context.Context, req *request, d storage.Deal, n int, status storage.AskStatus) error {
+	asks, err := c.store.Asks(ctx, req.actor.TeamID, d.ID)
+	if err != nil {
+		return fmt.Errorf("asks: %w", err)
+	}
+	for _, a := range asks {
+		if a.Number != n {
+			continue
+		}
+		if a.Status == storage.AskWithdrawn {
+			return inputError(fmt.Sprintf("Ask #%d was withdrawn: it no longer counts.", n), "/champion ledger")
+		}
+		return inputError(fmt.Sprintf("Ask #%d is already marked %s. If that was a mistake, correct it with an edit.", n, a.Status),
+			fmt.Sprintf("/champion edit %d status:%s", n, status))
+	}
+	return fmt.Errorf("ask #%d changed meanwhile: %w", n, storage.ErrConflict)
 }
 
 func (c *championCommands) give(ctx context.Context, req *request) (views.Reply, error) {
@@ -220,8 +306,9 @@ func (c *championCommands) give(ctx context.Context, req *request) (views.Reply,
 
 func (c *championCommands) budget(ctx context.Context, req *request) (views.Reply, error) {
 	n, err := strconv.Atoi(strings.TrimSpace(req.rest))
-	if err != nil || n < 1 || n > 100 {
-		return views.Reply{}, inputError("The budget is a whole number of capital points from 1 to 100.", "/champion budget 12")
+	if err != nil || storage.ValidateBudget(n) != nil {
+		return views.Reply{}, inputError(fmt.Sprintf("The budget is a whole number of capital points from %d to %d.",
+			storage.MinBudget, storage.MaxBudget), "/champion budget 12")
 	}
 	d, err := c.dealFor(ctx, req)
 	if err != nil {
@@ -280,36 +367,56 @@ func (c *championCommands) ledger(ctx context.Context, teamID string, d storage.
 	return entries, &ch, nil
 }
 
+var historySpec = command.Spec{Options: []string{"company"}}
+
 func (c *championCommands) history(ctx context.Context, req *request) (views.Reply, error) {
-	args, err := command.Parse(req.rest, command.Spec{})
+	args, err := command.Parse(req.rest, historySpec)
 	if err != nil {
 		return views.Reply{}, err
 	}
-	var userID string
+	q := storage.ChampionQuery{Name: args.TextWithoutMentions(), Company: args.Options["company"]}
 	if len(args.Mentions) > 0 {
-		userID = args.Mentions[0].ID
+		q.UserID = args.Mentions[0].ID
 	}
-	name := args.TextWithoutMentions()
-	if name == "" && userID == "" {
+	if storage.NameKey(q.Name) == "" && q.UserID == "" {
 		return views.Reply{}, inputError("Name the champion, or Mention them.", "/champion history Jane Doe")
 	}
 	notFound := inputError(fmt.Sprintf("No deal you can see has a champion called %s.", blockkit.Escape(blockkit.Clip(args.Text, 60))),
 		"/champion history Jane Doe")
-	ch, err := c.store.FindChampion(ctx, req.actor.TeamID, name, userID)
-	if errors.Is(err, storage.ErrNotFound) {
+	found, err := c.store.FindChampions(ctx, req.actor.TeamID, q, 10)
+	if err != nil {
+		return views.Reply{}, fmt.Errorf("find champions: %w", err)
+	}
+	viewer := c.viewer(ctx, req.actor.UserID)
+	var seen []storage.Champion
+	var deals storage.Page[storage.ChampionDeal]
+	for _, ch := range found {
+		p, err := c.store.ChampionHistory(ctx, req.actor.TeamID, ch.ID, viewer, views.HistoryLimit)
+		if err != nil {
+			return views.Reply{}, fmt.Errorf("champion history: %w", err)
+		}
+		// A champion none of whose deals the caller may see is not
+		// theirs to know of: not even by name and company.
+		if p.Total > 0 || p.Hidden > 0 {
+			seen, deals = append(seen, ch), p
+		}
+	}
+	switch len(seen) {
+	case 0:
 		return views.Reply{}, notFound
+	case 1:
+		return views.History(seen[0], deals, req.loc), nil
 	}
-	if err != nil {
-		return views.Reply{}, fmt.Errorf("find champion: %w", err)
+	return views.Reply{}, inputError(views.Namesakes(seen),
+		fmt.Sprintf("/champion history %s company:%s", blockkit.Clip(seen[0].Name, 60), quoteIfSpaced(seen[0].Company)))
+}
+
+// quoteIfSpaced quotes an option value that has spaces.
+func quoteIfSpaced(v string) string {
+	if strings.ContainsAny(v, " \t") {
+		return `"` + v + `"`
 	}
-	deals, err := c.store.ChampionHistory(ctx, req.actor.TeamID, ch.ID, c.viewer(ctx, req.actor.UserID), views.HistoryLimit)
-	if err != nil {
-		return views.Reply{}, fmt.Errorf("champion history: %w", err)
-	}
-	if deals.Total == 0 && deals.Hidden == 0 {
-		return views.Reply{}, notFound // the champion's deals are none of the caller's: do not say they exist
-	}
-	return views.History(ch, deals, req.loc), nil
+	return v
 }
 
 func (c *championCommands) capital(ctx context.Context, teamID string, d storage.Deal) (storage.Capital, error) {

@@ -20,7 +20,9 @@ type checkinStore interface {
 	DealCheckins(ctx context.Context, teamID string, dealID int64) ([]storage.Checkin, error)
 	OwnerCheckinsDue(ctx context.Context, teamID, ownerID string, before time.Time) ([]storage.CheckinDue, error)
 	NextPendingCheckin(ctx context.Context, teamID string, dealID int64) (storage.Checkin, error)
+	CheckinByNumber(ctx context.Context, teamID string, dealID int64, number int) (storage.Checkin, error)
 	FinishCheckin(ctx context.Context, a storage.Actor, checkinID int64, s storage.CheckinStatus, note string) (storage.Checkin, error)
+	MissFolded(ctx context.Context, a storage.Actor, into int64) (int, error)
 	SnoozeCheckin(ctx context.Context, a storage.Actor, checkinID int64, dueOn, dueAt time.Time) (storage.Checkin, error)
 }
 
@@ -53,14 +55,15 @@ func (h *checkinCommands) list(ctx context.Context, req *request) (views.Reply, 
 }
 
 func (h *checkinCommands) done(ctx context.Context, req *request) (views.Reply, error) {
-	args, err := command.Parse(req.rest, command.Spec{})
+	number, note := checkinRef(req.rest)
+	args, err := command.Parse(note, command.Spec{})
 	if err != nil {
 		return views.Reply{}, err
 	}
 	if err := checkLength("note", args.Text, command.MaxText, "/checkin done Jane's team is trained; the new process is live"); err != nil {
 		return views.Reply{}, err
 	}
-	d, c, err := h.next(ctx, req)
+	d, c, err := h.toFinish(ctx, req, number)
 	if err != nil {
 		return views.Reply{}, err
 	}
@@ -68,7 +71,59 @@ func (h *checkinCommands) done(ctx context.Context, req *request) (views.Reply, 
 	if err != nil {
 		return views.Reply{}, h.changeErr(err, "finish check-in")
 	}
-	return views.CheckinDone(d, done, req.actor.UserID), nil
+	// The check-ins its reminder covered never happened: missed, not done.
+	missed, err := h.store.MissFolded(ctx, req.actor, done.ID)
+	if err != nil {
+		return views.Reply{}, fmt.Errorf("miss folded check-ins: %w", err)
+	}
+	return views.CheckinDone(d, done, missed, req.actor.UserID), nil
+}
+
+// checkinRef reads an optional "#n" before a note. A bare number counts
+// only alone: "/checkin done 3 admins trained" is a note.
+func checkinRef(rest string) (number int, note string) {
+	first, after := command.Split(rest)
+	if strings.HasPrefix(first, "#") || (first != "" && strings.TrimSpace(after) == "") {
+		if n, err := command.ParseNumber(first); err == nil {
+			return n, after
+		}
+	}
+	return 0, rest
+}
+
+// toFinish is the check-in /checkin done acts on: #number, or without one
+// the earliest that is due today or overdue, never a future one.
+func (h *checkinCommands) toFinish(ctx context.Context, req *request, number int) (storage.Deal, storage.Checkin, error) {
+	if number == 0 {
+		d, c, err := h.next(ctx, req)
+		if err != nil {
+			return d, c, err
+		}
+		loc := h.zones.Of(ctx, d.TeamID, d.OwnerID)
+		if !c.DueToFinish(storage.Today(req.now, loc)) {
+			return d, c, inputError(fmt.Sprintf("No check-in is due yet: the next is #%d, the %s on %s. If it happened early, name it.",
+				c.Number, views.CheckinWhat(c), views.Moment(c.DueAt, loc)), fmt.Sprintf("/checkin done #%d", c.Number))
+		}
+		return d, c, nil
+	}
+	d, err := h.dealFor(ctx, req)
+	if err != nil {
+		return d, storage.Checkin{}, err
+	}
+	c, err := h.store.CheckinByNumber(ctx, d.TeamID, d.ID, number)
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		return d, c, inputError(fmt.Sprintf("This deal has no check-in #%d; `/checkin` lists them.", number), "/checkin")
+	case err != nil:
+		return d, c, fmt.Errorf("check-in #%d: %w", number, err)
+	case c.Covered():
+		return d, c, inputError(fmt.Sprintf("Check-in #%d was missed: a later reminder covers it. Mark that one done instead.", number), "/checkin")
+	case c.Status == storage.CheckinDone:
+		return d, c, already(fmt.Sprintf("Check-in #%d is already done.", number))
+	case c.Status != storage.CheckinPending:
+		return d, c, inputError(fmt.Sprintf("Check-in #%d is %s: only a pending one can be done.", number, c.Status), "/checkin")
+	}
+	return d, c, nil
 }
 
 func (h *checkinCommands) snooze(ctx context.Context, req *request) (views.Reply, error) {
@@ -94,8 +149,7 @@ func (h *checkinCommands) snooze(ctx context.Context, req *request) (views.Reply
 // snoozeOne moves one check-in by days, as storage.Snoozed says; the rest
 // of the series stays put.
 func (h *checkinCommands) snoozeOne(ctx context.Context, req *request, d storage.Deal, c storage.Checkin, days int) (storage.Checkin, error) {
-	loc := h.zones.Of(ctx, d.TeamID, d.OwnerID)
-	on, at := storage.Snoozed(c.DueOn, req.now, days, loc)
+	on, at := storage.Snoozed(c.DueOn, req.now, days, h.zones.Week(ctx, d.TeamID, d.OwnerID))
 	snoozed, err := h.store.SnoozeCheckin(ctx, req.actor, c.ID, on, at)
 	if err != nil {
 		return snoozed, h.changeErr(err, "snooze check-in")
@@ -130,14 +184,13 @@ func (h *checkinCommands) add(ctx context.Context, req *request) (views.Reply, e
 	if err != nil {
 		return views.Reply{}, err
 	}
-	loc := h.zones.Of(ctx, d.TeamID, d.OwnerID)
-	c, err := h.store.AddCheckin(ctx, req.actor, storage.NewCheckin{
-		DealID: d.ID, Kind: storage.KindManual, Note: note, DueOn: day, DueAt: storage.DueAt(day, loc),
-	})
+	week := h.zones.Week(ctx, d.TeamID, d.OwnerID)
+	nc := week.Due(storage.NewCheckin{DealID: d.ID, Kind: storage.KindManual, Note: note}, day)
+	c, err := h.store.AddCheckin(ctx, req.actor, nc)
 	if err != nil {
 		return views.Reply{}, fmt.Errorf("add check-in: %w", err)
 	}
-	return views.CheckinAdded(d, c, req.actor.UserID, loc), nil
+	return views.CheckinAdded(d, c, nc.MovedFrom, req.actor.UserID, week.Loc), nil
 }
 
 // nextCheckin is the deal's earliest pending check-in.

@@ -45,12 +45,13 @@ func (c *dealCommands) close(ctx context.Context, req *request) (views.Reply, er
 		return views.Reply{}, inputError(fmt.Sprintf("The deal *%s* is already closed as %s. Reopen it first to close it again.", blockkit.Escape(d.Name), d.Stage),
 			"/deal reopen")
 	}
-	loc := c.zones.Of(ctx, req.actor.TeamID, d.OwnerID)
+	week := c.zones.Week(ctx, req.actor.TeamID, d.OwnerID)
+	loc := week.Loc
 	cl := storage.Close{Stage: stage, On: on, Reason: reason}
 	if stage == storage.StageWon {
-		cl.Checkins = storage.PostClose(d.ID, on, c.cfg.CheckinOffsets, loc)
+		cl.Checkins = storage.PostClose(d.ID, on, c.cfg.CheckinOffsets, week)
 	} else {
-		cl.Checkins = storage.KeepInTouch(d.ID, on, c.cfg.LostFollowup, loc)
+		cl.Checkins = storage.KeepInTouch(d.ID, on, c.cfg.LostFollowup, week)
 	}
 	closed, err := c.store.CloseDeal(ctx, req.actor, d.ID, cl)
 	if errors.Is(err, storage.ErrConflict) {

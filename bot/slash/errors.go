@@ -20,6 +20,13 @@ func (e *userError) Error() string { return e.problem }
 // inputError says what is wrong with a command and how to write it.
 func inputError(problem, example string) error { return &userError{problem: problem, example: example} }
 
+// already answers a change that is already so: privately, without a
+// warning, and nothing is posted or written.
+func already(text string) error {
+	r := views.Plain(text)
+	return &userError{problem: text, reply: &r}
+}
+
 // notUnderstood refuses a subcommand (or words after one) that cmd does
 // not know, answering with cmd's usage.
 func notUnderstood(cmd, what string) error {

@@ -2,7 +2,6 @@ package slash
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -16,11 +15,13 @@ import (
 type riskStore interface {
 	DealOverview(ctx context.Context, teamID string, dealID int64) (storage.DealOverview, error)
 	AddRisk(ctx context.Context, a storage.Actor, dealID int64, r storage.NewRisk) (storage.Risk, error)
-	Risks(ctx context.Context, teamID string, dealID int64, includeResolved bool) ([]storage.Risk, error)
+	Risks(ctx context.Context, teamID string, dealID int64, all bool) ([]storage.Risk, error)
 	RiskSummary(ctx context.Context, teamID string, dealID int64, limit int) (storage.RiskSummary, error)
 	ResolveRisk(ctx context.Context, a storage.Actor, dealID int64, number int, note string) (storage.Risk, error)
 	ReopenRisk(ctx context.Context, a storage.Actor, dealID int64, number int) (storage.Risk, error)
 	DiscloseRisk(ctx context.Context, a storage.Actor, dealID int64, number int, note string) (storage.Risk, error)
+	EditRisk(ctx context.Context, a storage.Actor, dealID int64, number int, e storage.RiskEdit) (storage.Risk, error)
+	WithdrawRisk(ctx context.Context, a storage.Actor, dealID int64, number int) (storage.Risk, error)
 }
 
 // riskCommands answers /risk.
@@ -69,21 +70,16 @@ func parseNewRisk(args command.Args) (storage.NewRisk, error) {
 	if err := checkWhat(nr.What, riskFlagExample); err != nil {
 		return nr, err
 	}
+	var err error
 	if v, ok := args.Options["severity"]; ok {
-		s, ok := severities[strings.ToLower(v)]
-		if !ok {
-			return nr, inputError(fmt.Sprintf("severity:%s is not a severity: use low, medium, high or critical.", blockkit.Clip(v, 40)),
-				"/risk flag data migration may slip severity:high")
+		if nr.Severity, err = parseSeverity(v); err != nil {
+			return nr, err
 		}
-		nr.Severity = s
 	}
 	if v, ok := args.Options["area"]; ok {
-		a, ok := areas[strings.ToLower(v)]
-		if !ok {
-			return nr, inputError(fmt.Sprintf("area:%s is not an area: use %s.", blockkit.Clip(v, 40), strings.Join(sortedKeys(areas), ", ")),
-				"/risk flag admins not trained before go-live area:training")
+		if nr.Area, err = parseArea(v); err != nil {
+			return nr, err
 		}
-		nr.Area = a
 	}
 	nr.NeedsTest = args.Flags["test"]
 	if v, ok := args.Options["test"]; ok {
@@ -93,6 +89,24 @@ func parseNewRisk(args command.Args) (storage.NewRisk, error) {
 		nr.NeedsTest, nr.Scenario = true, v
 	}
 	return nr, nil
+}
+
+func parseSeverity(v string) (storage.Severity, error) {
+	s, ok := severities[strings.ToLower(v)]
+	if !ok {
+		return "", inputError(fmt.Sprintf("severity:%s is not a severity: use low, medium, high or critical.", blockkit.Clip(v, 40)),
+			"/risk flag data migration may slip severity:high")
+	}
+	return s, nil
+}
+
+func parseArea(v string) (storage.Area, error) {
+	a, ok := areas[strings.ToLower(v)]
+	if !ok {
+		return "", inputError(fmt.Sprintf("area:%s is not an area: use %s.", blockkit.Clip(v, 40), strings.Join(sortedKeys(areas), ", ")),
+			"/risk flag admins not trained before go-live area:training")
+	}
+	return a, nil
 }
 
 func (c *riskCommands) list(ctx context.Context, req *request) (views.Reply, error) {
@@ -119,7 +133,7 @@ func (c *riskCommands) list(ctx context.Context, req *request) (views.Reply, err
 type riskChange func(ctx context.Context, a storage.Actor, dealID int64, number int, note string) (storage.Risk, error)
 
 func (c *riskCommands) resolve(ctx context.Context, req *request) (views.Reply, error) {
-	return c.change(ctx, req, c.store.ResolveRisk, "is already resolved", "/risk resolve 2 fixed in release 4.1")
+	return c.change(ctx, req, c.store.ResolveRisk, "Risk #%d is already resolved: nothing changed.", "/risk resolve 2 fixed in release 4.1")
 }
 
 func (c *riskCommands) reopen(ctx context.Context, req *request) (views.Reply, error) {
@@ -129,14 +143,17 @@ func (c *riskCommands) reopen(ctx context.Context, req *request) (views.Reply, e
 		}
 		return c.store.ReopenRisk(ctx, a, dealID, n)
 	}
-	return c.change(ctx, req, reopen, "is already open", "/risk reopen 2")
+	return c.change(ctx, req, reopen, "Risk #%d is already open: nothing changed.", "/risk reopen 2")
 }
 
 func (c *riskCommands) disclose(ctx context.Context, req *request) (views.Reply, error) {
-	return c.change(ctx, req, c.store.DiscloseRisk, "", "/risk disclose 2 walked Jane through it on the call")
+	return c.change(ctx, req, c.store.DiscloseRisk, "Risk #%d was already disclosed: the first disclosure stands.",
+		"/risk disclose 2 walked Jane through it on the call")
 }
 
-func (c *riskCommands) change(ctx context.Context, req *request, change riskChange, conflict, example string) (views.Reply, error) {
+// change applies change to the risk the command names; unchanged is the
+// "already" sentence, with %d for the number.
+func (c *riskCommands) change(ctx context.Context, req *request, change riskChange, unchanged, example string) (views.Reply, error) {
 	args, err := command.Parse(req.rest, command.Spec{})
 	if err != nil {
 		return views.Reply{}, err
@@ -157,13 +174,11 @@ func (c *riskCommands) change(ctx context.Context, req *request, change riskChan
 		return views.Reply{}, err
 	}
 	r, err := change(ctx, req.actor, d.ID, n, note)
-	switch {
-	case errors.Is(err, storage.ErrNotFound):
-		return views.Reply{}, inputError(fmt.Sprintf("This deal has no risk #%d; `/risk list all` shows them.", n), example)
-	case errors.Is(err, storage.ErrConflict):
-		return views.Reply{}, inputError(fmt.Sprintf("Risk #%d %s.", n, conflict), "/risk list all")
-	case err != nil:
-		return views.Reply{}, fmt.Errorf("%s risk: %w", req.sub, err)
+	if IsUserError(err) {
+		return views.Reply{}, err
+	}
+	if err := entryErr(err, "risk", n, unchanged); err != nil {
+		return views.Reply{}, err
 	}
 	return views.RiskChanged(req.sub, r, req.actor.UserID), nil
 }

@@ -25,11 +25,12 @@ import (
 
 // Config holds the commands' settings as plain values.
 type Config struct {
-	Currency       string         // default currency of amounts
-	Budget         int            // default champion capital per deal
-	Location       *time.Location // default time zone: "today", due times
-	CheckinOffsets []int          // post-close check-ins, days after the close
-	LostFollowup   int            // keep-in-touch after a loss, in days; 0 = none
+	Currency       string           // default currency of amounts
+	Budget         int              // default champion capital per deal
+	Location       *time.Location   // default time zone: "today", due times
+	CheckinOffsets []int            // post-close check-ins, days after the close
+	LostFollowup   int              // keep-in-touch after a loss, in days; 0 = none
+	Workdays       storage.Workdays // days a reminder may land on, in its owner's zone
 	Now            func() time.Time
 	Logger         *slog.Logger
 }
@@ -48,9 +49,10 @@ type People interface {
 	ChannelsOf(ctx context.Context, userID string) (map[string]bool, error)
 }
 
-// Zones tells a user's time zone.
+// Zones tells a user's time zone, and their working week.
 type Zones interface {
 	Of(ctx context.Context, teamID, userID string) *time.Location
+	Week(ctx context.Context, teamID, userID string) storage.Week
 }
 
 // Store is everything the commands record and read: the union of what each
@@ -138,11 +140,12 @@ func (c *Commands) handlers() map[string]map[string]handler {
 			"": ch.status, "status": ch.status, "set": ch.set,
 			"ask": ch.ask, "done": ch.askDone, "declined": ch.askDeclined,
 			"give": ch.give, "ledger": ch.ledgerCmd, "budget": ch.budget,
-			"history": ch.history,
+			"history": ch.history, "edit": ch.edit, "delete": ch.delete,
 		},
 		"/risk": {
 			"": r.summary, "summary": r.summary, "flag": r.flag, "list": r.list,
 			"resolve": r.resolve, "reopen": r.reopen, "disclose": r.disclose,
+			"edit": r.edit, "delete": r.delete,
 		},
 		"/checkin": {
 			"": k.list, "list": k.list, "done": k.done, "snooze": k.snooze,
@@ -208,25 +211,28 @@ var usage = map[string][]string{
 		"`/deal list [open|won|lost|all] [mine]` — the workspace's deals",
 	},
 	"/champion": {
-		"`/champion set <name> [title:<title>] [@user]` — name this deal's champion",
+		"`/champion set <name> [title:<title>] [company:<company>] [@user]` — name this deal's champion (company: the deal's name unless you say)",
 		"`/champion ask <what> [cost:<1-5|low|medium|high>]` — record a favor asked of the champion (no text opens a form)",
 		"`/champion done <n>` / `/champion declined <n>` — the champion did ask #n, or declined it",
+		"`/champion edit <n> [<what>] [cost:…] [status:…]` / `/champion delete <n>` — fix or withdraw ask #n",
+		"`/champion edit give <n> [<what>] [value:…]` / `/champion delete give <n>` — fix or withdraw give #n",
 		"`/champion give <what> [value:<1-5|low|medium|high>]` — record something done for the champion",
 		"`/champion` or `/champion status` — the champion, capital left, the last asks and gives",
 		"`/champion ledger` — every ask and give, with running capital",
 		"`/champion budget <n>` — this deal's capital budget",
-		"`/champion history <name|@user>` — every deal with that champion",
+		"`/champion history <name|@user> [company:<company>]` — every deal with that champion",
 	},
 	"/risk": {
 		"`/risk flag <what> [severity:low|medium|high|critical] [area:<area>] [test[:<scenario>]]` — record a risk",
 		"`/risk list [all]` — open risks (or all)",
 		"`/risk resolve <n> [note]` / `/risk reopen <n>` — close or reopen risk #n",
 		"`/risk disclose <n> [note]` — risk #n was shared openly with the champion or customer",
+		"`/risk edit <n> [<what>] [severity:…] [area:…] [test[:…]]` / `/risk delete <n>` — fix or withdraw risk #n",
 		"`/risk` or `/risk summary` — the deal's risk summary",
 	},
 	"/checkin": {
 		"`/checkin` or `/checkin list` — this deal's check-ins, or yours everywhere",
-		"`/checkin done [note]` — the earliest due check-in is done",
+		"`/checkin done [#n] [note]` — check-in #n is done; without a number, the earliest one due",
 		"`/checkin snooze [<duration>]` — move it (default 7d)",
 		"`/checkin add <date|+dur> <note>` — add a check-in of your own",
 	},

@@ -62,7 +62,7 @@ func DealClosed(d storage.Deal, checkins []storage.NewCheckin, actorID string, l
 	if len(checkins) > 0 {
 		var lines []string
 		for _, c := range checkins {
-			lines = append(lines, fmt.Sprintf("• %s — %s", Moment(c.DueAt, loc), CheckinName(c.Kind, c.Offset, c.Note)))
+			lines = append(lines, fmt.Sprintf("• %s — %s%s", Moment(c.DueAt, loc), CheckinName(c.Kind, c.Offset, c.Note), movedNote(c.MovedFrom)))
 		}
 		intro := fmt.Sprintf("%s will be reminded here:", Mention(d.OwnerID))
 		blocks = append(blocks, blockkit.Section(intro+"\n"+strings.Join(blockkit.Limit(lines, 20), "\n")))
@@ -114,7 +114,7 @@ func DealCard(ov storage.DealOverview, now time.Time, loc *time.Location) Reply 
 	}
 	when := [2]string{"Expected close", Day(d.ExpectedClose)}
 	if late := d.DaysPastClose(storage.Today(now, loc)); late > 0 {
-		when[1] += " — :warning: " + passedLine(late)
+		when[1] += " — :warning: " + PassedLine(late)
 	}
 	if d.Stage != storage.StageOpen {
 		when = [2]string{"Closed", Day(d.ClosedOn)}
@@ -139,8 +139,8 @@ func DealCard(ov storage.DealOverview, now time.Time, loc *time.Location) Reply 
 	return Reply{Text: text, Blocks: blocks}
 }
 
-// passedLine says how long ago an open deal's expected close passed.
-func passedLine(days int) string {
+// PassedLine says how long ago an open deal's expected close passed.
+func PassedLine(days int) string {
 	return "expected close passed " + blockkit.Plural(days, "day", "days") + " ago"
 }
 
@@ -151,7 +151,7 @@ func closeOf(d storage.Deal, today time.Time) string {
 	case d.Stage != storage.StageOpen:
 		return fmt.Sprintf("%s on %s", d.Stage, Day(d.ClosedOn))
 	case d.DaysPastClose(today) > 0:
-		return ":warning: " + passedLine(d.DaysPastClose(today))
+		return ":warning: " + PassedLine(d.DaysPastClose(today))
 	case !d.ExpectedClose.IsZero():
 		return "closes " + Day(d.ExpectedClose)
 	}
@@ -174,12 +174,17 @@ func riskCountsLine(c storage.RiskCounts) string {
 	return strings.Join(parts, ", ")
 }
 
-// ChampionName is a champion as a sentence names them: "Jane Doe (CIO,
-// @jane)".
+// ChampionName is a champion as a sentence names them: "Jane Doe (CIO at
+// Acme, @jane)".
 func ChampionName(c storage.Champion) string {
 	var about []string
-	if c.Title != "" {
+	switch {
+	case c.Title != "" && c.Company != "":
+		about = append(about, blockkit.Escape(c.Title)+" at "+blockkit.Escape(c.Company))
+	case c.Title != "":
 		about = append(about, blockkit.Escape(c.Title))
+	case c.Company != "":
+		about = append(about, blockkit.Escape(c.Company))
 	}
 	if c.UserID != "" {
 		about = append(about, Mention(c.UserID))

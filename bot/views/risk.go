@@ -18,16 +18,12 @@ var severityIcon = map[storage.Severity]string{
 	storage.SeverityMedium: ":large_yellow_circle:", storage.SeverityLow: ":white_circle:",
 }
 
-// The three adoption costs a champion carries after the purchase, and the
-// question to ask when no risk covers one.
-var adoption = []struct {
-	area   storage.Area
-	label  string
-	prompt string
-}{
-	{storage.AreaTraining, "Training", "No training risk recorded: who must be trained, and by when?"},
-	{storage.AreaProcess, "Process", "No process risk recorded: which processes must change, and who makes the organisation ingest them?"},
-	{storage.AreaTrust, "Trust", "No trust risk recorded: what mistake with the product would cost the champion's team trust?"},
+// What the checklist says of each adoption cost (storage.CoverageAreas):
+// its label, and the question to ask when no risk covers it.
+var adoption = map[storage.Area]struct{ label, prompt string }{
+	storage.AreaTraining: {"Training", "No training risk recorded: who must be trained, and by when?"},
+	storage.AreaProcess:  {"Process", "No process risk recorded: which processes must change, and who makes the organisation ingest them?"},
+	storage.AreaTrust:    {"Trust", "No trust risk recorded: what mistake with the product would cost the champion's team trust?"},
 }
 
 func RiskLine(r storage.Risk) string {
@@ -38,10 +34,27 @@ func RiskLine(r storage.Risk) string {
 			line += ": " + blockkit.Escape(blockkit.Clip(r.Scenario, 200))
 		}
 	}
-	if r.Status == storage.RiskResolved {
+	switch r.Status {
+	case storage.RiskResolved:
 		line += " · :white_check_mark: resolved"
+	case storage.RiskWithdrawn:
+		line = "~" + line + "~ · withdrawn by " + Mention(r.WithdrawnBy)
 	}
 	return line
+}
+
+// RiskEdited answers /risk edit: the risk as it reads now.
+func RiskEdited(r storage.Risk, actorID string) Reply {
+	text := fmt.Sprintf(":pencil2: %s corrected risk #%d. The earlier version stays in the audit.\n%s",
+		Mention(actorID), r.Number, RiskLine(r))
+	return Reply{InChannel: true, Text: StripMarkup(text), Blocks: []slack.Block{blockkit.Section(text)}}
+}
+
+// RiskWithdrawn answers /risk delete.
+func RiskWithdrawn(r storage.Risk, actorID string) Reply {
+	text := fmt.Sprintf(":wastebasket: %s withdrew risk #%d (%s): it leaves the summary and the reminders. "+
+		"`/risk list all` keeps it, marked withdrawn.", Mention(actorID), r.Number, blockkit.Escape(blockkit.Clip(r.What, 200)))
+	return Reply{InChannel: true, Text: StripMarkup(text), Blocks: []slack.Block{blockkit.Section(text)}}
 }
 
 func RiskFlagged(r storage.Risk, actorID string) Reply {
@@ -179,17 +192,22 @@ func championLine(ov storage.DealOverview) string {
 // question nobody has answered yet.
 func checklist(s storage.RiskSummary) string {
 	lines := []string{"*Adoption checklist* — what your champion carries after the purchase:"}
-	for _, a := range adoption {
-		nums := s.Coverage[a.area]
-		if len(nums) == 0 {
+	for _, area := range storage.CoverageAreas {
+		a := adoption[area]
+		covers := s.Coverage[area]
+		if len(covers) == 0 {
 			lines = append(lines, ":grey_question: "+a.prompt)
 			continue
 		}
-		refs := make([]string, 0, len(nums)+1)
-		for _, n := range nums {
-			refs = append(refs, fmt.Sprintf("#%d", n))
+		refs := make([]string, 0, len(covers)+1)
+		for _, c := range covers {
+			ref := fmt.Sprintf("#%d", c.Number)
+			if c.Resolved {
+				ref += " resolved"
+			}
+			refs = append(refs, ref)
 		}
-		if more := s.ByArea[a.area] - len(nums); more > 0 {
+		if more := s.CoverageTotal[area] - len(covers); more > 0 {
 			refs = append(refs, fmt.Sprintf("…and %d more", more))
 		}
 		lines = append(lines, fmt.Sprintf(":white_check_mark: %s: covered by %s", a.label, strings.Join(refs, ", ")))

@@ -3,7 +3,6 @@ package views
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/longgame/longgame/bot/blockkit"
 	"github.com/longgame/longgame/storage"
+	"github.com/longgame/longgame/storage/storagetest"
 )
 
 func risk(n int, sev storage.Severity, area storage.Area, what string) storage.Risk {
@@ -93,56 +93,9 @@ func TestRiskSummaryOrder(t *testing.T) {
 	}
 }
 
-var severityRank = map[storage.Severity]int{
-	storage.SeverityCritical: 0, storage.SeverityHigh: 1, storage.SeverityMedium: 2, storage.SeverityLow: 3,
-}
-
-// summarize is what storage's RiskSummary reads for these open risks.
+// summarize is what storage's RiskSummary reads for these risks.
 func summarize(risks []storage.Risk) storage.RiskSummary {
-	sorted := append([]storage.Risk(nil), risks...)
-	sort.SliceStable(sorted, func(i, j int) bool {
-		if severityRank[sorted[i].Severity] != severityRank[sorted[j].Severity] {
-			return severityRank[sorted[i].Severity] < severityRank[sorted[j].Severity]
-		}
-		return sorted[i].Number < sorted[j].Number
-	})
-	s := storage.RiskSummary{ByArea: map[storage.Area]int{}, Coverage: map[storage.Area][]int{}}
-	for _, r := range sorted {
-		s.ByArea[r.Area]++
-		switch r.Severity {
-		case storage.SeverityCritical:
-			s.Open.Critical++
-		case storage.SeverityHigh:
-			s.Open.High++
-		case storage.SeverityMedium:
-			s.Open.Medium++
-		default:
-			s.Open.Low++
-		}
-		if r.DisclosedAt.IsZero() {
-			s.Undisclosed++
-			if len(s.UndisclosedTop) < SummaryRisks {
-				s.UndisclosedTop = append(s.UndisclosedTop, r)
-			}
-		} else {
-			s.Disclosed++
-			if len(s.DisclosedTop) < SummaryRisks {
-				s.DisclosedTop = append(s.DisclosedTop, r)
-			}
-		}
-		if r.NeedsTest {
-			s.Untested++
-			if len(s.UntestedTop) < SummaryRisks {
-				s.UntestedTop = append(s.UntestedTop, r)
-			}
-		}
-	}
-	for _, r := range risks {
-		if a := r.Area; (a == storage.AreaTraining || a == storage.AreaProcess || a == storage.AreaTrust) && len(s.Coverage[a]) < 10 {
-			s.Coverage[a] = append(s.Coverage[a], r.Number)
-		}
-	}
-	return s
+	return storagetest.SummaryOf(risks, SummaryRisks)
 }
 
 func TestHomeGolden(t *testing.T) {
@@ -153,13 +106,20 @@ func TestHomeGolden(t *testing.T) {
 		d := acmeDeal()
 		d.ID, d.Name, d.ChannelID = int64(i+1), fmt.Sprintf("Deal %d", i+1), fmt.Sprintf("C%03d", i)
 		deals = append(deals, storage.DealOverview{Deal: d, Capital: storage.Capital{Budget: 10, Left: 5 - i%8}, OpenRisks: storage.RiskCounts{Critical: i % 2}})
-		c := storage.Checkin{ID: int64(i + 1), DealID: d.ID, Kind: storage.KindPostClose, Offset: "30d",
+		c := storage.Checkin{ID: int64(i + 1), DealID: d.ID, Number: 2, Kind: storage.KindPostClose, Offset: "30d",
 			DueAt: now.Add(time.Duration(i-100) * time.Hour), Status: storage.CheckinPending}
 		due = append(due, storage.CheckinDue{Checkin: c, Deal: d})
 	}
-	checkHome(t, "home_small", Home(storage.Page[storage.DealOverview]{}, nil, now, paris, testButtons))
-	checkHome(t, "home_typical", Home(pageOf(deals[:3], 3), due[98:101], now, paris, testButtons))
-	checkHome(t, "home_huge", Home(pageOf(deals[:HomeMaxDeals], len(deals)), due, now, paris, testButtons))
+	none := storage.Page[storage.DealOverview]{}
+	won := make([]storage.DealOverview, 0, 40)
+	for _, ov := range deals[:40] {
+		ov.Deal.Stage, ov.Deal.ClosedOn = storage.StageWon, date(2026, 10, 1)
+		ov.OpenRisks = storage.RiskCounts{High: 1, Critical: 2}
+		won = append(won, ov)
+	}
+	checkHome(t, "home_small", Home(none, none, nil, now, paris, testButtons))
+	checkHome(t, "home_typical", Home(pageOf(deals[:3], 3), pageOf(won[:1], 1), due[98:101], now, paris, testButtons))
+	checkHome(t, "home_huge", Home(pageOf(deals[:HomeMaxDeals], len(deals)), pageOf(won[:HomeMaxPostSale], len(won)), due, now, paris, testButtons))
 }
 
 func checkHome(t *testing.T, name string, blocks []slack.Block) {

@@ -35,7 +35,7 @@ func acmeDeal() storage.Deal {
 }
 
 func jane() storage.Champion {
-	return storage.Champion{ID: 1, TeamID: "T1", Name: "Jane Doe", Title: "VP of IT", UserID: "U9"}
+	return storage.Champion{ID: 1, TeamID: "T1", Name: "Jane Doe", Title: "VP of IT", Company: "Acme", UserID: "U9"}
 }
 
 func TestDealCardGolden(t *testing.T) {
@@ -145,7 +145,7 @@ func TestHistoryGolden(t *testing.T) {
 	won := acmeDeal()
 	won.Stage, won.ClosedOn = storage.StageWon, date(2026, 6, 1)
 	deals := []storage.ChampionDeal{
-		{Deal: acmeDeal(), Asks: 4, Gives: 1, Capital: storage.Capital{Budget: 10, Left: 2}, LastContact: time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)},
+		{Deal: acmeDeal(), Current: true, Asks: 4, Gives: 1, Capital: storage.Capital{Budget: 10, Left: 2}, LastContact: time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)},
 		{Deal: won, Asks: 1, Gives: 0, Capital: storage.Capital{Budget: 10, Left: 7}},
 	}
 	checkGolden(t, "champion_history", History(ch, pageOf(deals, len(deals)), paris))
@@ -187,7 +187,7 @@ func TestMoneyOnEverySurface(t *testing.T) {
 		for surface, r := range map[string]Reply{
 			"deal card": DealCard(ov, testNow, paris),
 			"deal list": DealList(page, "open", false, storage.Today(testNow, paris)),
-			"App Home":  {Blocks: Home(page, nil, testNow, paris, func(int64) slack.Block { return nil })},
+			"App Home":  {Blocks: Home(page, page, nil, testNow, paris, func(int64) slack.Block { return nil })},
 			"opened":    DealOpened(d, "U1"),
 		} {
 			raw, err := json.Marshal(r.Blocks)

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/longgame/longgame/bot/access"
+
+	"github.com/longgame/longgame/storage"
 )
 
 // Store keeps the zones learned.
@@ -31,6 +33,9 @@ type Zones struct {
 	fallback *time.Location
 	now      func() time.Time
 	log      *slog.Logger
+
+	// Workdays are the days reminders may land on, in each user's zone.
+	Workdays storage.Workdays
 }
 
 // New returns Zones that fall back to fallback when Slack does not say.
@@ -45,6 +50,11 @@ func New(store Store, people People, fallback *time.Location, now func() time.Ti
 		fallback = time.UTC
 	}
 	return &Zones{store: store, people: people, fallback: fallback, now: now, log: log}
+}
+
+// Week is where and when userID works: their zone, and the working days.
+func (z *Zones) Week(ctx context.Context, teamID, userID string) storage.Week {
+	return storage.Week{Loc: z.Of(ctx, teamID, userID), Days: z.Workdays}
 }
 
 // kept is how long a zone read from the database is trusted before Slack
