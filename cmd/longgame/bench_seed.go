@@ -43,7 +43,7 @@ func seedWonDeals(ctx context.Context, path string, channels []string) (map[stri
 				return err
 			}
 			c := storage.Close{Stage: storage.StageWon, On: closedOn,
-				Checkins: storage.PostClose(d.ID, closedOn, []int{14}, time.UTC)}
+				Checkins: storage.PostClose(d.ID, closedOn, []int{14}, storage.Week{Loc: time.UTC})}
 			if _, err := db.CloseDeal(ctx, seedActor, d.ID, c); err != nil {
 				return err
 			}

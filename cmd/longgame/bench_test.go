@@ -227,7 +227,7 @@ func startInProcess(tb testing.TB) *inProcess {
 	tb.Cleanup(fake.Close)
 	dir := tb.TempDir()
 	for _, k := range []string{"LONGGAME_TIMEZONE", "LONGGAME_CURRENCY", "LONGGAME_CHAMPION_BUDGET", "LONGGAME_CHECKIN_OFFSETS",
-		"LONGGAME_LOST_FOLLOWUP", "LONGGAME_DIGEST_SCHEDULE", "LONGGAME_DISPATCH_INTERVAL"} {
+		"LONGGAME_LOST_FOLLOWUP", "LONGGAME_DIGEST_SCHEDULE", "LONGGAME_DISPATCH_INTERVAL", "LONGGAME_WORKDAYS", "LONGGAME_KEEP_IN_TOUCH"} {
 		tb.Setenv(k, "") // restored after the benchmark
 		os.Unsetenv(k)
 	}

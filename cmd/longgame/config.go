@@ -34,6 +34,8 @@ type config struct {
 	DispatchInterval interval `envconfig:"LONGGAME_DISPATCH_INTERVAL" default:"1m"`
 	LogLevel         logLevel `envconfig:"LONGGAME_LOG_LEVEL" default:"info"`
 	HTTPAddr         httpAddr `envconfig:"LONGGAME_HTTP_ADDR"`
+	KeepInTouch      days     `envconfig:"LONGGAME_KEEP_IN_TOUCH" default:"90d"`
+	Workdays         workdays `envconfig:"LONGGAME_WORKDAYS" default:"Mon-Fri"`
 }
 
 // loadConfig reads the environment. An error names the variable and the
@@ -91,12 +93,28 @@ func (c *currency) Decode(v string) error {
 	return nil
 }
 
+// workdays are the days a reminder may land on: "Mon-Fri", "Sun-Thu",
+// "Mon,Tue,Thu".
+type workdays storage.Workdays
+
+func (w *workdays) Decode(v string) error {
+	days, err := storage.ParseWorkdays(v)
+	if err != nil {
+		return err
+	}
+	if days == 0 {
+		return errors.New("want at least one working day")
+	}
+	*w = workdays(days)
+	return nil
+}
+
 type budget int
 
 func (b *budget) Decode(v string) error {
 	n, err := strconv.Atoi(strings.TrimSpace(v))
-	if err != nil || n < 1 || n > 1000 {
-		return errors.New("want a whole number from 1 to 1000")
+	if err != nil || storage.ValidateBudget(n) != nil {
+		return fmt.Errorf("want a whole number from %d to %d", storage.MinBudget, storage.MaxBudget)
 	}
 	*b = budget(n)
 	return nil

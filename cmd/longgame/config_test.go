@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/longgame/longgame/storage"
 )
 
 // clearConfigEnv unsets every variable the program reads, so the developer's
@@ -19,6 +21,7 @@ func clearConfigEnv(t *testing.T) {
 		"LONGGAME_TIMEZONE", "LONGGAME_CURRENCY", "LONGGAME_CHAMPION_BUDGET",
 		"LONGGAME_CHECKIN_OFFSETS", "LONGGAME_LOST_FOLLOWUP", "LONGGAME_DIGEST_SCHEDULE",
 		"LONGGAME_DISPATCH_INTERVAL", "LONGGAME_LOG_LEVEL", "LONGGAME_HTTP_ADDR",
+		"LONGGAME_KEEP_IN_TOUCH", "LONGGAME_WORKDAYS",
 	} {
 		t.Setenv(k, "") // restores the original value after the test
 		os.Unsetenv(k)
@@ -33,7 +36,8 @@ func TestConfigDefaultsAreTheSpecs(t *testing.T) {
 	}
 	if c.DB != "longgame.db" || c.Timezone.String() != "UTC" || c.Currency != "USD" ||
 		c.ChampionBudget != 10 || c.LostFollowup != 90 || c.DigestSchedule != "CRON_TZ=UTC 0 9 * * MON" ||
-		time.Duration(c.DispatchInterval) != time.Minute || slog.Level(c.LogLevel) != slog.LevelInfo || c.HTTPAddr != "" {
+		time.Duration(c.DispatchInterval) != time.Minute || slog.Level(c.LogLevel) != slog.LevelInfo || c.HTTPAddr != "" ||
+		c.KeepInTouch != 90 || storage.Workdays(c.Workdays) != storage.MonToFri {
 		t.Errorf("defaults: %+v", c)
 	}
 	if diff := cmp.Diff([]int{14, 30, 90, 180, 365}, []int(c.CheckinOffsets)); diff != "" {
@@ -51,6 +55,8 @@ func TestConfigParsesValuesUsersWrite(t *testing.T) {
 	t.Setenv("LONGGAME_DIGEST_SCHEDULE", "@every 1m")
 	t.Setenv("LONGGAME_LOG_LEVEL", "debug")
 	t.Setenv("LONGGAME_HTTP_ADDR", " :8080 ")
+	t.Setenv("LONGGAME_KEEP_IN_TOUCH", "8w")
+	t.Setenv("LONGGAME_WORKDAYS", "Sun-Thu")
 	c, err := loadConfig()
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +65,8 @@ func TestConfigParsesValuesUsersWrite(t *testing.T) {
 		t.Errorf("SLACK_API_URL = %q, want the trailing slash added", c.APIURL)
 	}
 	if c.Timezone.String() != "Europe/Paris" || c.Currency != "EUR" || c.LostFollowup != 0 ||
-		slog.Level(c.LogLevel) != slog.LevelDebug || c.HTTPAddr != ":8080" {
+		slog.Level(c.LogLevel) != slog.LevelDebug || c.HTTPAddr != ":8080" || c.KeepInTouch != 56 ||
+		storage.Workdays(c.Workdays).String() != "Mon,Tue,Wed,Thu,Sun" {
 		t.Errorf("parsed: %+v", c)
 	}
 	if diff := cmp.Diff([]int{7, 14, 30}, []int(c.CheckinOffsets)); diff != "" {
@@ -82,6 +89,10 @@ func TestConfigBadValueNamesVariableAndValue(t *testing.T) {
 		{"LONGGAME_HTTP_ADDR", "8080"},
 		{"LONGGAME_HTTP_ADDR", "localhost:http"},
 		{"LONGGAME_HTTP_ADDR", "127.0.0.1:70000"},
+		{"LONGGAME_KEEP_IN_TOUCH", "often"},
+		{"LONGGAME_WORKDAYS", "weekdays"},
+		{"LONGGAME_WORKDAYS", "Mon-Fry"},
+		{"LONGGAME_CHAMPION_BUDGET", "500"},
 	} {
 		t.Run(tc.key+"="+tc.value, func(t *testing.T) {
 			clearConfigEnv(t)

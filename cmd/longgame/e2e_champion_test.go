@@ -14,7 +14,7 @@ func TestChampionCapitalAcrossAsksAndGives(t *testing.T) {
 	h := newE2E(t)
 	h.inChannel("U1", "C1", "/deal open Acme")
 	h.inChannel("U1", "C1", `/champion set Jane Doe title:"VP of IT" <@U9|jane>`,
-		"named Jane Doe (VP of IT, @U9) the champion of Acme", "Champion capital left: 10 of 10")
+		"named Jane Doe (VP of IT at Acme, @U9) the champion of Acme", "Champion capital left: 10 of 10")
 	h.inChannel("U1", "C1", "/champion ask an intro to the CFO cost:high",
 		"ask #1 of the champion: an intro to the CFO — cost 5 (high)", "Champion capital left: 5 of 10")
 	h.inChannel("U2", "C1", "/champion ask push the security review",
@@ -34,7 +34,7 @@ func TestChampionCapitalAcrossAsksAndGives(t *testing.T) {
 	h.inChannel("U1", "C1", "/champion give an exec intro", "Champion capital left: 10 of 10")
 	h.inChannel("U1", "C1", "/champion budget 12", "budget to 12", "Champion capital left: 12 of 12")
 
-	h.private("U1", "C1", "/champion", "# Champion of Acme", "Jane Doe (VP of IT, @U9)", "12 of 12",
+	h.private("U1", "C1", "/champion", "# Champion of Acme", "Jane Doe (VP of IT at Acme, @U9)", "12 of 12",
 		"Last asks", "#4 sign the order form early (cost 1) — declined", "Last gives", "#3 an exec intro")
 	ledger := h.private("U1", "C1", "/champion ledger", "# Ledger of Acme", "Budget 12",
 		"ask #1 an intro to the CFO (cost 5) — done → 7", "give #1 a training plan for their admins (value 5)")
@@ -49,8 +49,9 @@ func TestChampionHistoryAcrossDeals(t *testing.T) {
 	h.inChannel("U1", "C1", "/champion set Jane Doe <@U9|jane>")
 	h.inChannel("U1", "C1", "/champion ask an intro")
 	h.inChannel("U2", "C2", "/deal open Globex")
-	// The same person, named differently: one champion.
-	h.inChannel("U2", "C2", "/champion set  jane   DOE ")
+	// The same person, named differently, at the same company: one
+	// champion.
+	h.inChannel("U2", "C2", "/champion set  jane   DOE  company:acme")
 	h.inChannel("U2", "C2", "/champion give a reference call")
 	h.inChannel("U2", "C3", "/deal open Initech")
 	h.inChannel("U2", "C3", "/champion set John Roe")

@@ -20,6 +20,7 @@ var hostileFragments = []string{
 	"2026-02-30", "99999-01-01", "close:99999-01-01", "close:2026-02-30", "value:1e400", "value:$-5", "value:€",
 	"severity:CRITICAL area:Legal", "test test test", "x area:training test:\"a \\\"b\\\" c\"",
 	"%s %d %n", "../../etc/passwd", "C:\\Windows", "\\u0000", "@here", "@jane", "key:value:more",
+	"cst:high", "sev:high", "company:", "status:maybe", "#1", "give 99999999", "test:none",
 }
 
 // hostilePrefixes are every subcommand that takes input.
@@ -27,7 +28,9 @@ var hostilePrefixes = []string{
 	"/deal open", "/deal set", "/deal close won", "/deal close lost", "/deal list", "/deal",
 	"/champion set", "/champion ask", "/champion give", "/champion done", "/champion declined",
 	"/champion budget", "/champion history", "/champion ledger",
+	"/champion edit", "/champion edit 1", "/champion edit give 1", "/champion delete", "/champion delete give",
 	"/risk flag", "/risk resolve", "/risk reopen", "/risk disclose", "/risk list", "/risk",
+	"/risk edit", "/risk edit 1", "/risk delete",
 	"/checkin add", "/checkin snooze", "/checkin done", "/checkin",
 }
 

@@ -59,6 +59,9 @@ func TestStrangersGetOneLineAndWriteNothing(t *testing.T) {
 			"/deal", "/deal list all", "/deal open Their deal", "/deal help", "/champion", "/champion ledger",
 			"/champion history Jane Doe", "/champion ask a favor", "/champion give lunch", "/risk", "/risk list all",
 			"/risk flag nothing", "/checkin", "/checkin add +3d call", "/nonsense",
+			"/champion edit 1 cost:low", "/champion delete 1", "/champion edit give 1 value:low", "/champion delete give 1",
+			"/champion done 1", "/champion set Gavin Belson company:Hooli", "/champion history Jane Doe company:Acme",
+			"/risk edit 1 severity:low", "/risk delete 1", "/risk disclose 1", "/checkin done #1",
 		} {
 			a := h.cmd(who.user, who.channel, line)
 			if !a.ephemeral {
@@ -154,7 +157,7 @@ func TestListsShowEachDealToItsOwnerAndChannelMembers(t *testing.T) {
 	h.inChannel("U1", "C1", "/deal open Acme")
 	h.inChannel("U1", "C1", "/champion set Jane Doe")
 	h.inChannel("U1", "C4", "/deal open Hush Corp value:2m")
-	h.inChannel("U1", "C4", "/champion set Jane Doe")
+	h.inChannel("U1", "C4", "/champion set Jane Doe company:Acme")
 	h.inChannel("U2", "C2", "/deal open Globex")
 
 	// Ben is in C2 (his) and C3; not in C1 nor in the private C4.

@@ -97,7 +97,8 @@ func TestOverdueCheckinsMakeOneReminderThatSurvivesRestart(t *testing.T) {
 	if got := render.Message(upd.Text, upd.Blocks); !strings.Contains(got, "Done by @U1") || strings.Contains(got, "[1: Done]") {
 		t.Errorf("after Done the reminder reads:\n%s", got)
 	}
-	h.private("U1", "C1", "/checkin", "14-day check-in — :white_check_mark: done", "30-day check-in — :white_check_mark: done")
+	// The 14-day check-in never happened: missed, not done.
+	h.private("U1", "C1", "/checkin", "14-day check-in — missed", "30-day check-in — :white_check_mark: done")
 
 	// Restart on the same file: the passes that run find nothing to resend.
 	if code := h.shutdown(); code != exitOK {

@@ -184,7 +184,9 @@ func TestCheckinCommandsAndHome(t *testing.T) {
 
 	h.inChannel("U1", "C1", "/checkin snooze 2w", "moved the check-in “ask Jane how the admin training went” of Acme", "The rest of the series stays where it is")
 	h.private("U1", "C3", "/checkin", "overdue: 0")
-	h.inChannel("U1", "C1", "/checkin done the training went well", "did the check-in “ask Jane how the admin training went” of Acme", "the training went well")
+	// Not due yet: only named does it count as done early.
+	h.private("U1", "C1", "/checkin done the training went well", "No check-in is due yet", "/checkin done #1")
+	h.inChannel("U1", "C1", "/checkin done #1 the training went well", "did the check-in “ask Jane how the admin training went” of Acme", "the training went well")
 	h.private("U1", "C1", "/checkin", ":white_check_mark: done", "quarterly review” — due")
 
 	// The App Home lists the user's open deals and check-ins due, with buttons.
@@ -260,16 +262,16 @@ func TestRiskSummaryFollowsEveryChange(t *testing.T) {
 	h.inChannel("U1", "C1", "/deal open Acme")
 	h.inChannel("U1", "C1", `/champion set Jane Doe title:"VP of IT"`)
 	h.inChannel("U1", "C1", "/risk flag data migration may slip severity:critical")
-	h.private("U1", "C1", "/risk", "Open risks: 1", "Jane Doe (VP of IT)", "10 of 10")
+	h.private("U1", "C1", "/risk", "Open risks: 1", "Jane Doe (VP of IT at Acme)", "10 of 10")
 	h.private("U1", "C1", "/risk", "Open risks: 1") // the cached one
 	h.inChannel("U1", "C1", "/risk flag SSO untested severity:high area:trust")
 	h.private("U1", "C1", "/risk", "Open risks: 2", "Trust: covered by #2")
 	h.inChannel("U1", "C1", "/champion ask an intro cost:high")
 	h.private("U1", "C1", "/risk", "5 of 10")
-	// The same champion, retitled from another deal's channel.
+	// The same champion (at Acme), retitled from another deal's channel.
 	h.inChannel("U2", "C2", "/deal open Globex")
-	h.inChannel("U2", "C2", `/champion set Jane Doe title:CIO`)
-	h.private("U1", "C1", "/risk", "Jane Doe (CIO)")
+	h.inChannel("U2", "C2", `/champion set Jane Doe title:CIO company:Acme`)
+	h.private("U1", "C1", "/risk", "Jane Doe (CIO at Acme)")
 	h.inChannel("U1", "C1", "/risk resolve 1")
 	if a := h.private("U1", "C1", "/risk", "Open risks: 1"); strings.Contains(a.text, "data migration") {
 		t.Errorf("a resolved risk is still in the summary:\n%s", a.text)

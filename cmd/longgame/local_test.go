@@ -63,7 +63,7 @@ func TestLocalSessionPlaysTheLongGame(t *testing.T) {
 	expectInOrder(t, out,
 		"Data goes to "+dbPath,
 		"you@#deal-demo> /deal open Acme value:120k", "Long Game (in #deal-demo):", "opened the deal *Acme*", "$120,000",
-		"you@#deal-demo> /champion set", "named Jane Doe (VP of IT) the champion",
+		"you@#deal-demo> /champion set", "named Jane Doe (VP of IT at Acme) the champion",
 		"ask #1 of the champion: an intro to the CFO — cost 5 (high)", "Champion capital left: *5 of 10*",
 		"Long Game opened a form: Ask of the champion", "What are you asking of the champion?: push the security review",
 		"Cost [1 — low, 2, 3 — medium, 4, 5 — high]", "ask #2 of the champion: push the security review — cost 2", "*3 of 10*",

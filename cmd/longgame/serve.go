@@ -139,6 +139,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, now func() time.Ti
 			Location:       cfg.Timezone.Location,
 			CheckinOffsets: cfg.CheckinOffsets,
 			LostFollowup:   int(cfg.LostFollowup),
+			Workdays:       storage.Workdays(cfg.Workdays),
 			Now:            now,
 			Logger:         log,
 		},

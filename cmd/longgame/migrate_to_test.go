@@ -1,0 +1,58 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/longgame/longgame/storage/postgres"
+	"github.com/longgame/longgame/storage/postgres/pgtest"
+	"github.com/longgame/longgame/storage/sqlite"
+	"github.com/longgame/longgame/storage/storagetest"
+)
+
+// TestMigrateToCarriesTheFirstWeek copies a SQLite database holding one of
+// everything the first week added (timelines, withdrawn and edited
+// entries, earlier champions' asks, numbered and missed check-ins) into
+// PostgreSQL: both stores then read the same, and numbering goes on.
+func TestMigrateToCarriesTheFirstWeek(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "longgame.db")
+	lite, err := sqlite.Open(ctx, path, sqlite.Options{Now: storagetest.NewClock(storagetest.T0).Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lite.Close()
+	d, champions := storagetest.FirstWeek(t, lite)
+	url := pgtest.NewDatabase(t)
+	if _, err := migrateTo(ctx, path, url); err != nil {
+		t.Fatalf("migrate-to: %v", err)
+	}
+	pg, err := postgres.Open(ctx, url, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+
+	// The audit details are the same JSON, which each store spells its way.
+	sameJSON := cmp.FilterPath(func(p cmp.Path) bool {
+		f, ok := p.Last().(cmp.StructField)
+		return ok && f.Name() == "Detail"
+	}, cmp.Comparer(jsonEqual))
+	storagetest.Diff(t, storagetest.Snapshot(t, pg, d.ID), storagetest.Snapshot(t, lite, d.ID), sameJSON)
+	for _, c := range champions {
+		storagetest.Diff(t, storagetest.Must(pg.ChampionRoles(ctx, "T1", c.ID)), storagetest.Must(lite.ChampionRoles(ctx, "T1", c.ID)))
+	}
+	if a := storagetest.Must(pg.AddAsk(ctx, storagetest.Alice, d.ID, "next", 1)); a.Number != 4 || a.ChampionID != champions[1].ID {
+		t.Errorf("the next ask: #%d of champion %d, want #4 of %d", a.Number, a.ChampionID, champions[1].ID)
+	}
+}
+
+// jsonEqual reports whether x and y are the same JSON value.
+func jsonEqual(x, y string) bool {
+	var vx, vy any
+	return json.Unmarshal([]byte(x), &vx) == nil && json.Unmarshal([]byte(y), &vy) == nil && reflect.DeepEqual(vx, vy)
+}
