@@ -60,6 +60,7 @@ type ChampionRole struct {
 	Company    string
 	Title      string
 	Since      time.Time // the date the role began, when said (UTC midnight); else zero
+	MovedFrom  string    // the company they left for this role (a job change); "" for a retitle
 	RecordedBy string
 	RecordedAt time.Time
 }

@@ -8,8 +8,17 @@ type Export struct {
 
 // WorkspaceExport is one workspace's deals.
 type WorkspaceExport struct {
-	TeamID string
-	Deals  []DealExport // by deal id, the order they were opened
+	TeamID    string
+	Deals     []DealExport      // by deal id, the order they were opened
+	Champions []ChampionExport // by id: every person, with their timeline and contacts
+}
+
+// ChampionExport is one person with their company and title timeline and
+// the contacts recorded with them.
+type ChampionExport struct {
+	Champion Champion
+	Roles    []ChampionRole // oldest first
+	Touches  []Touch        // oldest first
 }
 
 // DealExport is a deal with everything recorded on it.

@@ -6,7 +6,7 @@ import "time"
 // of the last GoodwillWindow: their currency is personal, so a big ask on
 // one deal is gone for the next ("a bigger ask on another project later").
 type Goodwill struct {
-	Deals int // deals the person championed with an ask or a give in the window, or champions now
+	Deals int // deals with an ask or a give of the person in the window, and the open deals they champion
 	Asked int // Σ ask costs (Ask.CapitalCost), across those deals
 	Given int // Σ give values (Give.CapitalValue)
 }
@@ -30,8 +30,10 @@ func (g Goodwill) AcrossDeals() bool { return g.Deals > 1 }
 func (g Goodwill) Overdrawn(budget int) bool { return g.Net() < -budget }
 
 // GoodwillOf computes a person's goodwill from their asks and gives (of
-// every deal) and the deals they champion now, counting what was recorded
-// at or after since: the rule a store's sums must agree with.
+// every deal) and the open deals they champion now (current), counting
+// what was recorded at or after since: the rule a store's sums must agree
+// with. A declined ask counts its deal but costs nothing; a withdrawn ask
+// or give does not count at all.
 func GoodwillOf(championID int64, current []int64, asks []Ask, gives []Give, since time.Time) Goodwill {
 	var g Goodwill
 	deals := map[int64]bool{}

@@ -11,11 +11,20 @@ import (
 // Touch is a recorded contact with a champion (/champion touch), on one
 // of their deals.
 type Touch struct {
+	ID         int64
 	ChampionID int64
 	DealID     int64
 	Note       string
 	By         string
 	At         time.Time
+}
+
+// Validate checks that the touch names its deal.
+func (t Touch) Validate() error {
+	if t.DealID == 0 {
+		return Invalidf("a touch needs a deal")
+	}
+	return nil
 }
 
 // ChampionMove is a job change: the company (and title) a champion moved
@@ -97,6 +106,10 @@ type Person struct {
 	Deals       int
 	Goodwill    Goodwill
 	LastContact time.Time // the latest touch, check-in done, ask or give; zero when none
+	// MovedFrom and MovedOn are their latest job change: the company they
+	// left and the day; "" and zero when none is recorded.
+	MovedFrom string
+	MovedOn   time.Time
 }
 
 // PeopleFilter selects the champions /champion people lists.

@@ -75,6 +75,22 @@ type Store interface {
 	// (DefaultListLimit when 0) of those v may see (all when v is nil).
 	// Each counts this person's asks and gives only.
 	ChampionHistory(ctx context.Context, teamID string, championID int64, v *Viewer, limit int) (Page[ChampionDeal], error)
+	// MoveChampion records championID's job change: a new entry of their
+	// timeline at m.Company (with m.Title, from m.On), their open deals
+	// marked as left without a defender (Deal.ChampionLeft, until another
+	// champion is set), and m.Reminders scheduled, in one transaction.
+	// ErrUnchanged when they are at m.Company already.
+	MoveChampion(ctx context.Context, a Actor, championID int64, m ChampionMove) (Moved, error)
+	// AddTouch records a contact with the champion of deal t.DealID
+	// (t.ChampionID is filled in): ErrInvalid when the deal names none.
+	AddTouch(ctx context.Context, a Actor, t Touch) (Touch, error)
+	// Goodwill is championID's goodwill across their deals since since, as
+	// GoodwillOf counts it, with currentDeal (0 when none) counted among
+	// their deals.
+	Goodwill(ctx context.Context, teamID string, championID, currentDeal int64, since time.Time) (Goodwill, error)
+	// People lists the champions of the workspace's deals that f selects,
+	// by name: the first f.Limit, and how many there are.
+	People(ctx context.Context, teamID string, f PeopleFilter) (Page[Person], error)
 	// AddAsk records a favor asked of the deal's champion, costing 1 to 5,
 	// numbered after the deal's last ask.
 	AddAsk(ctx context.Context, a Actor, dealID int64, what string, cost int) (Ask, error)

@@ -8,11 +8,11 @@ import (
 	"github.com/longgame/longgame/storage"
 )
 
-const askCols = `a.id, a.deal_id, a.number, a.what, a.cost, a.status, a.champion_id,
+const askCols = `a.id, a.deal_id, a.number, a.what, a.cost, a.extra, a.status, a.champion_id,
 	a.withdrawn_by, a.withdrawn_at, a.created_by, a.created_at, a.updated_by, a.updated_at`
 
 func scanAsk(s rowScanner, a *storage.Ask) error {
-	return s.Scan(integer(&a.ID), integer(&a.DealID), integer(&a.Number), text(&a.What), integer(&a.Cost), text(&a.Status),
+	return s.Scan(integer(&a.ID), integer(&a.DealID), integer(&a.Number), text(&a.What), integer(&a.Cost), integer(&a.Extra), text(&a.Status),
 		integer(&a.ChampionID), text(&a.WithdrawnBy), unix(&a.WithdrawnAt),
 		text(&a.CreatedBy), unix(&a.CreatedAt), text(&a.UpdatedBy), unix(&a.UpdatedAt))
 }
@@ -50,7 +50,7 @@ func addAsk(ctx context.Context, tx *txn, a storage.Actor, now time.Time, dealID
 	if err != nil {
 		return storage.Ask{}, found(err, fmt.Sprintf("deal %d", dealID))
 	}
-	if err := audit(ctx, tx, a, now, "ask.add", dealID, map[string]any{"number": ask.Number, "what": what, "cost": cost}); err != nil {
+	if err := audit(ctx, tx, a, now, "ask.add", dealID, map[string]any{"number": ask.Number, "what": what, "cost": cost, "extra": ask.Extra}); err != nil {
 		return storage.Ask{}, err
 	}
 	return ask, nil
@@ -59,10 +59,15 @@ func addAsk(ctx context.Context, tx *txn, a storage.Actor, now time.Time, dealID
 // insertAskQuery adds an ask of the deal's champion to deal ?2 of
 // workspace ?1, numbered after the deal's last, and returns it; nothing
 // when there is no such deal.
-var insertAskQuery = `INSERT INTO asks (team_id, deal_id, number, what, cost, champion_id, created_by, created_at, updated_by, updated_at)
-	SELECT d.team_id, d.id, ` + nextNumber("asks") + `, ?3, ?4, d.champion_id, ?5, ?6, ?5, ?6
+var insertAskQuery = `INSERT INTO asks (team_id, deal_id, number, what, cost, extra, champion_id, created_by, created_at, updated_by, updated_at)
+	SELECT d.team_id, d.id, ` + nextNumber("asks") + `, ?3, ?4, ` + askSurcharge + `, d.champion_id, ?5, ?6, ?5, ?6
 	FROM deals d WHERE d.team_id = ?1 AND d.id = ?2
 	RETURNING ` + returning(askCols, "a", "asks")
+
+// askSurcharge is storage.Deal.AskSurcharge of deal d, read in the same
+// statement that adds the ask, so a concurrent /deal set favored: is
+// either before the ask or after it.
+var askSurcharge = fmt.Sprintf(`CASE WHEN d.favored <> '' THEN %d ELSE 0 END`, storage.FavoredSurcharge)
 
 // nextNumber is the SQL expression numbering a new row of table after the
 // last of deal d's, for an INSERT … SELECT … FROM deals d. It reads one

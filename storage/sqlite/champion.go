@@ -62,7 +62,8 @@ func setChampion(ctx context.Context, tx *txn, a storage.Actor, now time.Time, d
 		}
 		set.Replaced = &replaced
 	}
-	err = updateOne(ctx, tx, fmt.Sprintf("deal %d", dealID), `UPDATE deals SET champion_id = ?, updated_by = ?, updated_at = ?
+	// A champion named after the last one left is the deal's defender again.
+	err = updateOne(ctx, tx, fmt.Sprintf("deal %d", dealID), `UPDATE deals SET champion_id = ?, champion_left = '', updated_by = ?, updated_at = ?
 		WHERE team_id = ? AND id = ?`, id, a.UserID, unixArg(now), a.TeamID, dealID)
 	if err != nil {
 		return storage.ChampionSet{}, err
@@ -209,7 +210,7 @@ func (db *DB) ChampionRoles(ctx context.Context, teamID string, championID int64
 			return err
 		}
 		var err error
-		roles, err = queryAll(ctx, tx, scanRole, `SELECT company, title, since, recorded_by, recorded_at
+		roles, err = queryAll(ctx, tx, scanRole, `SELECT company, title, since, moved_from, recorded_by, recorded_at
 			FROM champion_roles WHERE team_id = ? AND champion_id = ? ORDER BY id`, teamID, championID)
 		return err
 	})
@@ -220,7 +221,7 @@ func (db *DB) ChampionRoles(ctx context.Context, teamID string, championID int64
 }
 
 func scanRole(s rowScanner, r *storage.ChampionRole) error {
-	return s.Scan(text(&r.Company), text(&r.Title), date(&r.Since), text(&r.RecordedBy), unix(&r.RecordedAt))
+	return s.Scan(text(&r.Company), text(&r.Title), date(&r.Since), text(&r.MovedFrom), text(&r.RecordedBy), unix(&r.RecordedAt))
 }
 
 // ChampionByID is champion id of the workspace.

@@ -215,3 +215,56 @@ func TestFirstWeekMigrationBringsDataAlong(t *testing.T) {
 		t.Errorf("export: %d deals and %d asks, want 4 and 4", deals, asks)
 	}
 }
+
+// TestRelationshipsMigrationRewritesNothing migrates a database made by the
+// previous version (schema 0006): every row keeps what it said, and the new
+// columns read as "nothing recorded" (no favored alternative, no defender
+// who left, no surcharge, no job change) until a seller records them.
+func TestRelationshipsMigrationRewritesNothing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	old := oldDatabase(t, path, 6)
+	for _, q := range []string{
+		`INSERT INTO workspaces VALUES ('T1', 0)`,
+		`INSERT INTO champions (id, team_id, name, name_key, title, company, company_key, user_id, created_by, created_at, updated_by, updated_at) VALUES
+			(1, 'T1', 'Jane Doe', 'jane doe', 'CIO', 'Acme', 'acme', NULL, 'U', 0, 'U', 0)`,
+		`INSERT INTO champion_roles (team_id, champion_id, company, title, recorded_by, recorded_at) VALUES ('T1', 1, 'Acme', 'CIO', 'U', 0)`,
+		`INSERT INTO deals (id, team_id, channel_id, name, stage, owner_id, champion_id, budget,
+				created_by, created_at, updated_by, updated_at) VALUES
+			(1, 'T1', 'C1', 'Acme', 'open', 'U', 1, 10, 'U', 10, 'U', 10)`,
+		`INSERT INTO asks (team_id, deal_id, number, what, cost, status, champion_id, created_by, created_at, updated_by, updated_at) VALUES
+			('T1', 1, 1, 'intro', 3, 'done', 1, 'U', 1, 'U', 1)`,
+	} {
+		if _, err := old.ExecContext(t.Context(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	old.Close()
+
+	db := openFile(t, path, nil)
+	ctx := t.Context()
+	if err := db.IntegrityCheck(ctx); err != nil {
+		t.Fatal(err)
+	}
+	d := must(db.DealByID(ctx, "T1", 1))
+	if d.Favored != "" || d.ChampionLeft != "" || d.ChampionID != 1 || d.Name != "Acme" {
+		t.Errorf("deal after the migration: %+v", d)
+	}
+	asks := must(db.Asks(ctx, "T1", 1))
+	if len(asks) != 1 || asks[0].Extra != 0 || asks[0].CapitalCost() != 3 {
+		t.Errorf("asks after the migration: %+v", asks)
+	}
+	roles := must(db.ChampionRoles(ctx, "T1", 1))
+	if len(roles) != 1 || roles[0].MovedFrom != "" || roles[0].Company != "Acme" {
+		t.Errorf("timeline after the migration: %+v", roles)
+	}
+	if g := must(db.Goodwill(ctx, "T1", 1, 0, time.Unix(0, 0))); g != (storage.Goodwill{Deals: 1, Asked: 3}) {
+		t.Errorf("goodwill after the migration: %+v", g)
+	}
+	// The new records work on the migrated file.
+	a := storage.Actor{TeamID: "T1", UserID: "U"}
+	must(db.AddTouch(ctx, a, storage.Touch{DealID: 1, Note: "coffee"}))
+	moved := must(db.MoveChampion(ctx, a, 1, storage.ChampionMove{Company: "Hooli"}))
+	if len(moved.Left) != 1 || moved.Left[0].ChampionLeft != "Acme" {
+		t.Errorf("a move on the migrated file: %+v", moved)
+	}
+}

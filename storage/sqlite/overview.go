@@ -16,7 +16,7 @@ import (
 // ComputeCapital.
 func overviewOf(where string) string {
 	return `SELECT ` + dealCols + `, ` + championCols + `, ` + checkinCols + `,
-		(SELECT COALESCE(SUM(a.cost), 0) FROM asks a WHERE a.team_id = d.team_id AND a.deal_id = d.id
+		(SELECT COALESCE(SUM(a.cost + a.extra), 0) FROM asks a WHERE a.team_id = d.team_id AND a.deal_id = d.id
 			AND a.champion_id IS d.champion_id AND a.status IN ('open', 'done')),
 		(SELECT COALESCE(SUM(g.value), 0) FROM gives g WHERE g.team_id = d.team_id AND g.deal_id = d.id
 			AND g.champion_id IS d.champion_id AND g.withdrawn_at IS NULL),

@@ -36,7 +36,7 @@ func testExportGroupsEveryRowUnderItsDeal(t *testing.T, db storage.Store, clk *C
 		{Deal: won, Champion: &jane, Capital: storage.Capital{Budget: 10, Left: 7},
 			Asks: []storage.Ask{ask1, ask2}, Gives: []storage.Give{give}, Risks: []storage.Risk{risk}, Checkins: checkins},
 		{Deal: bare, Capital: storage.Capital{Budget: 10, Left: 10}},
-	}}}}
+	}, Champions: []storage.ChampionExport{{Champion: jane, Roles: Must(db.ChampionRoles(ctx, "T1", jane.ID))}}}}}
 	Diff(t, got, want)
 
 	t.Run("every workspace", func(t *testing.T) {

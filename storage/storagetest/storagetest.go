@@ -56,6 +56,12 @@ var tests = []struct {
 	{"AsksAndGives", testAsksAndGives},
 	{"Ledger", testLedger},
 	{"EveryCapitalAgreesWithComputeCapital", testEveryCapitalAgreesWithComputeCapital},
+	{"MoveChampion", testMoveChampion},
+	{"FavoredSurcharge", testFavoredSurcharge},
+	{"GoodwillAcrossDeals", testGoodwillAcrossDeals},
+	{"TouchesAndPeople", testTouchesAndPeople},
+	{"NudgeListsUntouchedChampions", testNudgeListsUntouchedChampions},
+	{"ExportKeepsTimelinesAndTouches", testExportKeepsTimelinesAndTouches},
 
 	{"AddRisk", testAddRisk},
 	{"ResolveReopenDiscloseRisk", testResolveReopenDiscloseRisk},
