@@ -9,7 +9,7 @@ type Export struct {
 // WorkspaceExport is one workspace's deals.
 type WorkspaceExport struct {
 	TeamID    string
-	Deals     []DealExport      // by deal id, the order they were opened
+	Deals     []DealExport     // by deal id, the order they were opened
 	Champions []ChampionExport // by id: every person, with their timeline and contacts
 }
 
