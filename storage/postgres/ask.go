@@ -11,11 +11,11 @@ import (
 	"github.com/longgame/longgame/storage"
 )
 
-const askCols = `a.id, a.deal_id, a.number, a.what, a.cost, a.status, a.champion_id,
+const askCols = `a.id, a.deal_id, a.number, a.what, a.cost, a.extra, a.status, a.champion_id,
 	a.withdrawn_by, a.withdrawn_at, a.created_by, a.created_at, a.updated_by, a.updated_at`
 
 func scanAsk(s rowScanner, a *storage.Ask) error {
-	return s.Scan(integer(&a.ID), integer(&a.DealID), integer(&a.Number), text(&a.What), integer(&a.Cost), text(&a.Status),
+	return s.Scan(integer(&a.ID), integer(&a.DealID), integer(&a.Number), text(&a.What), integer(&a.Cost), integer(&a.Extra), text(&a.Status),
 		integer(&a.ChampionID), text(&a.WithdrawnBy), ts(&a.WithdrawnAt),
 		text(&a.CreatedBy), ts(&a.CreatedAt), text(&a.UpdatedBy), ts(&a.UpdatedAt))
 }
@@ -38,19 +38,22 @@ func scanGive(s rowScanner, g *storage.Give) error {
 // with it. The numbers run 1..n with no gap and no duplicate; an add to a
 // deal the workspace does not have numbers nothing and inserts nothing.
 // The lock also orders an add after a SetChampion in flight (it locks the
-// deal first), so an ask or give goes to the champion named last.
+// deal first), so an ask or give goes to the champion named last, and
+// an ask is either before a /deal set favored: in flight or after it (n
+// reads the deal's favored alternative too).
 func numbered(counter string) string {
 	return `n AS (UPDATE deals SET ` + counter + ` = ` + counter + ` + 1
-		WHERE team_id = $1 AND id = $2 RETURNING team_id, id, champion_id, ` + counter + ` AS number)`
+		WHERE team_id = $1 AND id = $2 RETURNING team_id, id, champion_id, favored, ` + counter + ` AS number)`
 }
 
 // auditAdd is the common table expression that records, in the same
 // statement, the audit row of an add numbered by n: by user $5 at $6, its
-// detail the JSON object $7 with the number the add took. An add is one
-// statement, so one round trip and one commit.
-func auditAdd(action string) string {
+// detail the JSON object $7 with the number the add took and the fields
+// of more (", 'key', expression on n…", or ""). An add is one statement,
+// so one round trip and one commit.
+func auditAdd(action, more string) string {
 	return `au AS (INSERT INTO audit (team_id, user_id, at, action, deal_id, detail)
-		SELECT n.team_id, $5, $6, '` + action + `', n.id, $7::jsonb || jsonb_build_object('number', n.number) FROM n)`
+		SELECT n.team_id, $5, $6, '` + action + `', n.id, $7::jsonb || jsonb_build_object('number', n.number` + more + `) FROM n)`
 }
 
 // detail is v as the JSON text of an audit detail.
@@ -85,11 +88,15 @@ func (db *DB) AddAsk(ctx context.Context, a storage.Actor, dealID int64, what st
 // workspace $1 with the deal's next ask number and returns it; nothing
 // when there is no such deal.
 var insertAskQuery = `WITH ` + numbered("last_ask") + `,
-	a AS (INSERT INTO asks AS a (team_id, deal_id, number, what, cost, champion_id, created_by, created_at, updated_by, updated_at)
-		SELECT n.team_id, n.id, n.number, $3, $4, n.champion_id, $5, $6, $5, $6 FROM n
+	a AS (INSERT INTO asks AS a (team_id, deal_id, number, what, cost, extra, champion_id, created_by, created_at, updated_by, updated_at)
+		SELECT n.team_id, n.id, n.number, $3, $4, ` + askSurcharge + `, n.champion_id, $5, $6, $5, $6 FROM n
 		RETURNING ` + askCols + `),
-	` + auditAdd("ask.add") + `
+	` + auditAdd("ask.add", `, 'extra', `+askSurcharge) + `
 	SELECT * FROM a`
+
+// askSurcharge is storage.Deal.AskSurcharge of the deal n numbered, read
+// in the statement that adds the ask.
+var askSurcharge = fmt.Sprintf(`CASE WHEN n.favored <> '' THEN %d ELSE 0 END`, storage.FavoredSurcharge)
 
 // SetAskStatus records the champion's answer to ask #number, as
 // storage.Ask.Answer allows.
@@ -244,7 +251,7 @@ var insertGiveQuery = `WITH ` + numbered("last_give") + `,
 	g AS (INSERT INTO gives AS g (team_id, deal_id, number, what, value, champion_id, created_by, created_at, updated_by, updated_at)
 		SELECT n.team_id, n.id, n.number, $3, $4, n.champion_id, $5, $6, $5, $6 FROM n
 		RETURNING ` + giveCols + `),
-	` + auditAdd("give.add") + `
+	` + auditAdd("give.add", "") + `
 	SELECT * FROM g`
 
 // lockGive is give #number of a deal, its row locked until the

@@ -18,7 +18,7 @@ import (
 func capitalSums(scope, who string) string {
 	return `
 	ask_sums AS (
-		SELECT deal_id, COUNT(*) AS n, SUM(CASE WHEN status IN ('open', 'done') THEN cost ELSE 0 END) AS spent,
+		SELECT deal_id, COUNT(*) AS n, SUM(CASE WHEN status IN ('open', 'done') THEN cost + extra ELSE 0 END) AS spent,
 			MAX(created_at) AS last
 		FROM asks WHERE team_id = $1 AND ` + scope + ` AND ` + who + ` AND status <> 'withdrawn' GROUP BY deal_id),
 	give_sums AS (

@@ -65,7 +65,8 @@ func setChampion(ctx context.Context, tx pgx.Tx, a storage.Actor, now time.Time,
 		}
 		set.Replaced = &replaced
 	}
-	err = updateOne(ctx, tx, fmt.Sprintf("deal %d", dealID), `UPDATE deals SET champion_id = $1, updated_by = $2, updated_at = $3
+	// A champion named after the last one left is the deal's defender again.
+	err = updateOne(ctx, tx, fmt.Sprintf("deal %d", dealID), `UPDATE deals SET champion_id = $1, champion_left = '', updated_by = $2, updated_at = $3
 		WHERE team_id = $4 AND id = $5`, id, a.UserID, tsArg(now), a.TeamID, dealID)
 	if err != nil {
 		return storage.ChampionSet{}, err
@@ -214,7 +215,7 @@ func (db *DB) ChampionRoles(ctx context.Context, teamID string, championID int64
 			return err
 		}
 		var err error
-		roles, err = queryAll(ctx, tx, scanRole, `SELECT company, title, since, recorded_by, recorded_at
+		roles, err = queryAll(ctx, tx, scanRole, `SELECT company, title, since, moved_from, recorded_by, recorded_at
 			FROM champion_roles WHERE team_id = $1 AND champion_id = $2 ORDER BY id`, teamID, championID)
 		return err
 	})
@@ -225,7 +226,7 @@ func (db *DB) ChampionRoles(ctx context.Context, teamID string, championID int64
 }
 
 func scanRole(s rowScanner, r *storage.ChampionRole) error {
-	return s.Scan(text(&r.Company), text(&r.Title), date(&r.Since), text(&r.RecordedBy), ts(&r.RecordedAt))
+	return s.Scan(text(&r.Company), text(&r.Title), date(&r.Since), text(&r.MovedFrom), text(&r.RecordedBy), ts(&r.RecordedAt))
 }
 
 // ChampionByID is champion id of the workspace.

@@ -15,12 +15,12 @@ import (
 
 const dealCols = `d.id, d.team_id, d.channel_id, d.name, d.stage, d.owner_id,
 	d.value_minor, d.currency, d.expected_close, d.closed_on, d.closed_at, d.lost_reason,
-	d.champion_id, d.budget, d.created_by, d.created_at, d.updated_by, d.updated_at`
+	d.favored, d.champion_left, d.champion_id, d.budget, d.created_by, d.created_at, d.updated_by, d.updated_at`
 
 func dealDest(d *storage.Deal) []any {
 	return []any{integer(&d.ID), text(&d.TeamID), text(&d.ChannelID), text(&d.Name), text(&d.Stage), text(&d.OwnerID),
 		integer(&d.Value.Minor), text(&d.Value.Currency), date(&d.ExpectedClose), date(&d.ClosedOn), ts(&d.ClosedAt), text(&d.LostReason),
-		integer(&d.ChampionID), integer(&d.Budget), text(&d.CreatedBy), ts(&d.CreatedAt), text(&d.UpdatedBy), ts(&d.UpdatedAt)}
+		text(&d.Favored), text(&d.ChampionLeft), integer(&d.ChampionID), integer(&d.Budget), text(&d.CreatedBy), ts(&d.CreatedAt), text(&d.UpdatedBy), ts(&d.UpdatedAt)}
 }
 
 func scanDeal(s rowScanner, d *storage.Deal) error { return s.Scan(dealDest(d)...) }
@@ -177,6 +177,9 @@ func assignments(c storage.DealChanges) (sets []string, args []any) {
 	}
 	if c.OwnerID != nil {
 		set("owner_id", *c.OwnerID)
+	}
+	if c.Favored != nil {
+		set("favored", strings.TrimSpace(*c.Favored))
 	}
 	return sets, args
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -88,6 +89,9 @@ func (db *DB) Nudges(ctx context.Context, teamID string, w storage.NudgeWindow) 
 				n.Late = append(n.Late, o.Deal)
 			}
 		}
+		if err := untouched(ctx, tx, teamID, w.QuietSince, nudge); err != nil {
+			return err
+		}
 		return ownerZones(ctx, tx, teamID, byOwner)
 	})
 	if err != nil {
@@ -98,9 +102,49 @@ func (db *DB) Nudges(ctx context.Context, teamID string, w storage.NudgeWindow) 
 		n := byOwner[owner]
 		// Most overdue first; the overview's order (by name) breaks ties.
 		slices.SortStableFunc(n.Late, func(x, y storage.Deal) int { return x.ExpectedClose.Compare(y.ExpectedClose) })
+		// The longest quiet first (never contacted before all).
+		slices.SortStableFunc(n.Untouched, func(x, y storage.Untouched) int { return x.LastContact.Compare(y.LastContact) })
 		out = append(out, *n)
 	}
 	return out, nil
+}
+
+// untouched adds to each owner's nudge the champions of their closed deals
+// with no contact since quiet, on a deal closed before it: one entry per
+// champion, with the owner's latest closed deal of theirs.
+func untouched(ctx context.Context, q querier, teamID string, quiet time.Time, nudge func(string) *storage.Nudge) error {
+	if quiet.IsZero() {
+		return nil
+	}
+	rows, err := queryAll(ctx, q, scanUntouched, `SELECT `+dealCols+`, `+championCols+`, `+lastContact+`
+		FROM deals d JOIN champions ch ON ch.team_id = d.team_id AND ch.id = d.champion_id
+		WHERE d.team_id = $1 AND d.stage <> 'open' AND d.closed_at < $2
+		ORDER BY d.owner_id, ch.id, d.closed_at DESC, d.id DESC`, teamID, tsArg(quiet))
+	if err != nil {
+		return err
+	}
+	type pair struct {
+		owner    string
+		champion int64
+	}
+	seen := map[pair]bool{}
+	for _, u := range rows {
+		p := pair{u.Deal.OwnerID, u.Champion.ID}
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		if u.LastContact.Before(quiet) {
+			n := nudge(p.owner)
+			n.Untouched = append(n.Untouched, u)
+		}
+	}
+	return nil
+}
+
+func scanUntouched(s rowScanner, u *storage.Untouched) error {
+	dest := append(dealDest(&u.Deal), championDest(&u.Champion)...)
+	return s.Scan(append(dest, ts(&u.LastContact))...)
 }
 
 // ownerZones fills in the cached time zones of the nudges' owners.

@@ -10,7 +10,8 @@ import (
 )
 
 // Export reads every deal of workspace teamID, or of every workspace when
-// teamID is "", with its champion, asks, gives, risks and check-ins, in one
+// teamID is "", with its champion, asks, gives, risks and check-ins, and
+// every champion with their timeline and touches, in one
 // REPEATABLE READ snapshot, even while replicas write. A teamID with no
 // workspace gives an empty Export.
 func (db *DB) Export(ctx context.Context, teamID string) (storage.Export, error) {
@@ -38,13 +39,17 @@ func export(ctx context.Context, q querier, teamID string) (storage.Export, erro
 	if err != nil {
 		return storage.Export{}, err
 	}
+	people, err := exportChampions(ctx, q, teamID)
+	if err != nil {
+		return storage.Export{}, err
+	}
 	byTeam := map[string][]storage.DealExport{}
 	for _, d := range deals {
 		byTeam[d.Deal.TeamID] = append(byTeam[d.Deal.TeamID], d)
 	}
 	out := storage.Export{Workspaces: make([]storage.WorkspaceExport, 0, len(teams))}
 	for _, t := range teams {
-		out.Workspaces = append(out.Workspaces, storage.WorkspaceExport{TeamID: t, Deals: byTeam[t]})
+		out.Workspaces = append(out.Workspaces, storage.WorkspaceExport{TeamID: t, Deals: byTeam[t], Champions: people[t]})
 	}
 	return out, nil
 }
@@ -78,6 +83,54 @@ func exportDeals(ctx context.Context, q querier, teamID string) ([]storage.DealE
 		return nil, fmt.Errorf("check-ins: %w", err)
 	}
 	return assemble(deals, champions, asks, gives, risks, checkins), nil
+}
+
+// exportChampions reads the champions of teamID ("" for all) with their
+// timelines and touches, by workspace.
+func exportChampions(ctx context.Context, q querier, teamID string) (map[string][]storage.ChampionExport, error) {
+	const scope = ` WHERE $1::text = '' OR team_id = $1`
+	champions, err := queryAll(ctx, q, scanChampion, `SELECT `+championCols+` FROM champions ch`+scope+` ORDER BY ch.team_id, ch.id`, teamID)
+	if err != nil {
+		return nil, fmt.Errorf("champions: %w", err)
+	}
+	type role struct {
+		championID int64
+		storage.ChampionRole
+	}
+	roles, err := queryAll(ctx, q, func(s rowScanner, r *role) error {
+		return s.Scan(integer(&r.championID), text(&r.Company), text(&r.Title), date(&r.Since), text(&r.MovedFrom),
+			text(&r.RecordedBy), ts(&r.RecordedAt))
+	}, `SELECT champion_id, company, title, since, moved_from, recorded_by, recorded_at FROM champion_roles`+scope+` ORDER BY id`, teamID)
+	if err != nil {
+		return nil, fmt.Errorf("champion roles: %w", err)
+	}
+	touches, err := queryAll(ctx, q, scanTouch, `SELECT `+touchCols+` FROM touches t`+scope+` ORDER BY t.id`, teamID)
+	if err != nil {
+		return nil, fmt.Errorf("touches: %w", err)
+	}
+	out := map[string][]storage.ChampionExport{}
+	for _, c := range champions {
+		out[c.TeamID] = append(out[c.TeamID], storage.ChampionExport{Champion: c})
+	}
+	// Champion ids are unique across workspaces: roles and touches find
+	// their person by id alone.
+	at := map[int64]*storage.ChampionExport{}
+	for team := range out {
+		for i := range out[team] {
+			at[out[team][i].Champion.ID] = &out[team][i]
+		}
+	}
+	for _, r := range roles {
+		if c := at[r.championID]; c != nil {
+			c.Roles = append(c.Roles, r.ChampionRole)
+		}
+	}
+	for _, t := range touches {
+		if c := at[t.ChampionID]; c != nil {
+			c.Touches = append(c.Touches, t)
+		}
+	}
+	return out, nil
 }
 
 // assemble attaches each row to its deal, keeping the rows' order, and

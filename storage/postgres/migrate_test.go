@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -178,3 +179,108 @@ func wantNothingLost(t *testing.T, db *postgres.DB) {
 }
 
 func must[T any](v T, err error) T { return storagetest.Must(v, err) }
+
+// relationshipTables are the tables migration 0003 changes, with the
+// columns it adds.
+var relationshipTables = map[string][]string{
+	"deals": {"favored", "champion_left"}, "asks": {"extra"}, "champion_roles": {"moved_from"},
+	"checkins": nil, "champions": nil,
+}
+
+// rowsAndFiles reads, per table of relationshipTables, every row as JSON
+// (the columns 0003 adds left out) and the file the server keeps the table
+// in, which a rewrite of the table would replace.
+func rowsAndFiles(t *testing.T, url string) (rows, files map[string]string) {
+	t.Helper()
+	conn, err := pgx.Connect(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(t.Context())
+	rows, files = map[string]string{}, map[string]string{}
+	for table, added := range relationshipTables {
+		var r, f string
+		err := conn.QueryRow(t.Context(), `SELECT COALESCE(jsonb_agg(to_jsonb(x) - $1::text[] ORDER BY x.id), '[]')::text,
+			pg_relation_filenode($2::regclass)::text FROM `+pgx.Identifier{table}.Sanitize()+` x`, append([]string{}, added...), table).Scan(&r, &f)
+		if err != nil {
+			t.Fatalf("table %s: %v", table, err)
+		}
+		rows[table], files[table] = r, f
+	}
+	return rows, files
+}
+
+// TestRelationshipsMigrationRewritesNothing migrates a database made by the
+// previous version (schema 0002), as SQLite's test of the same name does
+// one of schema 0006: every row keeps what it said, no table is rewritten,
+// and the new columns read as "nothing recorded" (no favored alternative,
+// no defender who left, no surcharge, no job change) until a seller
+// records them; a job change's reminder, a kind 0002 did not allow, can
+// then be scheduled.
+func TestRelationshipsMigrationRewritesNothing(t *testing.T) {
+	url := oldDatabase(t, 2,
+		`INSERT INTO workspaces VALUES ('T1', '2026-03-01Z')`,
+		`INSERT INTO champions (id, team_id, name, name_key, title, company, company_key, user_id,
+				created_by, created_at, updated_by, updated_at) VALUES
+			(1, 'T1', 'Jane Doe', 'jane doe', 'CIO', 'Acme', 'acme', NULL, 'U', '2026-03-01Z', 'U', '2026-03-01Z')`,
+		`INSERT INTO champion_roles (team_id, champion_id, company, title, recorded_by, recorded_at) VALUES
+			('T1', 1, 'Acme', 'CIO', 'U', '2026-03-01Z')`,
+		`INSERT INTO deals (id, team_id, channel_id, name, stage, owner_id, closed_on, closed_at, champion_id, budget,
+				last_ask, last_checkin, created_by, created_at, updated_by, updated_at) VALUES
+			(1, 'T1', 'C1', 'Acme', 'open', 'U', NULL, NULL, 1, 10, 1, 0, 'U', '2026-03-01 00:00:10Z', 'U', '2026-03-01 00:00:10Z'),
+			(2, 'T1', 'C2', 'Acme Pilot', 'won', 'U', '2026-03-02', '2026-03-02Z', 1, 10, 0, 1, 'U', '2026-03-01 00:00:20Z', 'U', '2026-03-02Z')`,
+		`INSERT INTO asks (team_id, deal_id, number, what, cost, status, champion_id, created_by, created_at, updated_by, updated_at) VALUES
+			('T1', 1, 1, 'intro', 3, 'done', 1, 'U', '2026-03-01 00:01Z', 'U', '2026-03-01 00:01Z')`,
+		`INSERT INTO checkins (id, team_id, deal_id, number, kind, due_offset, due_on, due_at, status,
+				created_by, created_at, updated_by, updated_at) VALUES
+			(10, 'T1', 2, 1, 'post_close', '30d', '2026-04-01', '2026-04-01 08:00Z', 'pending', 'U', '2026-03-02Z', 'U', '2026-03-02Z')`,
+	)
+	rowsBefore, filesBefore := rowsAndFiles(t, url)
+	db := openTest(t, url, nil)
+	ctx := t.Context()
+	if v := must(db.SchemaVersion(ctx)); v != postgres.LatestSchemaVersion() || v < 3 {
+		t.Fatalf("schema version %d after opening, want %d", v, postgres.LatestSchemaVersion())
+	}
+	rowsAfter, filesAfter := rowsAndFiles(t, url)
+	storagetest.Diff(t, rowsAfter, rowsBefore)
+	storagetest.Diff(t, filesAfter, filesBefore)
+	if err := db.IntegrityCheck(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	d := must(db.DealByID(ctx, "T1", 1))
+	if d.Favored != "" || d.ChampionLeft != "" || d.ChampionID != 1 || d.Name != "Acme" {
+		t.Errorf("deal after the migration: %+v", d)
+	}
+	asks := must(db.Asks(ctx, "T1", 1))
+	if len(asks) != 1 || asks[0].Extra != 0 || asks[0].CapitalCost() != 3 {
+		t.Errorf("asks after the migration: %+v", asks)
+	}
+	wantCapital(t, db, "T1", 1, storage.Capital{Budget: 10, Left: 7})
+	roles := must(db.ChampionRoles(ctx, "T1", 1))
+	if len(roles) != 1 || roles[0].MovedFrom != "" || roles[0].Company != "Acme" {
+		t.Errorf("timeline after the migration: %+v", roles)
+	}
+	since := storagetest.T0.AddDate(-10, 0, 0)
+	if g := must(db.Goodwill(ctx, "T1", 1, 0, since)); g != (storage.Goodwill{Deals: 1, Asked: 3}) {
+		t.Errorf("goodwill after the migration: %+v", g)
+	}
+
+	// The new records work on the migrated database.
+	a := storage.Actor{TeamID: "T1", UserID: "U"}
+	must(db.AddTouch(ctx, a, storage.Touch{DealID: 1, Note: "coffee"}))
+	on := storagetest.T0
+	reminder := storage.MoveReminder(2, on, storage.Week{Loc: time.UTC, Days: storage.MonToFri})
+	moved := must(db.MoveChampion(ctx, a, 1, storage.ChampionMove{Company: "Hooli", On: on, Reminders: []storage.NewCheckin{reminder}}))
+	if len(moved.Left) != 1 || moved.Left[0].ChampionLeft != "Acme" {
+		t.Errorf("a move on the migrated database: %+v", moved)
+	}
+	cs := must(db.DealCheckins(ctx, "T1", 2))
+	if len(cs) != 2 || cs[1].Kind != storage.KindJobChange || cs[1].Number != 2 {
+		t.Errorf("the won deal's check-ins after the move: %+v, want #2 a job change", cs)
+	}
+	p := must(db.People(ctx, "T1", storage.PeopleFilter{Since: since}))
+	if len(p.Items) != 1 || p.Items[0].MovedFrom != "Acme" || p.Items[0].LastContact.IsZero() {
+		t.Errorf("people after the move: %+v", p)
+	}
+}

@@ -29,7 +29,7 @@ func overviewOf(where string) string {
 			AND nc.delivery <> 'folded'
 		ORDER BY nc.due_at, nc.id LIMIT 1) c ON true
 	CROSS JOIN LATERAL (
-		SELECT COALESCE(SUM(a.cost), 0) AS spent FROM asks a WHERE a.team_id = d.team_id AND a.deal_id = d.id
+		SELECT COALESCE(SUM(a.cost + a.extra), 0) AS spent FROM asks a WHERE a.team_id = d.team_id AND a.deal_id = d.id
 			AND a.champion_id IS NOT DISTINCT FROM d.champion_id AND a.status IN ('open', 'done')) ak
 	CROSS JOIN LATERAL (
 		SELECT COALESCE(SUM(g.value), 0) AS given FROM gives g WHERE g.team_id = d.team_id AND g.deal_id = d.id

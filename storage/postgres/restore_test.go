@@ -3,7 +3,9 @@ package postgres_test
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/longgame/longgame/storage"
 	"github.com/longgame/longgame/storage/postgres"
@@ -69,4 +71,53 @@ func restore(t *testing.T, path string) string {
 		t.Fatalf("restore: %v", err)
 	}
 	return url
+}
+
+// TestBackupAndRestoreCarryRelationships restores a backup of a store
+// holding what champions across deals record (a favored alternative and
+// its surcharge, a job change with its reminder, a touch): the copy
+// exports the same, and a new touch takes the next id.
+func TestBackupAndRestoreCarryRelationships(t *testing.T) {
+	ctx := t.Context()
+	src := openTest(t, migrated.New(t), storagetest.NewClock(storagetest.T0).Now)
+	recordRelationships(t, src)
+	dst := openTest(t, restored(t, src), nil)
+
+	storagetest.Diff(t, must(dst.Export(ctx, "")), must(src.Export(ctx, "")))
+	storagetest.Diff(t, must(dst.Counts(ctx)), must(src.Counts(ctx)))
+	d := must(dst.DealByChannel(ctx, "T1", "C2"))
+	if tch := must(dst.AddTouch(ctx, storagetest.Bob, storage.Touch{DealID: d.ID})); tch.ID != 2 {
+		t.Errorf("the next touch has id %d, want 2", tch.ID)
+	}
+}
+
+// recordRelationships records on s one of everything champions across
+// deals added, and checks that the export carries each.
+func recordRelationships(t *testing.T, s storage.Store) {
+	t.Helper()
+	ctx := t.Context()
+	a, b := storagetest.Alice, storagetest.Bob
+	open := storagetest.NewDeal(t, s, a, "C1")
+	won, _ := storagetest.WonDeal(t, s, b, "C2")
+	jane := must(s.SetChampion(ctx, a, open.ID, storage.ChampionInput{Name: "Jane Doe", Company: "Acme"})).Champion
+	must(s.SetChampion(ctx, b, won.ID, storage.ChampionInput{Name: "Jane Doe", Company: "Acme"}))
+	favored := "Microsoft"
+	must(s.UpdateDeal(ctx, a, open.ID, storage.DealChanges{Favored: &favored}))
+	must(s.AddAsk(ctx, a, open.ID, "intro", 2))
+	must(s.AddTouch(ctx, b, storage.Touch{DealID: won.ID, Note: "lunch"}))
+	reminder := storage.MoveReminder(won.ID, storagetest.T0, storage.Week{Loc: time.UTC, Days: storage.MonToFri})
+	must(s.MoveChampion(ctx, a, jane.ID, storage.ChampionMove{Company: "Hooli", On: storagetest.T0,
+		Reminders: []storage.NewCheckin{reminder}}))
+
+	ex := must(s.Export(ctx, "T1")).Workspaces[0]
+	o, w := ex.Deals[0], ex.Deals[1]
+	if o.Deal.Favored != favored || o.Deal.ChampionLeft != "Acme" || len(o.Asks) != 1 || o.Asks[0].Extra != storage.FavoredSurcharge {
+		t.Errorf("the open deal: %+v", o)
+	}
+	if !slices.ContainsFunc(w.Checkins, func(c storage.Checkin) bool { return c.Kind == storage.KindJobChange }) {
+		t.Errorf("the won deal's check-ins: %+v, want a job change among them", w.Checkins)
+	}
+	if c := ex.Champions[0]; len(c.Roles) != 2 || c.Roles[1].MovedFrom != "Acme" || len(c.Touches) != 1 {
+		t.Errorf("Jane: %+v, want a move from Acme and a touch", c)
+	}
 }
