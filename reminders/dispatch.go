@@ -88,6 +88,13 @@ type Options struct {
 	// nowhere. A folded reminder is not heard of: the one covering it is.
 	// It must be quick: it runs in the delivery.
 	Delivered func(storage.Delivery)
+	// KeepInTouch is how long a closed deal's champion may go without a
+	// recorded contact before the weekly nudge lists them; 0 lists none.
+	KeepInTouch time.Duration
+	// Workdays are the working days, in each owner's zone: the weekly
+	// nudge reaches an owner on the first of their working week.
+	// Default Monday to Friday.
+	Workdays storage.Workdays
 }
 
 // Dispatcher delivers due check-in reminders and the weekly nudge. Its
@@ -109,6 +116,8 @@ type Dispatcher struct {
 	shared      func(ctx context.Context, channel string) (bool, error)
 	member      func(ctx context.Context, teamID, userID string) (bool, error)
 	delivered   func(storage.Delivery)
+	keepInTouch time.Duration
+	workdays    storage.Workdays
 
 	zones   sync.Map   // IANA name → *time.Location
 	passMu  sync.Mutex // one Dispatch at a time
@@ -144,6 +153,8 @@ func New(store Store, slack Poster, messages Messages, opts Options) *Dispatcher
 		shared:      opts.Shared,
 		member:      opts.Member,
 		delivered:   opts.Delivered,
+		keepInTouch: opts.KeepInTouch,
+		workdays:    cmp.Or(opts.Workdays, storage.MonToFri),
 	}
 	if d.log == nil {
 		d.log = slog.New(slog.DiscardHandler)
@@ -320,6 +331,13 @@ func (p *pass) deliverDeal(ctx context.Context, group []storage.DueCheckin) {
 		p.holdAll(ctx, group, until)
 		return
 	}
+	group, moves := apart(group)
+	if len(moves) > 0 {
+		// A champion's job change is its own conversation, not an adoption
+		// check-in: it neither covers nor is covered by one, and waits for
+		// the next day's reminder.
+		p.holdAll(ctx, moves, storage.DueAt(storage.Today(p.now, loc).AddDate(0, 0, 1), loc))
+	}
 	newest := group[len(group)-1]
 	if older := group[:len(group)-1]; len(older) > 0 {
 		ids := make([]int64, len(older))
@@ -335,6 +353,24 @@ func (p *pass) deliverDeal(ctx context.Context, group []storage.DueCheckin) {
 		newest.Missed += len(older)
 	}
 	p.send(ctx, newest)
+}
+
+// apart splits a deal's due reminders into the ones sent now and the
+// job-change ones that wait: when both kinds are due, the adoption
+// check-ins go first.
+func apart(group []storage.DueCheckin) (now, later []storage.DueCheckin) {
+	for _, c := range group {
+		if c.Checkin.Kind == storage.KindJobChange {
+			later = append(later, c)
+		} else {
+			now = append(now, c)
+		}
+	}
+	if len(now) == 0 {
+		// Only job changes: the newest is sent, covering the older.
+		return later, nil
+	}
+	return now, later
 }
 
 // dailyCap reports whether the deal channel already had a reminder today

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -35,17 +36,87 @@ func (d *Dispatcher) Digest(ctx context.Context, now time.Time, slot string) err
 	if err != nil {
 		return fmt.Errorf("digest: %w", err)
 	}
-	w := storage.NudgeWindow{DueBefore: now.Add(nudgeAhead), WonSince: utcDate(now.AddDate(0, 0, -nudgeWonDays)), Today: utcDate(now)}
 	var errs []error
 	for _, team := range teams {
-		nudges, err := d.store.Nudges(ctx, team, w)
+		nudges, err := d.store.Nudges(ctx, team, d.window(now))
 		if err != nil {
 			errs = append(errs, fmt.Errorf("digest of %s: %w", team, err))
 			continue
 		}
-		errs = append(errs, d.sendNudges(ctx, now, slot, nudges))
+		errs = append(errs, d.sendNudges(ctx, now, func(storage.Nudge) string { return slot }, nudges))
 	}
 	return errors.Join(errs...)
+}
+
+// window is what the weekly nudge at now covers.
+func (d *Dispatcher) window(now time.Time) storage.NudgeWindow {
+	w := storage.NudgeWindow{DueBefore: now.Add(nudgeAhead), WonSince: utcDate(now.AddDate(0, 0, -nudgeWonDays)), Today: utcDate(now)}
+	if d.keepInTouch > 0 {
+		w.QuietSince = now.Add(-d.keepInTouch)
+	}
+	return w
+}
+
+// NudgeHour is when, in each owner's own time zone, the weekly nudge
+// reaches them on the first day of their working week.
+const NudgeHour = 9
+
+// OwnerDigest sends the weekly nudge to each owner whose moment — 09:00 in
+// their time zone on the first day of their working week — fell in
+// (from, now], in every workspace; the slot is their week, so an owner
+// gets one a week however often this runs. It is the default schedule:
+// not one instant for the whole world.
+func (d *Dispatcher) OwnerDigest(ctx context.Context, from, now time.Time) error {
+	teams, err := d.store.Workspaces(ctx)
+	if err != nil {
+		return fmt.Errorf("owner digest: %w", err)
+	}
+	var errs []error
+	for _, team := range teams {
+		nudges, err := d.store.Nudges(ctx, team, d.window(now))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("digest of %s: %w", team, err))
+			continue
+		}
+		due := slices.DeleteFunc(nudges, func(n storage.Nudge) bool {
+			return !NudgeMoment(d.workdays, now.In(d.location(n.OwnerTZ))).After(from)
+		})
+		errs = append(errs, d.sendNudges(ctx, now, func(n storage.Nudge) string {
+			return WeekSlot(NudgeMoment(d.workdays, now.In(d.location(n.OwnerTZ))))
+		}, due))
+	}
+	return errors.Join(errs...)
+}
+
+// NudgeMoment is the latest weekly-nudge moment at or before now, in now's
+// location: 09:00 on the day the working week starts (a working day after
+// a day off; Monday when every day is a working day).
+func NudgeMoment(days storage.Workdays, now time.Time) time.Time {
+	y, m, dd := now.Date()
+	today := time.Date(y, m, dd, 0, 0, 0, 0, now.Location())
+	for back := 0; back <= 7; back++ {
+		day := today.AddDate(0, 0, -back)
+		at := time.Date(day.Year(), day.Month(), day.Day(), NudgeHour, 0, 0, 0, now.Location())
+		if weekStarts(days, day.Weekday()) && !at.After(now) {
+			return at
+		}
+	}
+	return time.Time{}
+}
+
+// weekStarts reports whether a working week starts on wd.
+func weekStarts(days storage.Workdays, wd time.Weekday) bool {
+	if days == 0 || days == 0x7f {
+		return wd == time.Monday
+	}
+	return days.Has(wd) && !days.Has((wd+6)%7)
+}
+
+// WeekSlot names the nudge slot of moment: its ISO week, as the owner
+// counts weeks.
+func WeekSlot(moment time.Time) string {
+	y, w := moment.ISOWeek()
+	return fmt.Sprintf("%d-W%02d", y, w)
 }
 
 func utcDate(t time.Time) time.Time {
@@ -53,8 +124,9 @@ func utcDate(t time.Time) time.Time {
 	return time.Date(y, m, day, 0, 0, 0, 0, time.UTC)
 }
 
-// sendNudges sends a workspace's nudges, Concurrency at a time.
-func (d *Dispatcher) sendNudges(ctx context.Context, now time.Time, slot string, nudges []storage.Nudge) error {
+// sendNudges sends a workspace's nudges, Concurrency at a time, each in
+// the slot slotOf says.
+func (d *Dispatcher) sendNudges(ctx context.Context, now time.Time, slotOf func(storage.Nudge) string, nudges []storage.Nudge) error {
 	var (
 		wg   sync.WaitGroup
 		mu   sync.Mutex
@@ -73,7 +145,7 @@ func (d *Dispatcher) sendNudges(ctx context.Context, now time.Time, slot string,
 		}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			if err := d.sendNudge(ctx, now, slot, n); err != nil {
+			if err := d.sendNudge(ctx, now, slotOf(n), n); err != nil {
 				d.log.Error("weekly nudge failed", "team", n.TeamID, "owner", n.OwnerID, "err", err)
 				mu.Lock()
 				errs = append(errs, err)

@@ -80,3 +80,84 @@ func TestDigestKeepsAFailure(t *testing.T) {
 		t.Errorf("%d nudges, want none", n)
 	}
 }
+
+// TestNudgeMomentIsTheStartOfEachOwnersWorkingWeek: 09:00 local on the
+// first day of the owner's working week, whatever their zone, their
+// working days, or a change of daylight saving time in between.
+func TestNudgeMomentIsTheStartOfEachOwnersWorkingWeek(t *testing.T) {
+	ny, auckland, paris, dubai := mustLoad("America/New_York"), mustLoad("Pacific/Auckland"), mustLoad("Europe/Paris"), mustLoad("Asia/Dubai")
+	sunThu := must(storage.ParseWorkdays("Sun-Thu"))
+	for _, tc := range []struct {
+		name string
+		days storage.Workdays
+		now  time.Time
+		want time.Time
+	}{
+		{"Monday 09:00 sharp", storage.MonToFri, time.Date(2026, 11, 30, 9, 0, 0, 0, paris), time.Date(2026, 11, 30, 9, 0, 0, 0, paris)},
+		{"Monday 08:59 is still last week's", storage.MonToFri, time.Date(2026, 11, 30, 8, 59, 0, 0, paris), time.Date(2026, 11, 23, 9, 0, 0, 0, paris)},
+		{"Friday", storage.MonToFri, time.Date(2026, 12, 4, 17, 0, 0, 0, ny), time.Date(2026, 11, 30, 9, 0, 0, 0, ny)},
+		{"Sun-Thu starts on Sunday", sunThu, time.Date(2026, 11, 30, 10, 0, 0, 0, dubai), time.Date(2026, 11, 29, 9, 0, 0, 0, dubai)},
+		{"every day works: Monday", 0, time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC), time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)},
+		// Monday 09:00 in Auckland is Sunday 15:00 in New York: Auckland's
+		// moment came, New York's is the week before.
+		{"Auckland's Monday", storage.MonToFri, time.Date(2026, 11, 29, 20, 0, 0, 0, time.UTC).In(auckland), time.Date(2026, 11, 30, 9, 0, 0, 0, auckland)},
+		{"New York's Sunday, same instant", storage.MonToFri, time.Date(2026, 11, 29, 20, 0, 0, 0, time.UTC).In(ny), time.Date(2026, 11, 23, 9, 0, 0, 0, ny)},
+		// Paris leaves summer time on Sunday 25 October: Monday 09:00 is
+		// then 08:00 UTC, not 07:00.
+		{"after the clocks went back", storage.MonToFri, time.Date(2026, 10, 26, 8, 0, 0, 0, time.UTC).In(paris), time.Date(2026, 10, 26, 9, 0, 0, 0, paris)},
+		{"an hour before, in UTC terms", storage.MonToFri, time.Date(2026, 10, 26, 7, 30, 0, 0, time.UTC).In(paris), time.Date(2026, 10, 19, 9, 0, 0, 0, paris)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := NudgeMoment(tc.days, tc.now); !got.Equal(tc.want) {
+				t.Errorf("NudgeMoment(%s, %s) = %s, want %s", tc.days, tc.now, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestOwnerDigestReachesEachOwnerAtNineInTheirZone ticks every quarter of
+// an hour through a week, as Run does: Alice (Paris) gets her nudge at
+// 09:00 Paris on Monday, Bob (New York) at 09:00 New York, each once.
+func TestOwnerDigestReachesEachOwnerAtNineInTheirZone(t *testing.T) {
+	e := newEnv(t, t0)
+	e.wonDeal(alice, "C1", day(2026, 2, 20), mustLoad("Europe/Paris"), 14)
+	e.wonDeal(bob, "C2", day(2026, 2, 20), mustLoad("America/New_York"), 14)
+	check(e.db.SaveUserTZ(t.Context(), "T1", "UALICE", "Europe/Paris"))
+	check(e.db.SaveUserTZ(t.Context(), "T1", "UBOB", "America/New_York"))
+	start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) // Sunday
+	got := map[string][]time.Time{}
+	for at := start; at.Before(start.AddDate(0, 0, 7)); at = at.Add(15 * time.Minute) {
+		e.clock.Set(at)
+		check(e.d.OwnerDigest(t.Context(), at.Add(-15*time.Minute), at))
+		for _, u := range []string{"UALICE", "UBOB"} {
+			if n := len(e.posts(e.fake.DM(u))); n > len(got[u]) {
+				got[u] = append(got[u], at)
+			}
+		}
+	}
+	want := map[string][]time.Time{
+		"UALICE": {time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)},  // 09:00 CET
+		"UBOB":   {time.Date(2026, 3, 2, 14, 0, 0, 0, time.UTC)}, // 09:00 EST
+	}
+	for u, w := range want {
+		if len(got[u]) != 1 || !got[u][0].Equal(w[0]) {
+			t.Errorf("%s's nudges came at %v, want once at %s", u, got[u], w[0])
+		}
+	}
+}
+
+// TestOwnerDigestCatchesUpAfterADownDay: the bot was down at Alice's
+// moment; the first look after start-up (24 hours back) still sends it,
+// and a second look sends nothing more.
+func TestOwnerDigestCatchesUpAfterADownDay(t *testing.T) {
+	e := newEnv(t, t0)
+	e.wonDeal(alice, "C1", day(2026, 2, 20), mustLoad("Europe/Paris"), 14)
+	check(e.db.SaveUserTZ(t.Context(), "T1", "UALICE", "Europe/Paris"))
+	up := time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC) // Monday afternoon
+	e.clock.Set(up)
+	check(e.d.OwnerDigest(t.Context(), up.Add(-24*time.Hour), up))
+	check(e.d.OwnerDigest(t.Context(), up.Add(-24*time.Hour), up))
+	if n := len(e.posts(e.fake.DM("UALICE"))); n != 1 {
+		t.Errorf("%d nudges after the restart, want 1", n)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -14,18 +16,20 @@ import (
 // bot was down goes out now), then every dispatchInterval (at least a
 // second), and also at the earliest retry time the last pass asked for
 // (e.g. after a Retry-After), so a retry does not wait a whole interval.
-// The weekly nudge runs on digestSpec, a robfig/cron spec checked with
-// ParseSchedule (CRON_TZ= allowed; without it, Options.Location). An error
-// means the arguments were refused and nothing ran.
+// The weekly nudge reaches each owner at 09:00 in their own time zone on
+// the first day of their working week (OwnerDigest, looked for every
+// quarter of an hour, since zones are offset by quarters); a digestSpec,
+// a robfig/cron spec checked with ParseSchedule (CRON_TZ= allowed;
+// without it, Options.Location), overrides that with one schedule for
+// everyone. An error means the arguments were refused and nothing ran.
 func (d *Dispatcher) Run(ctx context.Context, dispatchInterval time.Duration, digestSpec string) error {
 	if dispatchInterval < time.Second {
 		return fmt.Errorf("dispatch interval %s: it must be at least a second", dispatchInterval)
 	}
-	sched, err := ParseSchedule(digestSpec)
+	sched, job, err := d.digestJob(ctx, digestSpec)
 	if err != nil {
 		return fmt.Errorf("digest schedule %q: %w", digestSpec, err)
 	}
-	d.setSchedule(sched)
 	l := cronLogger{d.log}
 	// SkipIfStillRunning outside Recover: the other order disables a job
 	// forever after one panic in cron v3.0.1.
@@ -37,7 +41,7 @@ func (d *Dispatcher) Run(ctx context.Context, dispatchInterval time.Duration, di
 		default: // a pass is pending already
 		}
 	}))
-	c.Schedule(sched, cron.FuncJob(func() { d.scheduledDigest(ctx, sched) }))
+	c.Schedule(sched, job)
 	c.Start()
 	d.dispatchLoop(ctx, kick)
 	<-c.Stop().Done()
@@ -84,6 +88,47 @@ func (d *Dispatcher) safeDispatch(ctx context.Context) (next time.Time) {
 	return next
 }
 
+// quarterHours is when OwnerDigest looks for owners whose nudge moment
+// came: every zone's 09:00 falls on a quarter of an hour in UTC.
+const quarterHours = "CRON_TZ=UTC */15 * * * *"
+
+// ownerCatchUp is how far back the first OwnerDigest after start-up
+// looks: an owner whose moment came while the bot was down still gets
+// their nudge that day.
+const ownerCatchUp = 24 * time.Hour
+
+// perOwner marks the schedule of the default, per-owner weekly nudge.
+type perOwner struct{ cron.Schedule }
+
+// digestJob is the weekly nudge's schedule and job: per owner when spec
+// is empty, else spec's.
+func (d *Dispatcher) digestJob(ctx context.Context, spec string) (cron.Schedule, cron.Job, error) {
+	if strings.TrimSpace(spec) == "" {
+		ticks, err := ParseSchedule(quarterHours)
+		if err != nil {
+			return nil, nil, err
+		}
+		d.setSchedule(perOwner{ticks})
+		var mu sync.Mutex
+		last := d.now().Add(-ownerCatchUp)
+		return ticks, cron.FuncJob(func() {
+			mu.Lock()
+			defer mu.Unlock()
+			now := d.now()
+			if err := d.OwnerDigest(ctx, last, now); err != nil {
+				d.log.Error("weekly nudge failed", "err", err)
+			}
+			last = now
+		}), nil
+	}
+	sched, err := ParseSchedule(spec)
+	if err != nil {
+		return nil, nil, err
+	}
+	d.setSchedule(sched)
+	return sched, cron.FuncJob(func() { d.scheduledDigest(ctx, sched) }), nil
+}
+
 // scheduledDigest is the cron job of the weekly nudge.
 func (d *Dispatcher) scheduledDigest(ctx context.Context, sched cron.Schedule) {
 	now := d.now()
@@ -107,6 +152,12 @@ func (d *Dispatcher) CatchUp(ctx context.Context, from, to time.Time) error {
 	}
 	sched := d.schedule()
 	if sched == nil {
+		return nil
+	}
+	if _, ok := sched.(perOwner); ok {
+		if err := d.OwnerDigest(ctx, from, to); err != nil {
+			return fmt.Errorf("catch up: %w", err)
+		}
 		return nil
 	}
 	fire := lastFire(sched, d.loc, from, to)
