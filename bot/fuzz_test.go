@@ -39,6 +39,9 @@ func FuzzCommands(f *testing.F) {
 		"edit 1 an intro to the CFO cost:high status:declined", "edit give 1 value:5", "delete 1", "delete give 1",
 		"edit 1 severity:low area:trust test:none", "edit #1 sevrity:low", "ask edit 4", "ask intro cst:high",
 		"set Jane Doe company:\"Acme Corp\"", "history Jane Doe company:acme", "done #2 went well", "done #0",
+		"moved Hooli title:CTO 2026-11-02", "moved Jane Doe to Hooli", "moved <@U9|jane> to Hooli", "moved Back to Basics Inc",
+		"moved Hooli 2099-01-01", "touch coffee", "people", "people mine", "people everyone", "set favored:\"Microsoft Teams\"",
+		"set favored:none", "set favord:Teams",
 	} {
 		for i := range fuzzCommands {
 			for who := range fuzzCallers {

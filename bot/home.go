@@ -58,7 +58,12 @@ func (b *Bot) homeOf(ctx context.Context, teamID, userID string) ([]slack.Block,
 	if err != nil {
 		return nil, fmt.Errorf("home check-ins: %w", err)
 	}
-	return views.Home(deals, postSale, due, now, loc, checkin.HomeButtons), nil
+	people, err := b.store.People(ctx, teamID, storage.PeopleFilter{OwnerID: userID, Since: storage.GoodwillSince(now), Limit: views.HomeMaxPeople})
+	if err != nil {
+		return nil, fmt.Errorf("home champions: %w", err)
+	}
+	blocks := views.Home(deals, postSale, due, now, loc, checkin.HomeButtons)
+	return append(blocks, views.HomeChampions(people.Items, now, b.cfg.KeepInTouch, loc)...), nil
 }
 
 // homeRefreshGap is the least time between two refreshes of one user's

@@ -21,6 +21,8 @@ func (b *Bot) serveInteraction(ctx context.Context, p *pending, cb slack.Interac
 	switch {
 	case cb.Type == slack.InteractionTypeViewSubmission && slash.IsAskForm(cb.View):
 		b.guard(ctx, "form", func() { b.submitAsk(ctx, p, cb) })
+	case cb.Type == slack.InteractionTypeViewSubmission && slash.IsDealOpenForm(cb.View):
+		b.guard(ctx, "form", func() { b.submitDealOpen(ctx, p, cb) })
 	case cb.Type == slack.InteractionTypeBlockActions:
 		p.ack(ctx, b, nil)
 		b.guard(ctx, "block action", func() { b.onBlockActions(ctx, cb) })
@@ -42,12 +44,20 @@ func (b *Bot) refuseInteraction(ctx context.Context, p *pending, cb slack.Intera
 		p.ack(ctx, b, viewErrors(slash.AskFormProblem(r.Text)))
 		return
 	}
+	if cb.Type == slack.InteractionTypeViewSubmission && slash.IsDealOpenForm(cb.View) {
+		p.ack(ctx, b, viewErrors(slash.DealFormProblem(r.Text)))
+		return
+	}
 	p.ack(ctx, b, nil)
 	b.tellOnly(ctx, place{channel: cb.Channel.ID, user: cb.User.ID}, r)
 }
 
 func (b *Bot) onBlockActions(ctx context.Context, cb slack.InteractionCallback) {
 	for _, action := range cb.ActionCallback.BlockActions {
+		if action.ActionID == checkin.ActionOpenDeal {
+			b.openDealForm(ctx, cb, action.Value)
+			continue
+		}
 		a, id, err := checkin.ParseAction(action.ActionID, action.Value)
 		if err != nil {
 			b.log.Debug("unknown block action", "action", action.ActionID)
@@ -59,6 +69,41 @@ func (b *Bot) onBlockActions(ctx context.Context, cb slack.InteractionCallback) 
 		}
 		b.refreshHomes(ctx, cb.Team.ID, out.Homes...)
 	}
+}
+
+// openDealForm answers "Open a deal at <company>" on a job-change
+// reminder: the /deal open form, prefilled.
+func (b *Bot) openDealForm(ctx context.Context, cb slack.InteractionCallback, value string) {
+	id, err := checkin.ParseOpenDeal(value)
+	if err != nil {
+		b.log.Debug("open-deal button with a bad value", "err", err)
+		return
+	}
+	if problem := b.cmds.OpenDealForm(ctx, cb, id, checkin.Belongs); problem != "" {
+		b.tellUser(ctx, cb, problem)
+	}
+}
+
+// submitDealOpen opens the deal of the open-a-deal form; the answer goes
+// to the channel picked, as any /deal open's would (privately there when
+// people outside the team are in it).
+func (b *Bot) submitDealOpen(ctx context.Context, p *pending, cb slack.InteractionCallback) {
+	sub, err := b.cmds.SubmitDealOpen(ctx, cb)
+	if err != nil {
+		b.log.Error("deal form failed", "err", err)
+		sub.Problems = slash.DealFormProblem(slash.Message(err))
+	}
+	if sub.Problems != nil {
+		if !p.ack(ctx, b, viewErrors(sub.Problems)) {
+			for _, problem := range sub.Problems {
+				b.tellUser(ctx, cb, problem)
+			}
+		}
+		return
+	}
+	p.ack(ctx, b, nil)
+	b.say(ctx, place{team: cb.Team.ID, channel: sub.Deal.ChannelID, user: cb.User.ID}, sub.Reply)
+	b.refreshHomes(ctx, cb.Team.ID, cb.User.ID)
 }
 
 // submitAsk records the ask form before acking when it can, so a failure

@@ -27,6 +27,28 @@ const (
 	ActionSkip   Action = "checkin_skip"
 )
 
+// ActionOpenDeal is the button of a job-change reminder that opens the
+// /deal open form for the champion's new company; its value is the
+// check-in id. It is not one of a check-in's own actions: a click leaves
+// the reminder as it is.
+const ActionOpenDeal = "checkin_open_deal"
+
+// OpenDealButton is the actions block of a job-change reminder: "Open a
+// deal at <company>".
+func OpenDealButton(checkinID int64, company string) *slack.ActionBlock {
+	return slack.NewActionBlock("opendeal:"+strconv.FormatInt(checkinID, 10),
+		blockkit.Button(ActionOpenDeal, "Open a deal at "+company, strconv.FormatInt(checkinID, 10), slack.StylePrimary))
+}
+
+// ParseOpenDeal reads the check-in id of an "Open a deal at" click.
+func ParseOpenDeal(value string) (int64, error) {
+	id, err := strconv.ParseInt(value, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fmt.Errorf("open-deal button value %q is not a check-in id", value)
+	}
+	return id, nil
+}
+
 // BlockIDPrefix starts the block_id of a check-in's actions block, followed
 // by the check-in id: "checkin:42".
 const BlockIDPrefix = "checkin:"

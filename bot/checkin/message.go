@@ -3,6 +3,7 @@ package checkin
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -14,7 +15,11 @@ import (
 
 // Messages writes what the reminders' dispatcher posts: a due check-in's
 // reminder and its copies for the owner, and the weekly nudge.
-type Messages struct{}
+type Messages struct {
+	// KeepInTouch is the quiet period after which the nudge lists a
+	// closed deal's champion: its section's title says it.
+	KeepInTouch time.Duration
+}
 
 var _ reminders.Messages = Messages{}
 
@@ -32,6 +37,10 @@ func (Messages) Reminder(r storage.DueCheckin) reminders.Message {
 	case storage.KindManual:
 		text = fmt.Sprintf("%s: the check-in you asked for, %s.", deal, views.Mention(d.OwnerID))
 		blocks = manualBlocks(r)
+	case storage.KindJobChange:
+		text = fmt.Sprintf("%s: %s changed jobs a month ago, %s — congratulate them and ask how the new job goes.",
+			deal, championName(r.Champion), views.Mention(d.OwnerID))
+		blocks = jobChangeBlocks(r)
 	default:
 		text = fmt.Sprintf("%s: %s, %s — ask %s about training, process and trust.",
 			deal, Name(c), views.Mention(d.OwnerID), championName(r.Champion))
@@ -95,6 +104,36 @@ func keepInTouchBlocks(r storage.DueCheckin) []slack.Block {
 	if d.LostReason != "" {
 		blocks = append(blocks, blockkit.Context("Lost because: "+userText(d.LostReason, 500)))
 	}
+	if r.Missed > 0 {
+		blocks = append(blocks, blockkit.Context(":hourglass_flowing_sand: "+missedLine(r.Missed)))
+	}
+	return blocks
+}
+
+// jobChangeBlocks are the keep-in-touch reminder of a champion's move:
+// congratulate them, ask how the new job goes, and, in one click, open a
+// deal at their new company.
+func jobChangeBlocks(r storage.DueCheckin) []slack.Block {
+	d := r.Deal
+	blocks := []slack.Block{
+		blockkit.Section(fmt.Sprintf(":briefcase: *%s* — your champion changed jobs", userText(d.Name, 150))),
+	}
+	if r.Champion == nil {
+		return append(blocks, blockkit.Section(fmt.Sprintf("%s, the champion of this deal changed jobs a month ago. "+
+			"Congratulate them and ask how the new job goes. *No pitch.*", views.Mention(d.OwnerID))))
+	}
+	ch := *r.Champion
+	where := userText(ch.Company, 200)
+	if ch.Title != "" {
+		where = userText(ch.Title, 200) + " at " + where
+	}
+	where = "*" + where + "*"
+	blocks = append(blocks,
+		blockkit.Section(fmt.Sprintf("%s, *%s* moved to %s a month ago. They defended this purchase; the IT world is small, "+
+			"and a new job is when people choose vendors again.\nCongratulate them and ask how the new job goes. *No pitch* — "+
+			"but if they want to bring what worked here, you are ready:", views.Mention(d.OwnerID), userText(ch.Name, 200), where)),
+		OpenDealButton(r.Checkin.ID, ch.Company),
+	)
 	if r.Missed > 0 {
 		blocks = append(blocks, blockkit.Context(":hourglass_flowing_sand: "+missedLine(r.Missed)))
 	}

@@ -155,11 +155,18 @@ func TestCheckinMessages(t *testing.T) {
 	since.Risks[1].CreatedAt = time.Date(2026, 3, 12, 10, 0, 0, 0, time.UTC)
 	since.OpenRisks = 14
 
+	moved := wonReminder()
+	moved.Checkin.Kind, moved.Checkin.Offset = storage.KindJobChange, "30d"
+	movedChampion := *moved.Champion
+	movedChampion.Company, movedChampion.Title = "Hooli", "CTO"
+	moved.Champion = &movedChampion
+
 	for _, tc := range []struct {
 		name string
 		r    storage.DueCheckin
 	}{
 		{"checkin_post_close", wonReminder()},
+		{"checkin_job_change", moved},
 		{"checkin_risks_since_close", since},
 		{"checkin_missed_no_champion", missed},
 		{"checkin_huge", huge},
@@ -322,9 +329,15 @@ func hugeNudge() storage.Nudge {
 }
 
 func TestNudgeMessages(t *testing.T) {
-	for name, n := range map[string]storage.Nudge{"nudge_typical": typicalNudge(), "nudge_huge": hugeNudge()} {
+	quiet := typicalNudge()
+	quiet.Untouched = []storage.Untouched{
+		{Champion: storage.Champion{Name: "Jane Doe", Title: "CIO", Company: "Acme"},
+			Deal: storage.Deal{ChannelID: "C1", Name: "Acme", Stage: storage.StageWon}, LastContact: t0.AddDate(0, -5, 0)},
+		{Champion: storage.Champion{Name: "Sam <Roe>", Company: "Globex"}, Deal: storage.Deal{ChannelID: "C2", Name: "Globex", Stage: storage.StageLost}},
+	}
+	for name, n := range map[string]storage.Nudge{"nudge_typical": typicalNudge(), "nudge_huge": hugeNudge(), "nudge_untouched": quiet} {
 		t.Run(name, func(t *testing.T) {
-			msg := Messages{}.Nudge(n, t0, mustLoad("Europe/Paris"))
+			msg := Messages{KeepInTouch: 90 * 24 * time.Hour}.Nudge(n, t0, mustLoad("Europe/Paris"))
 			checkGolden(t, name, msg.Text, msg.Blocks)
 		})
 	}

@@ -17,7 +17,7 @@ import (
 const nudgeHeading = "Your long game this week"
 
 // Nudge is the weekly nudge DM of one owner at now, with dates in loc.
-func (Messages) Nudge(n storage.Nudge, now time.Time, loc *time.Location) reminders.Message {
+func (m Messages) Nudge(n storage.Nudge, now time.Time, loc *time.Location) reminders.Message {
 	blocks := []slack.Block{blockkit.Header(nudgeHeading)}
 	var parts []string
 	if len(n.Due) > 0 {
@@ -41,9 +41,31 @@ func (Messages) Nudge(n storage.Nudge, now time.Time, loc *time.Location) remind
 		parts = append(parts, blockkit.Plural(len(late), "open deal past its expected close", "open deals past their expected close"))
 		blocks = append(blocks, blockkit.Section(list("*:hourglass: Past their expected close* — update the date with `/deal set close:…`, or close them", late)))
 	}
+	if len(n.Untouched) > 0 {
+		parts = append(parts, blockkit.Plural(len(n.Untouched), "champion to get back in touch with", "champions to get back in touch with"))
+		blocks = append(blocks, blockkit.Section(list(fmt.Sprintf("*:wave: Champions you have not talked to in %s* — "+
+			"the relationship outlives the deal: a light touch, then `/champion touch` in the deal channel", quiet(m.KeepInTouch)),
+			untouchedLines(n.Untouched, loc))))
+	}
 	blocks = append(blocks, blockkit.Context(fmt.Sprintf("Week of %s · `/checkin list` shows all your check-ins · Play the long game.",
 		now.In(loc).Format("Mon 2 Jan 2006"))))
 	return reminders.Message{Text: nudgeHeading + ": " + strings.Join(parts, ", ") + ".", Blocks: blocks}
+}
+
+// quiet says a keep-in-touch period: "90 days".
+func quiet(d time.Duration) string {
+	if d <= 0 {
+		return "a long while"
+	}
+	return blockkit.Plural(int(d/(24*time.Hour)), "day", "days")
+}
+
+func untouchedLines(us []storage.Untouched, loc *time.Location) []string {
+	lines := make([]string, 0, len(us))
+	for _, u := range us {
+		lines = append(lines, views.UntouchedLine(u, loc))
+	}
+	return lines
 }
 
 func dealRef(d storage.Deal) string {

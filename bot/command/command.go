@@ -288,6 +288,7 @@ var examples = map[string]string{
 	"severity": "high",
 	"area":     "technical",
 	"test":     `"SSO with Okta"`,
+	"favored":  `"Microsoft Teams"`,
 }
 
 // example is a correct key:value for option key.

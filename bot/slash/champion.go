@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/longgame/longgame/bot/blockkit"
 	"github.com/longgame/longgame/bot/command"
@@ -31,6 +32,33 @@ type championStore interface {
 	WithdrawGive(ctx context.Context, a storage.Actor, dealID int64, number int) (storage.Give, error)
 	SetBudget(ctx context.Context, a storage.Actor, dealID int64, budget int) (storage.Deal, error)
 	Ledger(ctx context.Context, teamID string, dealID int64) ([]storage.LedgerEntry, error)
+	goodwillStore
+	CheckinByID(ctx context.Context, teamID string, id int64) (storage.Checkin, error)
+	MoveChampion(ctx context.Context, a storage.Actor, championID int64, m storage.ChampionMove) (storage.Moved, error)
+	AddTouch(ctx context.Context, a storage.Actor, t storage.Touch) (storage.Touch, error)
+	People(ctx context.Context, teamID string, f storage.PeopleFilter) (storage.Page[storage.Person], error)
+}
+
+// goodwillStore reads a champion's goodwill across deals.
+type goodwillStore interface {
+	Goodwill(ctx context.Context, teamID string, championID, currentDeal int64, since time.Time) (storage.Goodwill, error)
+}
+
+// across is what an answer on deal ov says about its champion beyond the
+// deal. Goodwill that cannot be read is left out rather than failing an
+// answer whose record is already kept.
+func (b base) across(ctx context.Context, g goodwillStore, ov storage.DealOverview) views.Across {
+	if ov.Champion == nil {
+		return views.Across{}
+	}
+	a := views.Across{Name: ov.Champion.Name, Budget: b.cfg.Budget}
+	gw, err := g.Goodwill(ctx, ov.Deal.TeamID, ov.Champion.ID, ov.Deal.ID, storage.GoodwillSince(b.cfg.Now()))
+	if err != nil {
+		b.log.Warn("goodwill across deals unknown", "team", ov.Deal.TeamID, "champion", ov.Champion.ID, "err", err)
+		return a
+	}
+	a.Goodwill = gw
+	return a
 }
 
 // championCommands answers /champion and its ask form.
@@ -191,11 +219,11 @@ func (c *championCommands) recordAsk(ctx context.Context, actor storage.Actor, d
 	if err != nil {
 		return views.Reply{}, fmt.Errorf("add ask: %w", err)
 	}
-	capital, err := c.capital(ctx, actor.TeamID, d)
+	ov, err := c.store.DealOverview(ctx, actor.TeamID, d.ID)
 	if err != nil {
-		return views.Reply{}, err
+		return views.Reply{}, fmt.Errorf("capital: %w", err)
 	}
-	return views.AskRecorded(ask, capital, actor.UserID), nil
+	return views.AskRecorded(ask, ov.Deal, ov.Capital, c.across(ctx, c.store, ov), actor.UserID), nil
 }
 
 func checkWhat(what, example string) error {

@@ -18,6 +18,7 @@ import (
 
 // dealStore is what /deal records and reads.
 type dealStore interface {
+	goodwillStore
 	OpenDeal(ctx context.Context, a storage.Actor, d storage.NewDeal) (storage.Deal, error)
 	DealByChannel(ctx context.Context, teamID, channelID string) (storage.Deal, error)
 	UpdateDeal(ctx context.Context, a storage.Actor, dealID int64, c storage.DealChanges) (storage.Deal, error)
@@ -35,7 +36,7 @@ type dealCommands struct {
 
 var (
 	dealOpenSpec = command.Spec{Options: []string{"value", "close", "owner"}, Amounts: []string{"value"}}
-	dealSetSpec  = command.Spec{Options: []string{"name", "value", "close", "owner"}, Amounts: []string{"value"}}
+	dealSetSpec  = command.Spec{Options: []string{"name", "value", "close", "owner", "favored"}, Amounts: []string{"value"}}
 )
 
 // dealFields are the parsed options shared by /deal open and /deal set.
@@ -44,6 +45,9 @@ type dealFields struct {
 	close *time.Time
 	owner *string
 	name  *string
+	// favored is the product generally favored inside the customer; ""
+	// (favored:none) clears it.
+	favored *string
 }
 
 func (c *dealCommands) parseDealFields(req *request, opts map[string]string) (dealFields, error) {
@@ -74,6 +78,15 @@ func (c *dealCommands) parseDealFields(req *request, opts map[string]string) (de
 			return f, err
 		}
 		f.name = &v
+	}
+	if v, ok := opts["favored"]; ok {
+		if strings.EqualFold(v, "none") {
+			v = ""
+		}
+		if err := checkLength("favored", v, command.MaxName, `/deal set favored:"Microsoft Teams"`); err != nil {
+			return f, err
+		}
+		f.favored = &v
 	}
 	return f, nil
 }
@@ -157,7 +170,7 @@ func (c *dealCommands) set(ctx context.Context, req *request) (views.Reply, erro
 			"/deal set value:150k close:2027-01-31")
 	}
 	if len(args.Options) == 0 {
-		return views.Reply{}, inputError("Say what to change: name, value, close or owner.", "/deal set value:150k close:2027-01-31")
+		return views.Reply{}, inputError("Say what to change: name, value, close, owner or favored.", "/deal set value:150k close:2027-01-31")
 	}
 	f, err := c.parseDealFields(req, args.Options)
 	if err != nil {
@@ -170,7 +183,7 @@ func (c *dealCommands) set(ctx context.Context, req *request) (views.Reply, erro
 	if err != nil {
 		return views.Reply{}, err
 	}
-	changes := storage.DealChanges{Name: f.name, Value: f.value, ExpectedClose: f.close, OwnerID: f.owner}
+	changes := storage.DealChanges{Name: f.name, Value: f.value, ExpectedClose: f.close, OwnerID: f.owner, Favored: f.favored}
 	updated, err := c.store.UpdateDeal(ctx, req.actor, d.ID, changes)
 	if err != nil {
 		return views.Reply{}, fmt.Errorf("update deal: %w", err)
@@ -190,7 +203,7 @@ func (c *dealCommands) status(ctx context.Context, req *request) (views.Reply, e
 	if err != nil {
 		return views.Reply{}, fmt.Errorf("deal overview: %w", err)
 	}
-	return views.DealCard(ov, req.now, req.loc), nil
+	return views.DealCard(ov, c.across(ctx, c.store, ov), req.now, req.loc), nil
 }
 
 // viewer is userID as a reader of lists spanning deals: they see the deals

@@ -13,6 +13,7 @@ import (
 
 // riskStore is what /risk records and reads.
 type riskStore interface {
+	goodwillStore
 	DealOverview(ctx context.Context, teamID string, dealID int64) (storage.DealOverview, error)
 	AddRisk(ctx context.Context, a storage.Actor, dealID int64, r storage.NewRisk) (storage.Risk, error)
 	Risks(ctx context.Context, teamID string, dealID int64, all bool) ([]storage.Risk, error)
@@ -203,5 +204,5 @@ func (c *riskCommands) summaryOf(ctx context.Context, d storage.Deal) (views.Rep
 	if err != nil {
 		return views.Reply{}, fmt.Errorf("risk summary: %w", err)
 	}
-	return views.RiskSummary(ov, s), nil
+	return views.RiskSummary(ov, s, c.across(ctx, c.store, ov)), nil
 }

@@ -31,6 +31,7 @@ type Config struct {
 	CheckinOffsets []int            // post-close check-ins, days after the close
 	LostFollowup   int              // keep-in-touch after a loss, in days; 0 = none
 	Workdays       storage.Workdays // days a reminder may land on, in its owner's zone
+	KeepInTouch    time.Duration    // a champion with no contact for this long is due a touch
 	Now            func() time.Time
 	Logger         *slog.Logger
 }
@@ -47,6 +48,7 @@ type People interface {
 	Person(ctx context.Context, userID string) (access.Person, error)
 	Standing(ctx context.Context, userID, claimedTeam string) (access.Standing, error)
 	ChannelsOf(ctx context.Context, userID string) (map[string]bool, error)
+	Members(ctx context.Context, channelID string) ([]string, error)
 }
 
 // Zones tells a user's time zone, and their working week.
@@ -141,6 +143,7 @@ func (c *Commands) handlers() map[string]map[string]handler {
 			"ask": ch.ask, "done": ch.askDone, "declined": ch.askDeclined,
 			"give": ch.give, "ledger": ch.ledgerCmd, "budget": ch.budget,
 			"history": ch.history, "edit": ch.edit, "delete": ch.delete,
+			"moved": ch.moved, "touch": ch.touch, "people": ch.peopleList,
 		},
 		"/risk": {
 			"": r.summary, "summary": r.summary, "flag": r.flag, "list": r.list,
@@ -204,7 +207,7 @@ var usage = map[string][]string{
 	"/deal": {
 		"`/deal open <name> [value:<amount>] [close:<date>] [owner:@user]` — make this channel the deal's channel",
 		"`/deal` or `/deal status` — the deal card",
-		"`/deal set [name:…] [value:…] [close:…] [owner:@user]` — change fields",
+		"`/deal set [name:…] [value:…] [close:…] [owner:@user] [favored:<product>|none]` — change fields; favored: the product generally favored inside the customer (+2 on every new ask)",
 		"`/deal close won [<date>]` — close as won and schedule the post-sale check-ins",
 		"`/deal close lost [<date>] [reason]` — close as lost, keep the reason",
 		"`/deal reopen` — back to open; the close's pending reminders are cancelled",
@@ -221,6 +224,9 @@ var usage = map[string][]string{
 		"`/champion ledger` — every ask and give, with running capital",
 		"`/champion budget <n>` — this deal's capital budget",
 		"`/champion history <name|@user> [company:<company>]` — every deal with that champion",
+		"`/champion moved <company> [title:<title>] [<date>]` — this deal's champion changed jobs; anywhere: `/champion moved <name|@user> to <company> …`",
+		"`/champion touch [note]` — you talked to this deal's champion",
+		"`/champion people [mine]` — every champion you can see: company, title, deals, goodwill, last contact",
 	},
 	"/risk": {
 		"`/risk flag <what> [severity:low|medium|high|critical] [area:<area>] [test[:<scenario>]]` — record a risk",

@@ -54,10 +54,15 @@ func Namesakes(people []storage.Champion) string {
 		blockkit.Escape(people[0].Name), strings.Join(names, "; "))
 }
 
-func AskRecorded(ask storage.Ask, capital storage.Capital, actorID string) Reply {
-	text := fmt.Sprintf(":handshake: %s recorded ask #%d of the champion: %s — cost %s.",
-		Mention(actorID), ask.Number, blockkit.Escape(ask.What), Level(ask.Cost))
-	return capitalReply(text, capital)
+// AskRecorded answers /champion ask on deal d: the ask, what it cost more
+// because an alternative is favored, the capital left, and what the
+// champion gave and spent beyond this deal.
+func AskRecorded(ask storage.Ask, d storage.Deal, capital storage.Capital, across Across, actorID string) Reply {
+	text := fmt.Sprintf(":handshake: %s recorded ask #%d of the champion: %s — cost %s.%s",
+		Mention(actorID), ask.Number, blockkit.Escape(ask.What), Level(ask.Cost), surchargeNote(ask, d))
+	r := capitalReply(text, capital)
+	r.Blocks = append(r.Blocks, acrossBlocks(d, across, false)...)
+	return r
 }
 
 func AskStatus(ask storage.Ask, capital storage.Capital, actorID string) Reply {

@@ -26,6 +26,17 @@ func DealOpened(d storage.Deal, actorID string) Reply {
 	return Reply{InChannel: true, Text: StripMarkup(title), Blocks: blocks}
 }
 
+// DealOpenedFor answers a deal opened from a job-change reminder: the
+// deal, and the champion who moved, with their history.
+func DealOpenedFor(d storage.Deal, ch storage.Champion, actorID string) Reply {
+	r := DealOpened(d, actorID)
+	line := fmt.Sprintf(":handshake: Champion: %s — they moved here from a deal of yours; `/champion history %s` shows every deal with them.",
+		ChampionName(ch), blockkit.Escape(blockkit.Clip(ch.Name, 100)))
+	r.Blocks = append(r.Blocks[:len(r.Blocks)-1], blockkit.Section(line),
+		blockkit.Context("Next: flag what could go wrong with `/risk flag`."))
+	return r
+}
+
 func DealUpdated(before, after storage.Deal, actorID string) Reply {
 	var changes []string
 	if before.Name != after.Name {
@@ -39,6 +50,14 @@ func DealUpdated(before, after storage.Deal, actorID string) Reply {
 	}
 	if before.OwnerID != after.OwnerID {
 		changes = append(changes, fmt.Sprintf("owner: %s → %s", Mention(before.OwnerID), Mention(after.OwnerID)))
+	}
+	switch {
+	case before.Favored == after.Favored:
+	case after.Favored == "":
+		changes = append(changes, fmt.Sprintf("favored alternative: %s → *none*: asks cost their level again", blockkit.Escape(before.Favored)))
+	default:
+		changes = append(changes, fmt.Sprintf("favored alternative: *%s* — every new ask costs %d more: it takes your champion more convincing",
+			blockkit.Escape(after.Favored), storage.FavoredSurcharge))
 	}
 	if len(changes) == 0 {
 		changes = append(changes, "nothing changed: the deal already had these values")
@@ -77,6 +96,8 @@ func CheckinName(kind storage.CheckinKind, offset, note string) string {
 	switch kind {
 	case storage.KindKeepInTouch:
 		return "keep-in-touch check-in"
+	case storage.KindJobChange:
+		return "job-change check-in"
 	case storage.KindManual:
 		if note = strings.TrimSpace(note); note != "" {
 			return "check-in “" + blockkit.Escape(blockkit.Clip(note, 80)) + "”"
@@ -102,7 +123,9 @@ func DealReopened(d storage.Deal, cancelled int, actorID string) Reply {
 // DealCard is the deal card: only its caller sees it. An open deal shows
 // its expected close (and says so when it has passed); a closed one, the
 // day it closed.
-func DealCard(ov storage.DealOverview, now time.Time, loc *time.Location) Reply {
+// DealCard is /deal: the deal at a glance, with what its champion carries
+// beyond it.
+func DealCard(ov storage.DealOverview, across Across, now time.Time, loc *time.Location) Reply {
 	d := ov.Deal
 	champion := "none yet — `/champion set <name>`"
 	if ov.Champion != nil {
@@ -132,6 +155,7 @@ func DealCard(ov storage.DealOverview, now time.Time, loc *time.Location) Reply 
 		),
 		blockkit.Section(CapitalLine(ov.Capital)),
 	}
+	blocks = append(blocks, acrossBlocks(d, across, true)...)
 	if d.Stage == storage.StageLost && d.LostReason != "" {
 		blocks = append(blocks, blockkit.Context("Lost: "+blockkit.Escape(d.LostReason)))
 	}

@@ -71,5 +71,5 @@ func TestChecklistCountsResolvedRisksGolden(t *testing.T) {
 	}
 	ch := jane()
 	ov := storage.DealOverview{Deal: acmeDeal(), Champion: &ch, Capital: storage.Capital{Budget: 10, Left: 6}}
-	checkGolden(t, "summary_resolved_covers", RiskSummary(ov, summarize(risks)))
+	checkGolden(t, "summary_resolved_covers", RiskSummary(ov, summarize(risks), Across{}))
 }

@@ -14,6 +14,37 @@ import (
 // The relationship outlives the deal: goodwill across deals, the favored
 // alternative, job changes and keeping in touch.
 
+// Across is what a deal's answers say about its champion beyond the deal:
+// who they are, and their goodwill across all their deals, measured
+// against Budget, the default budget of one deal. The zero Across says
+// nothing.
+type Across struct {
+	Name     string
+	Goodwill storage.Goodwill
+	Budget   int
+}
+
+// acrossBlocks are the lines about the champion beyond this deal, for an
+// answer on deal d: the favored alternative first (when favored is true),
+// the defender who left, and the goodwill across deals; none when there
+// is nothing to say.
+func acrossBlocks(d storage.Deal, a Across, favored bool) []slack.Block {
+	var lines []string
+	if l := FavoredLine(d); favored && l != "" {
+		lines = append(lines, l)
+	}
+	if l := DefenderLeftLine(d); l != "" {
+		lines = append(lines, l)
+	}
+	if l := GoodwillLine(a.Name, a.Goodwill, a.Budget); l != "" {
+		lines = append(lines, l)
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	return []slack.Block{blockkit.Section(strings.Join(lines, "\n"))}
+}
+
 // GoodwillLine is a champion's goodwill across their deals, beside one
 // deal's capital: "" when they have only this deal. budget is the default
 // budget of one deal, the measure of overdrawn.
@@ -65,8 +96,12 @@ func surchargeNote(ask storage.Ask, d storage.Deal) string {
 // ChampionMoved answers /champion moved.
 func ChampionMoved(m storage.Moved, on time.Time, reminders []storage.NewCheckin, actorID string, loc *time.Location) Reply {
 	ch := m.Champion
+	to := "*" + blockkit.Escape(ch.Company) + "*"
+	if ch.Title != "" {
+		to += " as " + blockkit.Escape(ch.Title)
+	}
 	text := fmt.Sprintf(":briefcase: %s recorded that %s moved from %s to %s on %s.", Mention(actorID),
-		blockkit.Escape(ch.Name), blockkit.Escape(orUnknown(m.From)), ChampionName(ch), Day(on))
+		blockkit.Escape(ch.Name), blockkit.Escape(orUnknown(m.From)), to, Day(on))
 	blocks := []slack.Block{blockkit.Section(text)}
 	if len(m.Left) > 0 {
 		names := make([]string, len(m.Left))
@@ -150,4 +185,44 @@ func UntouchedLine(u storage.Untouched, loc *time.Location) string {
 	}
 	return fmt.Sprintf("%s — champion of <#%s> *%s*; %s", ChampionName(u.Champion), u.Deal.ChannelID,
 		blockkit.Escape(u.Deal.Name), last)
+}
+
+// HomeMaxPeople is how many champions of the user's deals the App Home
+// reads to find those who moved or are due a touch.
+const HomeMaxPeople = 200
+
+// homeMovedWindow is how long a job change stays in the App Home.
+const homeMovedWindow = 90 * 24 * time.Hour
+
+// HomeChampions is the App Home's section on the champions of the user's
+// deals who changed jobs lately or have had no contact for keepInTouch
+// (every champion of theirs, when keepInTouch is 0); none when there are
+// none.
+func HomeChampions(people []storage.Person, now time.Time, keepInTouch time.Duration, loc *time.Location) []slack.Block {
+	var moved, quiet []string
+	for _, p := range people {
+		if !p.MovedOn.IsZero() && now.Sub(p.MovedOn) < homeMovedWindow {
+			moved = append(moved, fmt.Sprintf("%s — moved from %s on %s", ChampionName(p.Champion),
+				blockkit.Escape(p.MovedFrom), Day(p.MovedOn)))
+		}
+		if keepInTouch > 0 && now.Sub(p.LastContact) >= keepInTouch {
+			last := "no contact recorded"
+			if !p.LastContact.IsZero() {
+				last = "last contact " + p.LastContact.In(loc).Format("2 Jan 2006")
+			}
+			quiet = append(quiet, fmt.Sprintf("%s — %s", ChampionName(p.Champion), last))
+		}
+	}
+	if len(moved) == 0 && len(quiet) == 0 {
+		return nil
+	}
+	blocks := []slack.Block{slack.NewDividerBlock(), blockkit.Section("*Your champions* — the relationship outlives the deal")}
+	if len(moved) > 0 {
+		blocks = append(blocks, blockkit.Section(":briefcase: *Changed jobs lately*\n"+strings.Join(blockkit.Limit(moved, 8), "\n")))
+	}
+	if len(quiet) > 0 {
+		blocks = append(blocks, blockkit.Section(fmt.Sprintf(":wave: *No contact for %s or more* — `/champion touch` once you talk\n",
+			blockkit.Plural(int(keepInTouch/(24*time.Hour)), "day", "days"))+strings.Join(blockkit.Limit(quiet, 8), "\n")))
+	}
+	return blocks
 }

@@ -123,7 +123,11 @@ const (
 
 // RiskSummary is the deal's honest risk picture, the answer a seller
 // reads before a forecast call.
-func RiskSummary(ov storage.DealOverview, s storage.RiskSummary) Reply {
+//
+// What weighs on the champion beyond the risks comes with their capital:
+// a favored alternative first, a defender who left, their goodwill across
+// deals.
+func RiskSummary(ov storage.DealOverview, s storage.RiskSummary, across Across) Reply {
 	d := ov.Deal
 	blocks := []slack.Block{blockkit.Header("Risk summary — " + d.Name), blockkit.Section(summaryCounts(s))}
 	if s.Undisclosed > 0 {
@@ -139,6 +143,7 @@ func RiskSummary(ov storage.DealOverview, s storage.RiskSummary) Reply {
 		blocks = append(blocks, riskList(s.UntestedTop, s.Untested, testLine)...)
 	}
 	blocks = append(blocks, slack.NewDividerBlock(), blockkit.Section(championLine(ov)))
+	blocks = append(blocks, acrossBlocks(d, across, true)...)
 	if d.Stage != storage.StageLost {
 		// The adoption costs are the champion's after a purchase: a lost
 		// deal has none to check.

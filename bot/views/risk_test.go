@@ -51,8 +51,8 @@ func typicalRisks() []storage.Risk {
 }
 
 func TestRiskSummaryGolden(t *testing.T) {
-	checkGolden(t, "risk_summary_small", RiskSummary(overviewWith(nil, storage.Capital{Budget: 10, Left: 10}), summarize(nil)))
-	typical := RiskSummary(overviewWith(typicalRisks(), storage.Capital{Budget: 10, Left: 2}), summarize(typicalRisks()))
+	checkGolden(t, "risk_summary_small", RiskSummary(overviewWith(nil, storage.Capital{Budget: 10, Left: 10}), summarize(nil), Across{}))
+	typical := RiskSummary(overviewWith(typicalRisks(), storage.Capital{Budget: 10, Left: 2}), summarize(typicalRisks()), Across{})
 	checkGolden(t, "risk_summary_typical", typical)
 
 	var huge []storage.Risk
@@ -66,7 +66,7 @@ func TestRiskSummaryGolden(t *testing.T) {
 		}
 		huge = append(huge, r)
 	}
-	hugeReply := RiskSummary(overviewWith(huge, storage.Capital{Budget: 10, Left: -4}), summarize(huge))
+	hugeReply := RiskSummary(overviewWith(huge, storage.Capital{Budget: 10, Left: -4}), summarize(huge), Across{})
 	checkGolden(t, "risk_summary_huge", hugeReply)
 	if text := blockText(hugeReply.Blocks); !strings.Contains(text, "more") || !strings.Contains(text, "Open risks: 2000") {
 		t.Errorf("a 2,000-risk summary does not give the total and say how many more:\n%.500s", text)
@@ -74,7 +74,7 @@ func TestRiskSummaryGolden(t *testing.T) {
 }
 
 func TestRiskSummaryOrder(t *testing.T) {
-	text := blockText(RiskSummary(overviewWith(typicalRisks(), storage.Capital{Budget: 10, Left: 2}), summarize(typicalRisks())).Blocks)
+	text := blockText(RiskSummary(overviewWith(typicalRisks(), storage.Capital{Budget: 10, Left: 2}), summarize(typicalRisks()), Across{}).Blocks)
 	order := []string{
 		"Not yet disclosed", "#4* data migration", "#2* SSO", "#1* renewal price",
 		"Disclosed, still open", "#3* admins",
@@ -142,7 +142,7 @@ func TestLostDealSummaryHasNoAdoptionChecklist(t *testing.T) {
 	for stage, want := range map[storage.Stage]bool{storage.StageOpen: true, storage.StageWon: true, storage.StageLost: false} {
 		ov := overviewWith(typicalRisks(), storage.Capital{Budget: 10, Left: 6})
 		ov.Deal.Stage = stage
-		r := RiskSummary(ov, summarize(typicalRisks()))
+		r := RiskSummary(ov, summarize(typicalRisks()), Across{})
 		raw, err := json.Marshal(r.Blocks)
 		if err != nil {
 			t.Fatal(err)

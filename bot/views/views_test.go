@@ -45,20 +45,20 @@ func TestDealCardGolden(t *testing.T) {
 		Deal: acmeDeal(), Champion: &ch, Capital: storage.Capital{Budget: 10, Left: 4},
 		OpenRisks: storage.RiskCounts{Critical: 1, High: 2, Low: 3}, UntestedRisks: 2, NextCheckin: &next,
 	}
-	checkGolden(t, "deal_card_typical", DealCard(typical, testNow, paris))
+	checkGolden(t, "deal_card_typical", DealCard(typical, Across{}, testNow, paris))
 
 	bare := storage.DealOverview{Deal: storage.Deal{ID: 2, ChannelID: "C2", Name: "Globex", Stage: storage.StageOpen, OwnerID: "U2", Budget: 10},
 		Capital: storage.Capital{Budget: 10, Left: 10}}
-	checkGolden(t, "deal_card_small", DealCard(bare, testNow, time.UTC))
+	checkGolden(t, "deal_card_small", DealCard(bare, Across{}, testNow, time.UTC))
 
 	// An open deal whose expected close passed says so; a won one shows
 	// the day it closed, not the day it was expected.
 	late := typical
 	late.Deal.ExpectedClose = testNow.AddDate(0, 0, -4).Truncate(24 * time.Hour)
-	checkGolden(t, "deal_card_late", DealCard(late, testNow, time.UTC))
+	checkGolden(t, "deal_card_late", DealCard(late, Across{}, testNow, time.UTC))
 	won := typical
 	won.Deal.Stage, won.Deal.ClosedOn = storage.StageWon, date(2026, 11, 20)
-	checkGolden(t, "deal_card_won", DealCard(won, testNow, paris))
+	checkGolden(t, "deal_card_won", DealCard(won, Across{}, testNow, paris))
 }
 
 func TestCapitalThresholds(t *testing.T) {
@@ -89,7 +89,7 @@ func TestCapitalThresholds(t *testing.T) {
 
 func TestAskAnswersGolden(t *testing.T) {
 	ask := storage.Ask{Number: 3, What: "an intro to the CFO & <!channel>", Cost: 5, Status: storage.AskOpen}
-	checkGolden(t, "ask_recorded_overdrawn", AskRecorded(ask, storage.Capital{Budget: 10, Left: -2}, "U1"))
+	checkGolden(t, "ask_recorded_overdrawn", AskRecorded(ask, storage.Deal{}, storage.Capital{Budget: 10, Left: -2}, Across{}, "U1"))
 	give := storage.Give{Number: 1, What: "a training plan for their admins", Value: 3}
 	checkGolden(t, "give_recorded", GiveRecorded(give, storage.Capital{Budget: 10, Left: 8}, "U1"))
 }
@@ -153,7 +153,7 @@ func TestHistoryGolden(t *testing.T) {
 
 func TestUserTextCannotPingTheChannel(t *testing.T) {
 	ask := storage.Ask{Number: 1, What: "<!channel> please <@U123> & co", Cost: 3}
-	got := blockText(AskRecorded(ask, storage.Capital{Budget: 10, Left: 7}, "U1").Blocks)
+	got := blockText(AskRecorded(ask, storage.Deal{}, storage.Capital{Budget: 10, Left: 7}, Across{}, "U1").Blocks)
 	if strings.Contains(got, "<!channel>") || strings.Contains(got, "<@U123>") || !strings.Contains(got, "&lt;!channel&gt;") {
 		t.Errorf("user text echoed as live markup: %s", got)
 	}
@@ -185,7 +185,7 @@ func TestMoneyOnEverySurface(t *testing.T) {
 		ov := storage.DealOverview{Deal: d, Capital: storage.Capital{Budget: 10, Left: 10}}
 		page := pageOf([]storage.DealOverview{ov}, 1)
 		for surface, r := range map[string]Reply{
-			"deal card": DealCard(ov, testNow, paris),
+			"deal card": DealCard(ov, Across{}, testNow, paris),
 			"deal list": DealList(page, "open", false, storage.Today(testNow, paris)),
 			"App Home":  {Blocks: Home(page, page, nil, testNow, paris, func(int64) slack.Block { return nil })},
 			"opened":    DealOpened(d, "U1"),
