@@ -30,7 +30,7 @@ type config struct {
 	ChampionBudget   budget   `envconfig:"LONGGAME_CHAMPION_BUDGET" default:"10"`
 	CheckinOffsets   dayList  `envconfig:"LONGGAME_CHECKIN_OFFSETS" default:"14d,30d,90d,180d,365d"`
 	LostFollowup     days     `envconfig:"LONGGAME_LOST_FOLLOWUP" default:"90d"`
-	DigestSchedule   cronSpec `envconfig:"LONGGAME_DIGEST_SCHEDULE" default:"CRON_TZ=UTC 0 9 * * MON"`
+	DigestSchedule   cronSpec `envconfig:"LONGGAME_DIGEST_SCHEDULE"` // "": each owner at 09:00 on their first working day
 	DispatchInterval interval `envconfig:"LONGGAME_DISPATCH_INTERVAL" default:"1m"`
 	LogLevel         logLevel `envconfig:"LONGGAME_LOG_LEVEL" default:"info"`
 	HTTPAddr         httpAddr `envconfig:"LONGGAME_HTTP_ADDR"`
@@ -162,7 +162,13 @@ func parseDays(v string, zeroOK bool) (int, error) {
 
 type cronSpec string
 
+// Decode reads an override of the weekly nudge's schedule; blank keeps the
+// default, each owner at 09:00 in their own zone.
 func (c *cronSpec) Decode(v string) error {
+	if strings.TrimSpace(v) == "" {
+		*c = ""
+		return nil
+	}
 	if _, err := reminders.ParseSchedule(v); err != nil {
 		return fmt.Errorf("not a usable cron schedule: %w", err)
 	}

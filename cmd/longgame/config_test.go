@@ -35,7 +35,7 @@ func TestConfigDefaultsAreTheSpecs(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.DB != "longgame.db" || c.Timezone.String() != "UTC" || c.Currency != "USD" ||
-		c.ChampionBudget != 10 || c.LostFollowup != 90 || c.DigestSchedule != "CRON_TZ=UTC 0 9 * * MON" ||
+		c.ChampionBudget != 10 || c.LostFollowup != 90 || c.DigestSchedule != "" ||
 		time.Duration(c.DispatchInterval) != time.Minute || slog.Level(c.LogLevel) != slog.LevelInfo || c.HTTPAddr != "" ||
 		c.KeepInTouch != 90 || storage.Workdays(c.Workdays) != storage.MonToFri {
 		t.Errorf("defaults: %+v", c)

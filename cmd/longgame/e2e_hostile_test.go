@@ -21,6 +21,8 @@ var hostileFragments = []string{
 	"severity:CRITICAL area:Legal", "test test test", "x area:training test:\"a \\\"b\\\" c\"",
 	"%s %d %n", "../../etc/passwd", "C:\\Windows", "\\u0000", "@here", "@jane", "key:value:more",
 	"cst:high", "sev:high", "company:", "status:maybe", "#1", "give 99999999", "test:none",
+	"favored:", "favored:none", "favord:Teams", "to", "to to", "Jane Doe to", "to Hooli", "Hooli 2099-01-01",
+	"Jane Doe to Hooli title:", "mine mine", "mine everyone",
 }
 
 // hostilePrefixes are every subcommand that takes input.
@@ -32,6 +34,7 @@ var hostilePrefixes = []string{
 	"/risk flag", "/risk resolve", "/risk reopen", "/risk disclose", "/risk list", "/risk",
 	"/risk edit", "/risk edit 1", "/risk delete",
 	"/checkin add", "/checkin snooze", "/checkin done", "/checkin",
+	"/champion moved", "/champion touch", "/champion people",
 }
 
 // Every hostile text through every subcommand gets an answer: a record, or

@@ -207,13 +207,20 @@ func (s *session) switchUser(name string) {
 }
 
 func (s *session) switchChannel(name string) {
-	id := localID("C", name)
-	if _, ok := s.fake.Channel(id); !ok {
-		s.fake.AddChannel(slackfake.Channel{ID: id, Name: name, IsMember: true})
-	}
+	id := s.ensureChannel(name)
 	s.mu.Lock()
 	s.channel, s.channels[id] = name, name
 	s.mu.Unlock()
+}
+
+// ensureChannel makes channel #name, with the bot and the current user in
+// it, if it is new, and returns its id.
+func (s *session) ensureChannel(name string) string {
+	id := localID("C", name)
+	if _, ok := s.fake.Channel(id); !ok {
+		s.fake.AddChannel(slackfake.Channel{ID: id, Name: name, IsMember: true, Members: []string{s.userID()}})
+	}
+	return id
 }
 
 // loop reads lines until end of input, :quit or ctx ends.

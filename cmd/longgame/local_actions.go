@@ -26,7 +26,7 @@ func (s *session) click(ctx context.Context, arg string) error {
 		return fmt.Errorf("say which button, 1 to %d, e.g. :click 1", len(buttons))
 	}
 	b := buttons[n-1]
-	seq := s.lastSeq()
+	seq, forms := s.lastSeq(), len(s.fake.Modals(s.userID()))
 	_, err = s.fake.BlockAction(ctx, slackfake.BlockAction{UserID: s.userID(), ChannelID: b.channel, MessageTS: b.ts,
 		ViewID: b.viewID, ActionID: b.ActionID, BlockID: b.BlockID})
 	if err != nil {
@@ -36,10 +36,17 @@ func (s *session) click(ctx context.Context, arg string) error {
 	if b.viewID != "" {
 		return s.waitHome(ctx, seq)
 	}
-	_, err = s.waitFor(ctx, seq, func(r slackfake.Reply) bool {
-		return r.Kind == slackfake.KindUpdate || r.Kind == slackfake.KindPostEphemeral
+	r, err := s.waitFor(ctx, seq, func(r slackfake.Reply) bool {
+		return r.Kind == slackfake.KindUpdate || r.Kind == slackfake.KindPostEphemeral || r.Kind == slackfake.KindViewOpen
 	})
-	return err
+	if err != nil || r.Kind != slackfake.KindViewOpen {
+		return err
+	}
+	// The button opened a form ("Open a deal at …"): fill it in.
+	if modals := s.fake.Modals(s.userID()); len(modals) > forms {
+		return s.fillModal(ctx, modals[len(modals)-1])
+	}
+	return nil
 }
 
 // home opens the current user's App Home and shows it.

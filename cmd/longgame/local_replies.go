@@ -213,6 +213,7 @@ type modalInput struct {
 		InitialOption *struct {
 			Value string `json:"value"`
 		} `json:"initial_option"`
+		InitialValue string `json:"initial_value"`
 	} `json:"element"`
 	Type string `json:"type"`
 }
@@ -262,6 +263,12 @@ func (s *session) ask(ctx context.Context, b modalInput) (string, error) {
 		}
 		label += " [" + strings.Join(names, ", ") + "]"
 	}
+	switch {
+	case b.Element.InitialValue != "":
+		label += " [" + b.Element.InitialValue + "]"
+	case b.Element.Type == "conversations_select":
+		label += " [a channel name, e.g. deal-hooli]"
+	}
 	for {
 		fmt.Fprintf(s.out, "  %s: ", label)
 		line, ok := s.next(ctx)
@@ -272,7 +279,16 @@ func (s *session) ask(ctx context.Context, b modalInput) (string, error) {
 		if !s.interactive {
 			fmt.Fprintln(s.out, line)
 		}
+		if b.Element.Type == "conversations_select" && line != "" {
+			// A channel picked by name; a new one is made, with you in it.
+			name := strings.TrimPrefix(line, "#")
+			s.ensureChannel(name)
+			return localID("C", name), nil
+		}
 		if len(opts) == 0 {
+			if line == "" {
+				return b.Element.InitialValue, nil
+			}
 			return line, nil
 		}
 		if line == "" && b.Element.InitialOption != nil {

@@ -91,3 +91,34 @@ func TestLocalEndsAtEndOfInput(t *testing.T) {
 	out := runLocalScript(t, filepath.Join(t.TempDir(), "local.db"), ":help\n")
 	expectInOrder(t, out, ":channel NAME", ":click N", "/time +30d", ":quit")
 }
+
+// The relationship outlives the deal, in the emulator: the champion of a
+// won deal changes jobs; a month later the reminder's button opens a deal
+// at their new company, in a channel picked by name.
+func TestLocalChampionMovesAndADealFollows(t *testing.T) {
+	out := runLocalScript(t, filepath.Join(t.TempDir(), "local.db"), strings.Join([]string{
+		"/deal open Acme",
+		"/champion set Jane Doe title:CIO",
+		"/deal close won",
+		"/champion moved Hooli title:CTO",
+		"/time +33d",
+		"/time +1d",
+		":click 1",
+		"deal-hooli",
+		"",
+		"50k",
+		":channel deal-hooli",
+		"/champion people",
+	}, "\n")+"\n")
+	expectInOrder(t, out,
+		"recorded that Jane Doe moved from Acme to *Hooli* as CTO",
+		"Keep in touch: a reminder to congratulate them",
+		"/time +33d", "30-day check-in", "1 earlier check-in was missed",
+		"/time +1d", "Jane Doe* moved to *CTO at Hooli*", "[1: Open a deal at Hooli]",
+		"(you pressed Open a deal at Hooli)", "Long Game opened a form: Open a deal",
+		"Channel (the deal's home; only your team in it) [a channel name, e.g. deal-hooli]: deal-hooli",
+		"Deal name [Hooli]:", "Value: 50k",
+		"opened the deal *Hooli*", "$50,000", "Champion: Jane Doe (CTO at Hooli)",
+		"Champions of the deals you can see: 1", "Jane Doe (CTO at Hooli) — 2 deals",
+	)
+}

@@ -140,6 +140,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, now func() time.Ti
 			CheckinOffsets: cfg.CheckinOffsets,
 			LostFollowup:   int(cfg.LostFollowup),
 			Workdays:       storage.Workdays(cfg.Workdays),
+			KeepInTouch:    time.Duration(cfg.KeepInTouch) * 24 * time.Hour,
 			Now:            now,
 			Logger:         log,
 		},
@@ -148,13 +149,16 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, now func() time.Ti
 		BotID:     auth.BotID,
 		Observer:  tel,
 	})
-	d := reminders.New(db, api, checkin.Messages{}, reminders.Options{
-		Logger:    log.With("part", "reminders"),
-		Now:       now,
-		Location:  cfg.Timezone.Location,
-		Shared:    b.SharedChannel,
-		Member:    b.Member,
-		Delivered: tel.delivered,
+	keepInTouch := time.Duration(cfg.KeepInTouch) * 24 * time.Hour
+	d := reminders.New(db, api, checkin.Messages{KeepInTouch: keepInTouch}, reminders.Options{
+		Logger:      log.With("part", "reminders"),
+		Now:         now,
+		Location:    cfg.Timezone.Location,
+		Shared:      b.SharedChannel,
+		Member:      b.Member,
+		Delivered:   tel.delivered,
+		KeepInTouch: keepInTouch,
+		Workdays:    storage.Workdays(cfg.Workdays),
 	})
 	if ready != nil {
 		ready(&services{db: db, reminders: d})
