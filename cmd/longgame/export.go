@@ -26,7 +26,8 @@ workspace (team id T).
 --format json (the default) writes one JSON document to stdout:
   {"exported_at": "…", "workspaces": [{"team_id": "T…", "deals": [{…deal,
    "champion": {…} or null, "capital": {…}, "asks": […], "gives": […],
-   "risks": […], "checkins": […]}]}]}
+   "risks": […], "checkins": […]}], "champions": [{…person, "timeline":
+   [{company, title, since, moved_from, …}], "touches": […]}]}]}
 Times are RFC 3339 in UTC, calendar dates YYYY-MM-DD, amounts
 {"amount": "120000.00", "currency": "USD"}; a value not set is null.
 
@@ -37,6 +38,7 @@ Times are RFC 3339 in UTC, calendar dates YYYY-MM-DD, amounts
   gives.csv     one row per give
   risks.csv     one row per risk, resolved ones included
   checkins.csv  one row per check-in, whatever its status
+  touches.csv   one row per recorded contact with a champion
 Every row starts with team_id, deal_id and deal_name, so rows of any file
 group by deal. A header row names the columns. Times are UTC, written
 YYYY-MM-DD HH:MM:SS (columns ending in _utc) so spreadsheets read them as
@@ -130,8 +132,36 @@ type jsonExport struct {
 }
 
 type jsonWorkspace struct {
-	TeamID string     `json:"team_id"`
-	Deals  []jsonDeal `json:"deals"`
+	TeamID    string       `json:"team_id"`
+	Deals     []jsonDeal   `json:"deals"`
+	Champions []jsonPerson `json:"champions"`
+}
+
+// jsonPerson is a champion across deals: their timeline and contacts.
+type jsonPerson struct {
+	ID       int64       `json:"id"`
+	Name     string      `json:"name"`
+	Title    string      `json:"title"`
+	Company  string      `json:"company"`
+	UserID   string      `json:"user_id"`
+	Timeline []jsonRole  `json:"timeline"`
+	Touches  []jsonTouch `json:"touches"`
+}
+
+type jsonRole struct {
+	Company    string  `json:"company"`
+	Title      string  `json:"title"`
+	Since      *string `json:"since"`
+	MovedFrom  string  `json:"moved_from"`
+	RecordedBy string  `json:"recorded_by"`
+	RecordedAt *string `json:"recorded_at"`
+}
+
+type jsonTouch struct {
+	DealID int64   `json:"deal_id"`
+	Note   string  `json:"note"`
+	By     string  `json:"by"`
+	At     *string `json:"at"`
 }
 
 type jsonMoney struct {
@@ -149,6 +179,8 @@ type jsonDeal struct {
 	ExpectedClose *string       `json:"expected_close"`
 	ClosedOn      *string       `json:"closed_on"`
 	LostReason    string        `json:"lost_reason"`
+	Favored       string        `json:"favored"`
+	ChampionLeft  string        `json:"champion_left"`
 	CreatedBy     string        `json:"created_by"`
 	CreatedAt     *string       `json:"created_at"`
 	UpdatedBy     string        `json:"updated_by"`
@@ -162,10 +194,11 @@ type jsonDeal struct {
 }
 
 type jsonChampion struct {
-	ID     int64  `json:"id"`
-	Name   string `json:"name"`
-	Title  string `json:"title"`
-	UserID string `json:"user_id"`
+	ID      int64  `json:"id"`
+	Name    string `json:"name"`
+	Title   string `json:"title"`
+	Company string `json:"company"`
+	UserID  string `json:"user_id"`
 }
 
 type jsonCapital struct {
@@ -178,6 +211,7 @@ type jsonAsk struct {
 	Number    int     `json:"number"`
 	What      string  `json:"what"`
 	Cost      int     `json:"cost"`
+	Extra     int     `json:"extra"`
 	Status    string  `json:"status"`
 	CreatedBy string  `json:"created_by"`
 	CreatedAt *string `json:"created_at"`
@@ -266,7 +300,20 @@ func jsonDate(t time.Time) *string {
 }
 
 func toJSONWorkspace(w storage.WorkspaceExport) jsonWorkspace {
-	return jsonWorkspace{TeamID: w.TeamID, Deals: each(w.Deals, toJSONDeal)}
+	return jsonWorkspace{TeamID: w.TeamID, Deals: each(w.Deals, toJSONDeal), Champions: each(w.Champions, toJSONPerson)}
+}
+
+func toJSONPerson(p storage.ChampionExport) jsonPerson {
+	c := p.Champion
+	return jsonPerson{ID: c.ID, Name: c.Name, Title: c.Title, Company: c.Company, UserID: c.UserID,
+		Timeline: each(p.Roles, func(r storage.ChampionRole) jsonRole {
+			return jsonRole{Company: r.Company, Title: r.Title, Since: jsonDate(r.Since), MovedFrom: r.MovedFrom,
+				RecordedBy: r.RecordedBy, RecordedAt: jsonTime(r.RecordedAt)}
+		}),
+		Touches: each(p.Touches, func(t storage.Touch) jsonTouch {
+			return jsonTouch{DealID: t.DealID, Note: t.Note, By: t.By, At: jsonTime(t.At)}
+		}),
+	}
 }
 
 func toJSONDeal(x storage.DealExport) jsonDeal {
@@ -274,6 +321,7 @@ func toJSONDeal(x storage.DealExport) jsonDeal {
 	out := jsonDeal{
 		ID: d.ID, ChannelID: d.ChannelID, Name: d.Name, Stage: string(d.Stage), OwnerID: d.OwnerID,
 		ExpectedClose: jsonDate(d.ExpectedClose), ClosedOn: jsonDate(d.ClosedOn), LostReason: d.LostReason,
+		Favored: d.Favored, ChampionLeft: d.ChampionLeft,
 		CreatedBy: d.CreatedBy, CreatedAt: jsonTime(d.CreatedAt), UpdatedBy: d.UpdatedBy, UpdatedAt: jsonTime(d.UpdatedAt),
 		Capital: jsonCapital{Budget: x.Capital.Budget, Left: x.Capital.Left, Overdrawn: x.Capital.Overdrawn()},
 		Asks:    each(x.Asks, toJSONAsk), Gives: each(x.Gives, toJSONGive),
@@ -283,13 +331,13 @@ func toJSONDeal(x storage.DealExport) jsonDeal {
 		out.Value = &jsonMoney{Amount: d.Value.Decimal(), Currency: d.Value.Currency}
 	}
 	if c := x.Champion; c != nil {
-		out.Champion = &jsonChampion{ID: c.ID, Name: c.Name, Title: c.Title, UserID: c.UserID}
+		out.Champion = &jsonChampion{ID: c.ID, Name: c.Name, Title: c.Title, Company: c.Company, UserID: c.UserID}
 	}
 	return out
 }
 
 func toJSONAsk(a storage.Ask) jsonAsk {
-	return jsonAsk{Number: a.Number, What: a.What, Cost: a.Cost, Status: string(a.Status),
+	return jsonAsk{Number: a.Number, What: a.What, Cost: a.Cost, Extra: a.Extra, Status: string(a.Status),
 		CreatedBy: a.CreatedBy, CreatedAt: jsonTime(a.CreatedAt), UpdatedBy: a.UpdatedBy, UpdatedAt: jsonTime(a.UpdatedAt)}
 }
 
@@ -328,11 +376,12 @@ const (
 	csvGives
 	csvRisks
 	csvCheckins
+	csvTouches
 	csvCount
 )
 
 // csvNames are the files' names.
-var csvNames = [csvCount]string{"deals.csv", "asks.csv", "gives.csv", "risks.csv", "checkins.csv"}
+var csvNames = [csvCount]string{"deals.csv", "asks.csv", "gives.csv", "risks.csv", "checkins.csv", "touches.csv"}
 
 // dealKey are the columns every CSV row starts with.
 var dealKey = []string{"team_id", "deal_id", "deal_name"}
@@ -341,14 +390,16 @@ var dealKey = []string{"team_id", "deal_id", "deal_name"}
 var csvHeaders = [csvCount][]string{
 	csvDeals: {"channel_id", "stage", "owner_id", "value_amount", "value_currency",
 		"expected_close", "closed_on", "lost_reason", "champion_name", "champion_title", "champion_user_id",
-		"capital_budget", "capital_left", "asks", "gives", "risks_open", "created_by", "created_at_utc", "updated_by", "updated_at_utc"},
-	csvAsks:  {"number", "what", "cost", "status", "created_by", "created_at_utc", "updated_by", "updated_at_utc"},
+		"capital_budget", "capital_left", "asks", "gives", "risks_open", "created_by", "created_at_utc", "updated_by", "updated_at_utc",
+		"champion_company", "favored", "champion_left"},
+	csvAsks:  {"number", "what", "cost", "status", "created_by", "created_at_utc", "updated_by", "updated_at_utc", "extra"},
 	csvGives: {"number", "what", "value", "created_by", "created_at_utc"},
 	csvRisks: {"number", "what", "severity", "area", "needs_test", "scenario", "status",
 		"resolution_note", "resolved_at_utc", "disclosed_at_utc", "disclosed_by", "disclosure_note",
 		"created_by", "created_at_utc", "updated_by", "updated_at_utc"},
 	csvCheckins: {"id", "kind", "offset", "note", "due_on", "due_at_utc", "status", "done_note",
 		"delivery", "delivery_error", "created_by", "created_at_utc", "updated_by", "updated_at_utc"},
+	csvTouches: {"champion_id", "champion_name", "note", "by", "at_utc"},
 }
 
 // csvTables lays ex out as CSV files, in csvNames' order.
@@ -358,6 +409,16 @@ func csvTables(ex storage.Export) []csvTable {
 		tables[i] = csvTable{name: csvNames[i], header: slices.Concat(dealKey, csvHeaders[i])}
 	}
 	for _, w := range ex.Workspaces {
+		names := map[int64]string{}
+		for _, d := range w.Deals {
+			names[d.Deal.ID] = d.Deal.Name
+		}
+		for _, p := range w.Champions {
+			for _, t := range p.Touches {
+				tables[csvTouches].rows = append(tables[csvTouches].rows, []string{w.TeamID, strconv.FormatInt(t.DealID, 10),
+					cell(names[t.DealID]), strconv.FormatInt(p.Champion.ID, 10), cell(p.Champion.Name), cell(t.Note), t.By, csvTime(t.At)})
+			}
+		}
 		for _, x := range w.Deals {
 			key := []string{w.TeamID, strconv.FormatInt(x.Deal.ID, 10), cell(x.Deal.Name)}
 			add := func(t int, cols []string) { tables[t].rows = append(tables[t].rows, slices.Concat(key, cols)) }
@@ -381,12 +442,12 @@ func csvTables(ex storage.Export) []csvTable {
 
 func dealColumns(x storage.DealExport) []string {
 	d := x.Deal
-	var value, currency, champion, title, user string
+	var value, currency, champion, title, user, company string
 	if !d.Value.IsZero() {
 		value, currency = d.Value.Decimal(), d.Value.Currency
 	}
 	if c := x.Champion; c != nil {
-		champion, title, user = cell(c.Name), cell(c.Title), c.UserID
+		champion, title, user, company = cell(c.Name), cell(c.Title), c.UserID, cell(c.Company)
 	}
 	open := 0
 	for _, r := range x.Risks {
@@ -397,12 +458,12 @@ func dealColumns(x storage.DealExport) []string {
 	return []string{d.ChannelID, string(d.Stage), d.OwnerID, value, currency,
 		isoDate(d.ExpectedClose), isoDate(d.ClosedOn), cell(d.LostReason), champion, title, user,
 		itoa(x.Capital.Budget), itoa(x.Capital.Left), itoa(len(x.Asks)), itoa(len(x.Gives)), itoa(open),
-		d.CreatedBy, csvTime(d.CreatedAt), d.UpdatedBy, csvTime(d.UpdatedAt)}
+		d.CreatedBy, csvTime(d.CreatedAt), d.UpdatedBy, csvTime(d.UpdatedAt), company, cell(d.Favored), cell(d.ChampionLeft)}
 }
 
 func askColumns(a storage.Ask) []string {
 	return []string{itoa(a.Number), cell(a.What), itoa(a.Cost), string(a.Status),
-		a.CreatedBy, csvTime(a.CreatedAt), a.UpdatedBy, csvTime(a.UpdatedAt)}
+		a.CreatedBy, csvTime(a.CreatedAt), a.UpdatedBy, csvTime(a.UpdatedAt), itoa(a.Extra)}
 }
 
 func riskColumns(r storage.Risk) []string {

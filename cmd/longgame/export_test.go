@@ -34,7 +34,10 @@ func exportFixture(t *testing.T) {
 	h.inChannel("U1", "C1", "/risk disclose 1 walked Jane through it")
 	h.inChannel("U1", "C1", "/risk resolve 2 not a risk after all")
 	h.inChannel("U1", "C1", "/deal close won", "closed Acme renewal as won")
+	h.inChannel("U1", "C1", "/champion touch lunch after the go-live")
+	h.inChannel("U1", "C1", "/champion moved Hooli title:CTO", "moved from Acme renewal to Hooli as CTO")
 	h.inChannel("U2", "C2", "/deal open Globex")
+	h.inChannel("U2", "C2", "/deal set favored:Teams")
 
 	h.fake.AddTeam(slackfake.Team{ID: "T2", Name: "Other Co", Domain: "other", EnterpriseID: "E1"})
 	h.fake.AddUser(slackfake.User{ID: "U5", TeamID: "T2", Name: "olga", TZ: "UTC"})
@@ -69,57 +72,69 @@ func TestExportJSON(t *testing.T) {
 	}
 	const acme, globex = "workspaces.0.deals.0.", "workspaces.0.deals.1."
 	for path, want := range map[string]any{
-		"workspaces.0.team_id":           "T1",
-		acme + "name":                    "Acme renewal",
-		acme + "channel_id":              "C1",
-		acme + "stage":                   "won",
-		acme + "owner_id":                "U1",
-		acme + "value":                   map[string]any{"amount": "120000.00", "currency": "USD"},
-		acme + "expected_close":          "2026-12-15",
-		acme + "champion.name":           "Jane Doe",
-		acme + "champion.title":          "VP of IT",
-		acme + "champion.user_id":        "U9",
-		acme + "capital":                 map[string]any{"budget": 10.0, "left": 6.0, "overdrawn": false},
-		acme + "asks.#":                  2,
-		acme + "asks.0.number":           1.0,
-		acme + "asks.0.what":             "an intro to the CFO",
-		acme + "asks.0.cost":             5.0,
-		acme + "asks.0.status":           "done",
-		acme + "asks.1.status":           "declined",
-		acme + "asks.1.created_by":       "U2",
-		acme + "gives.#":                 1,
-		acme + "gives.0.what":            "a training plan",
-		acme + "gives.0.value":           1.0,
-		acme + "risks.#":                 2,
-		acme + "risks.0.what":            "SSO with Okta untested",
-		acme + "risks.0.severity":        "high",
-		acme + "risks.0.area":            "security",
-		acme + "risks.0.needs_test":      true,
-		acme + "risks.0.scenario":        "10k users at 9am",
-		acme + "risks.0.status":          "open",
-		acme + "risks.0.disclosed_by":    "U1",
-		acme + "risks.0.resolved_at":     nil,
-		acme + "risks.1.what":            "=1+2 looks like a formula",
-		acme + "risks.1.status":          "resolved",
-		acme + "risks.1.resolution_note": "not a risk after all",
-		acme + "risks.1.disclosed_at":    nil,
-		acme + "checkins.#":              5,
-		acme + "checkins.0.kind":         "post_close",
-		acme + "checkins.0.offset":       "14d",
-		acme + "checkins.0.due_on":       closedOn.AddDate(0, 0, 14).Format(time.DateOnly),
-		acme + "checkins.0.status":       "pending",
-		acme + "checkins.4.offset":       "365d",
-		globex + "name":                  "Globex",
-		globex + "stage":                 "open",
-		globex + "value":                 nil,
-		globex + "closed_on":             nil,
-		globex + "champion":              nil,
-		globex + "capital":               map[string]any{"budget": 10.0, "left": 10.0, "overdrawn": false},
-		globex + "asks":                  []any{},
-		globex + "checkins":              []any{},
-		"workspaces.#":                   2,
-		"workspaces.1.team_id":           "T2",
-		"workspaces.1.deals.0.value":     map[string]any{"amount": "50000.00", "currency": "EUR"},
+		"workspaces.0.team_id":                           "T1",
+		acme + "name":                                    "Acme renewal",
+		acme + "channel_id":                              "C1",
+		acme + "stage":                                   "won",
+		acme + "owner_id":                                "U1",
+		acme + "value":                                   map[string]any{"amount": "120000.00", "currency": "USD"},
+		acme + "expected_close":                          "2026-12-15",
+		acme + "champion.name":                           "Jane Doe",
+		acme + "champion.title":                          "CTO",
+		acme + "champion.user_id":                        "U9",
+		acme + "champion.company":                        "Hooli",
+		acme + "asks.0.extra":                            0.0,
+		globex + "favored":                               "Teams",
+		"workspaces.0.champions.#":                       1,
+		"workspaces.0.champions.0.name":                  "Jane Doe",
+		"workspaces.0.champions.0.timeline.#":            2,
+		"workspaces.0.champions.0.timeline.0.company":    "Acme renewal",
+		"workspaces.0.champions.0.timeline.1.company":    "Hooli",
+		"workspaces.0.champions.0.timeline.1.moved_from": "Acme renewal",
+		"workspaces.0.champions.0.timeline.1.title":      "CTO",
+		"workspaces.0.champions.0.touches.0.note":        "lunch after the go-live",
+		"workspaces.0.champions.0.touches.0.by":          "U1",
+		acme + "capital":                                 map[string]any{"budget": 10.0, "left": 6.0, "overdrawn": false},
+		acme + "asks.#":                                  2,
+		acme + "asks.0.number":                           1.0,
+		acme + "asks.0.what":                             "an intro to the CFO",
+		acme + "asks.0.cost":                             5.0,
+		acme + "asks.0.status":                           "done",
+		acme + "asks.1.status":                           "declined",
+		acme + "asks.1.created_by":                       "U2",
+		acme + "gives.#":                                 1,
+		acme + "gives.0.what":                            "a training plan",
+		acme + "gives.0.value":                           1.0,
+		acme + "risks.#":                                 2,
+		acme + "risks.0.what":                            "SSO with Okta untested",
+		acme + "risks.0.severity":                        "high",
+		acme + "risks.0.area":                            "security",
+		acme + "risks.0.needs_test":                      true,
+		acme + "risks.0.scenario":                        "10k users at 9am",
+		acme + "risks.0.status":                          "open",
+		acme + "risks.0.disclosed_by":                    "U1",
+		acme + "risks.0.resolved_at":                     nil,
+		acme + "risks.1.what":                            "=1+2 looks like a formula",
+		acme + "risks.1.status":                          "resolved",
+		acme + "risks.1.resolution_note":                 "not a risk after all",
+		acme + "risks.1.disclosed_at":                    nil,
+		acme + "checkins.#":                              6,
+		acme + "checkins.0.kind":                         "post_close",
+		acme + "checkins.0.offset":                       "14d",
+		acme + "checkins.0.due_on":                       closedOn.AddDate(0, 0, 14).Format(time.DateOnly),
+		acme + "checkins.0.status":                       "pending",
+		acme + "checkins.5.offset":                       "365d",
+		globex + "name":                                  "Globex",
+		globex + "stage":                                 "open",
+		globex + "value":                                 nil,
+		globex + "closed_on":                             nil,
+		globex + "champion":                              nil,
+		globex + "capital":                               map[string]any{"budget": 10.0, "left": 10.0, "overdrawn": false},
+		globex + "asks":                                  []any{},
+		globex + "checkins":                              []any{},
+		"workspaces.#":                                   2,
+		"workspaces.1.team_id":                           "T2",
+		"workspaces.1.deals.0.value":                     map[string]any{"amount": "50000.00", "currency": "EUR"},
 	} {
 		if d := cmp.Diff(want, field(t, doc, path)); d != "" {
 			t.Errorf("%s (-want +got):\n%s", path, d)
@@ -174,7 +189,8 @@ func TestExportCSV(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("export: exit %d, stderr %q", code, errOut)
 	}
-	for _, line := range []string{"deals.csv (3 rows)", "asks.csv (3 rows)", "gives.csv (1 row)", "risks.csv (2 rows)", "checkins.csv (5 rows)"} {
+	for _, line := range []string{"deals.csv (3 rows)", "asks.csv (3 rows)", "gives.csv (1 row)", "risks.csv (2 rows)", "checkins.csv (6 rows)",
+		"touches.csv (1 row)"} {
 		if !strings.Contains(out, "wrote "+filepath.Join(dir, line)) {
 			t.Errorf("output does not say it wrote %s:\n%s", line, out)
 		}
@@ -184,11 +200,14 @@ func TestExportCSV(t *testing.T) {
 	wantDeals := [][]string{
 		{"team_id", "deal_id", "deal_name", "channel_id", "stage", "owner_id", "value_amount", "value_currency",
 			"expected_close", "closed_on", "lost_reason", "champion_name", "champion_title", "champion_user_id",
-			"capital_budget", "capital_left", "asks", "gives", "risks_open", "created_by", "created_at_utc", "updated_by", "updated_at_utc"},
-		{"T1", "1", "Acme renewal", "C1", "won", "U1", "120000.00", "USD", "2026-12-15", deals[1][9], "", "Jane Doe", "VP of IT", "U9",
-			"10", "6", "2", "1", "1", "U1", deals[1][20], "U1", deals[1][22]},
-		{"T1", "2", "Globex", "C2", "open", "U2", "", "", "", "", "", "", "", "", "10", "10", "0", "0", "0", "U2", deals[2][20], "U2", deals[2][22]},
-		{"T2", "3", "Their secret deal", "C5", "open", "U5", "50000.00", "EUR", "", "", "", "Olga", "", "", "10", "7", "1", "0", "0", "U5", deals[3][20], "U5", deals[3][22]},
+			"capital_budget", "capital_left", "asks", "gives", "risks_open", "created_by", "created_at_utc", "updated_by", "updated_at_utc",
+			"champion_company", "favored", "champion_left"},
+		{"T1", "1", "Acme renewal", "C1", "won", "U1", "120000.00", "USD", "2026-12-15", deals[1][9], "", "Jane Doe", "CTO", "U9",
+			"10", "6", "2", "1", "1", "U1", deals[1][20], "U1", deals[1][22], "Hooli", "", ""},
+		{"T1", "2", "Globex", "C2", "open", "U2", "", "", "", "", "", "", "", "", "10", "10", "0", "0", "0", "U2", deals[2][20], "U2", deals[2][22],
+			"", "Teams", ""},
+		{"T2", "3", "Their secret deal", "C5", "open", "U5", "50000.00", "EUR", "", "", "", "Olga", "", "", "10", "7", "1", "0", "0", "U5", deals[3][20], "U5", deals[3][22],
+			"Their secret deal", "", ""},
 	}
 	if d := cmp.Diff(wantDeals, deals); d != "" {
 		t.Errorf("deals.csv (-want +got):\n%s", d)
@@ -271,8 +290,8 @@ func TestExportCSVKeepsExistingFilesUnlessForced(t *testing.T) {
 		t.Errorf("risks.csv after --force: %q, want the header alone", rows)
 	}
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != 5 {
-		t.Errorf("the directory holds %d files, want the 5 CSV files and no temporary ones", len(entries))
+	if len(entries) != len(csvNames) {
+		t.Errorf("the directory holds %d files, want the %d CSV files and no temporary ones", len(entries), len(csvNames))
 	}
 }
 
