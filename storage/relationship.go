@@ -130,3 +130,61 @@ type Untouched struct {
 	Deal        Deal      // their latest closed deal of the owner
 	LastContact time.Time // zero when never
 }
+
+// UntouchedOf picks, from the champions of closed deals (their latest
+// closed deal first for each owner and champion), those nobody has
+// talked to since quiet: one entry per owner and champion, the rule a
+// store's nudge applies to its rows.
+func UntouchedOf(rows []Untouched, quiet time.Time) []Untouched {
+	type pair struct {
+		owner    string
+		champion int64
+	}
+	seen := map[pair]bool{}
+	var out []Untouched
+	for _, u := range rows {
+		p := pair{u.Deal.OwnerID, u.Champion.ID}
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		if u.LastContact.Before(quiet) {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// RoleOf is one entry of a champion's timeline, with whose it is, as a
+// store reads them for an export.
+type RoleOf struct {
+	ChampionID int64
+	ChampionRole
+}
+
+// ChampionsExport groups, by workspace, each champion with their timeline
+// and touches, in the order given. Champion ids are unique across
+// workspaces, so roles and touches find their person by id alone.
+func ChampionsExport(champions []Champion, roles []RoleOf, touches []Touch) map[string][]ChampionExport {
+	out := map[string][]ChampionExport{}
+	for _, c := range champions {
+		out[c.TeamID] = append(out[c.TeamID], ChampionExport{Champion: c})
+	}
+	at := map[int64]*ChampionExport{}
+	for team := range out {
+		for i := range out[team] {
+			at[out[team][i].Champion.ID] = &out[team][i]
+		}
+	}
+	for _, r := range roles {
+		if c := at[r.ChampionID]; c != nil {
+			c.Roles = append(c.Roles, r.ChampionRole)
+		}
+	}
+	for _, t := range touches {
+		if c := at[t.ChampionID]; c != nil {
+			c.Touches = append(c.Touches, t)
+		}
+	}
+	return out
+}

@@ -115,21 +115,9 @@ func untouched(ctx context.Context, q querier, teamID string, quiet time.Time, n
 	if err != nil {
 		return err
 	}
-	type pair struct {
-		owner    string
-		champion int64
-	}
-	seen := map[pair]bool{}
-	for _, u := range rows {
-		p := pair{u.Deal.OwnerID, u.Champion.ID}
-		if seen[p] {
-			continue
-		}
-		seen[p] = true
-		if u.LastContact.Before(quiet) {
-			n := nudge(p.owner)
-			n.Untouched = append(n.Untouched, u)
-		}
+	for _, u := range storage.UntouchedOf(rows, quiet) {
+		n := nudge(u.Deal.OwnerID)
+		n.Untouched = append(n.Untouched, u)
 	}
 	return nil
 }

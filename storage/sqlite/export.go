@@ -90,12 +90,8 @@ func exportChampions(ctx context.Context, q querier, teamID string) (map[string]
 	if err != nil {
 		return nil, fmt.Errorf("champions: %w", err)
 	}
-	type role struct {
-		championID int64
-		storage.ChampionRole
-	}
-	roles, err := queryAll(ctx, q, func(s rowScanner, r *role) error {
-		return s.Scan(integer(&r.championID), text(&r.Company), text(&r.Title), date(&r.Since), text(&r.MovedFrom),
+	roles, err := queryAll(ctx, q, func(s rowScanner, r *storage.RoleOf) error {
+		return s.Scan(integer(&r.ChampionID), text(&r.Company), text(&r.Title), date(&r.Since), text(&r.MovedFrom),
 			text(&r.RecordedBy), unix(&r.RecordedAt))
 	}, `SELECT champion_id, company, title, since, moved_from, recorded_by, recorded_at FROM champion_roles`+scope+` ORDER BY id`, teamID)
 	if err != nil {
@@ -105,27 +101,7 @@ func exportChampions(ctx context.Context, q querier, teamID string) (map[string]
 	if err != nil {
 		return nil, fmt.Errorf("touches: %w", err)
 	}
-	out := map[string][]storage.ChampionExport{}
-	at := map[int64]*storage.ChampionExport{}
-	for _, c := range champions {
-		out[c.TeamID] = append(out[c.TeamID], storage.ChampionExport{Champion: c})
-	}
-	for team := range out {
-		for i := range out[team] {
-			at[out[team][i].Champion.ID] = &out[team][i]
-		}
-	}
-	for _, r := range roles {
-		if c := at[r.championID]; c != nil {
-			c.Roles = append(c.Roles, r.ChampionRole)
-		}
-	}
-	for _, t := range touches {
-		if c := at[t.ChampionID]; c != nil {
-			c.Touches = append(c.Touches, t)
-		}
-	}
-	return out, nil
+	return storage.ChampionsExport(champions, roles, touches), nil
 }
 
 // assemble attaches each row to its deal, keeping the rows' order, and
