@@ -130,6 +130,11 @@ func TestGuestHomeAndButtons(t *testing.T) {
 	waitFor(t, "the guest's Home", func() bool { _, ok := h.fake.Home("UG"); return ok })
 	home, _ := h.fake.Home("UG")
 	strangerSaw(t, "the guest's Home", render.Message("", home.Blocks))
+	// A user of the customer's organisation opening the app's Home too.
+	h.event(h.fake.NewAppHomeOpened("UX"), nil)
+	waitFor(t, "the outsider's Home", func() bool { _, ok := h.fake.Home("UX"); return ok })
+	outsider, _ := h.fake.Home("UX")
+	strangerSaw(t, "the outsider's Home", render.Message("", outsider.Blocks))
 
 	// The owner's Home has Done buttons; the guest presses one with its value.
 	h.event(h.fake.NewAppHomeOpened("U1"), nil)

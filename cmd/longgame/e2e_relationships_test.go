@@ -106,6 +106,17 @@ func TestJobChangeWarnsAndOpensADealAtTheNewCompany(t *testing.T) {
 	if ack.ResponseAction != "errors" {
 		t.Errorf("forged metadata: ack %+v, want errors", ack)
 	}
+	// A guest and a customer's user submitting it are refused.
+	for _, u := range []string{"UG", "UX"} {
+		ack, err := fake.ViewSubmission(h.ctx(), slackfake.ViewSubmission{UserID: u, ViewID: form.ID,
+			Values: map[string]map[string]string{"channel": {"channel": "C3"}, "name": {"name": "Hooli"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ack.ResponseAction != "errors" || !strings.Contains(ack.Errors["channel"], "members of this workspace only") {
+			t.Errorf("%s submitting the deal form: ack %+v", u, ack)
+		}
+	}
 	if diff := rowsDiff(before, h.rows()); diff != "" {
 		t.Errorf("refused forms wrote: %s", diff)
 	}
