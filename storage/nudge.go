@@ -1,6 +1,10 @@
 package storage
 
-import "time"
+import (
+	"maps"
+	"slices"
+	"time"
+)
 
 // NudgeWindow is what a weekly nudge covers.
 type NudgeWindow struct {
@@ -42,4 +46,64 @@ type Nudge struct {
 // Empty reports whether the owner has nothing to hear about.
 func (n Nudge) Empty() bool {
 	return len(n.Due) == 0 && len(n.Unchecked) == 0 && len(n.AtRisk) == 0 && len(n.Failed) == 0 && len(n.Late) == 0 && len(n.Untouched) == 0
+}
+
+// NudgeRows are what a store reads, in one snapshot, for the weekly nudges
+// of one workspace; NudgesOf makes the nudges of them.
+type NudgeRows struct {
+	Due       []CheckinDue   // pending, due before the window's end, neither failed nor folded
+	Failed    []CheckinDue   // pending, whose reminder the channel refused
+	Unchecked []Deal         // won since the window's start, no check-in done
+	Open      []DealOverview // the open deals
+	Untouched []Untouched    // closed deals' champions, each owner's latest closed deal of them first
+	Zones     map[string]string
+}
+
+// NudgesOf is what each owner gets for window w, by owner id: the rule
+// both stores apply to the rows they read. Owners with nothing are left
+// out.
+func NudgesOf(teamID string, w NudgeWindow, r NudgeRows) []Nudge {
+	byOwner := map[string]*Nudge{}
+	nudge := func(owner string) *Nudge {
+		if byOwner[owner] == nil {
+			byOwner[owner] = &Nudge{TeamID: teamID, OwnerID: owner, OwnerTZ: r.Zones[owner]}
+		}
+		return byOwner[owner]
+	}
+	for _, cd := range r.Due {
+		n := nudge(cd.Deal.OwnerID)
+		n.Due = append(n.Due, cd)
+	}
+	for _, cd := range r.Failed {
+		n := nudge(cd.Deal.OwnerID)
+		n.Failed = append(n.Failed, cd)
+	}
+	for _, d := range r.Unchecked {
+		n := nudge(d.OwnerID)
+		n.Unchecked = append(n.Unchecked, d)
+	}
+	for _, o := range r.Open {
+		if o.AtRisk() {
+			n := nudge(o.Deal.OwnerID)
+			n.AtRisk = append(n.AtRisk, o)
+		}
+		if o.Deal.DaysPastClose(w.Today) > 0 {
+			n := nudge(o.Deal.OwnerID)
+			n.Late = append(n.Late, o.Deal)
+		}
+	}
+	if !w.QuietSince.IsZero() {
+		for _, u := range UntouchedOf(r.Untouched, w.QuietSince) {
+			n := nudge(u.Deal.OwnerID)
+			n.Untouched = append(n.Untouched, u)
+		}
+	}
+	out := make([]Nudge, 0, len(byOwner))
+	for _, owner := range slices.Sorted(maps.Keys(byOwner)) {
+		n := byOwner[owner]
+		slices.SortStableFunc(n.Late, func(x, y Deal) int { return x.ExpectedClose.Compare(y.ExpectedClose) })
+		slices.SortStableFunc(n.Untouched, func(x, y Untouched) int { return x.LastContact.Compare(y.LastContact) })
+		out = append(out, *n)
+	}
+	return out
 }

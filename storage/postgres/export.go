@@ -82,7 +82,7 @@ func exportDeals(ctx context.Context, q querier, teamID string) ([]storage.DealE
 	if err != nil {
 		return nil, fmt.Errorf("check-ins: %w", err)
 	}
-	return assemble(deals, champions, asks, gives, risks, checkins), nil
+	return storage.DealsExport(deals, champions, asks, gives, risks, checkins), nil
 }
 
 // exportChampions reads the champions of teamID ("" for all) with their
@@ -105,48 +105,4 @@ func exportChampions(ctx context.Context, q querier, teamID string) (map[string]
 		return nil, fmt.Errorf("touches: %w", err)
 	}
 	return storage.ChampionsExport(champions, roles, touches), nil
-}
-
-// assemble attaches each row to its deal, keeping the rows' order, and
-// computes each deal's champion capital.
-func assemble(deals []storage.Deal, champions []storage.Champion, asks []storage.Ask, gives []storage.Give, risks []storage.Risk, checkins []storage.Checkin) []storage.DealExport {
-	out := make([]storage.DealExport, len(deals))
-	at := make(map[int64]*storage.DealExport, len(deals))
-	for i, d := range deals {
-		out[i].Deal = d
-		at[d.ID] = &out[i]
-	}
-	byID := make(map[int64]*storage.Champion, len(champions))
-	for i := range champions {
-		byID[champions[i].ID] = &champions[i]
-	}
-	for _, a := range asks {
-		if d := at[a.DealID]; d != nil {
-			d.Asks = append(d.Asks, a)
-		}
-	}
-	for _, g := range gives {
-		if d := at[g.DealID]; d != nil {
-			d.Gives = append(d.Gives, g)
-		}
-	}
-	for _, r := range risks {
-		if d := at[r.DealID]; d != nil {
-			d.Risks = append(d.Risks, r)
-		}
-	}
-	for _, c := range checkins {
-		if d := at[c.DealID]; d != nil {
-			d.Checkins = append(d.Checkins, c)
-		}
-	}
-	for i := range out {
-		d := &out[i]
-		if c, ok := byID[d.Deal.ChampionID]; ok {
-			champion := *c
-			d.Champion = &champion
-		}
-		d.Capital = storage.ComputeCapital(d.Deal.Budget, d.Deal.ChampionID, d.Asks, d.Gives)
-	}
-	return out
 }

@@ -3,8 +3,6 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"maps"
-	"slices"
 	"time"
 
 	"github.com/longgame/longgame/storage"
@@ -29,97 +27,47 @@ const nudgeCheckinQuery = `SELECT ` + checkinCols + `, ` + dealCols + `
 // Nudges is what each owner of the workspace gets in the weekly nudge for
 // window w, by owner id. Owners with nothing are left out.
 func (db *DB) Nudges(ctx context.Context, teamID string, w storage.NudgeWindow) ([]storage.Nudge, error) {
-	byOwner := map[string]*storage.Nudge{}
-	nudge := func(owner string) *storage.Nudge {
-		if byOwner[owner] == nil {
-			byOwner[owner] = &storage.Nudge{TeamID: teamID, OwnerID: owner}
-		}
-		return byOwner[owner]
-	}
+	var r storage.NudgeRows
 	err := db.readTx(ctx, func(tx *txn) error {
+		var err error
 		// A check-in covered by a later reminder is that one's business.
-		due, err := queryAll(ctx, tx, scanCheckinDue, nudgeCheckinQuery+`c.due_at < ?2 AND c.delivery NOT IN ('failed', 'folded')
+		r.Due, err = queryAll(ctx, tx, scanCheckinDue, nudgeCheckinQuery+`c.due_at < ?2 AND c.delivery NOT IN ('failed', 'folded')
 			ORDER BY d.owner_id, c.due_at, c.id`, teamID, unixArg(w.DueBefore))
 		if err != nil {
 			return err
 		}
-		for _, cd := range due {
-			n := nudge(cd.Deal.OwnerID)
-			n.Due = append(n.Due, cd)
-		}
-		failed, err := queryAll(ctx, tx, scanCheckinDue, nudgeCheckinQuery+`c.delivery = 'failed'
+		r.Failed, err = queryAll(ctx, tx, scanCheckinDue, nudgeCheckinQuery+`c.delivery = 'failed'
 			ORDER BY d.owner_id, c.due_at, c.id`, teamID)
 		if err != nil {
 			return err
 		}
-		for _, cd := range failed {
-			n := nudge(cd.Deal.OwnerID)
-			n.Failed = append(n.Failed, cd)
-		}
-		unchecked, err := queryAll(ctx, tx, scanDeal, `SELECT `+dealCols+` FROM deals d
-			WHERE d.team_id = ? AND d.stage = 'won' AND d.closed_on >= ?
+		r.Unchecked, err = queryAll(ctx, tx, scanDeal, `SELECT `+dealCols+` FROM deals d
+			WHERE d.team_id = ?1 AND d.stage = 'won' AND d.closed_on >= ?2
 				AND NOT EXISTS (SELECT 1 FROM checkins c WHERE c.team_id = d.team_id AND c.deal_id = d.id AND c.status = 'done')
 			ORDER BY d.owner_id, d.closed_on, d.id`, teamID, dateArg(w.WonSince))
 		if err != nil {
 			return err
 		}
-		for _, d := range unchecked {
-			n := nudge(d.OwnerID)
-			n.Unchecked = append(n.Unchecked, d)
-		}
-		// Only open deals can be at risk or late: the overview query reads
-		// those, and DealOverview.AtRisk and Deal.DaysPastClose decide.
-		open, err := queryAll(ctx, tx, scanOverview, listQuery, teamID, string(storage.StageOpen), "", "", "[]", nil, -1)
-		if err != nil {
+		// Only open deals can be at risk or late.
+		if r.Open, err = openOverviews(ctx, tx, teamID); err != nil {
 			return err
 		}
-		for _, o := range open {
-			if o.AtRisk() {
-				n := nudge(o.Deal.OwnerID)
-				n.AtRisk = append(n.AtRisk, o)
-			}
-			if o.Deal.DaysPastClose(w.Today) > 0 {
-				n := nudge(o.Deal.OwnerID)
-				n.Late = append(n.Late, o.Deal)
+		if !w.QuietSince.IsZero() {
+			r.Untouched, err = queryAll(ctx, tx, scanUntouched, `SELECT `+dealCols+`, `+championCols+`, `+lastContact+`
+				FROM deals d JOIN champions ch ON ch.team_id = d.team_id AND ch.id = d.champion_id
+				WHERE d.team_id = ?1 AND d.stage <> 'open' AND d.closed_at < ?2
+				ORDER BY d.owner_id, ch.id, d.closed_at DESC, d.id DESC`, teamID, unixArg(w.QuietSince))
+			if err != nil {
+				return err
 			}
 		}
-		if err := untouched(ctx, tx, teamID, w.QuietSince, nudge); err != nil {
-			return err
-		}
-		return ownerZones(ctx, tx, teamID, byOwner)
+		r.Zones, err = userZones(ctx, tx, teamID)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("nudges: %w", err)
 	}
-	out := make([]storage.Nudge, 0, len(byOwner))
-	for _, owner := range slices.Sorted(maps.Keys(byOwner)) {
-		n := byOwner[owner]
-		slices.SortStableFunc(n.Late, func(x, y storage.Deal) int { return x.ExpectedClose.Compare(y.ExpectedClose) })
-		slices.SortStableFunc(n.Untouched, func(x, y storage.Untouched) int { return x.LastContact.Compare(y.LastContact) })
-		out = append(out, *n)
-	}
-	return out, nil
-}
-
-// untouched adds to each owner's nudge the champions of their closed deals
-// with no contact since quiet, on a deal closed before it: one entry per
-// champion, with the owner's latest closed deal of theirs.
-func untouched(ctx context.Context, q querier, teamID string, quiet time.Time, nudge func(string) *storage.Nudge) error {
-	if quiet.IsZero() {
-		return nil
-	}
-	rows, err := queryAll(ctx, q, scanUntouched, `SELECT `+dealCols+`, `+championCols+`, `+lastContact+`
-		FROM deals d JOIN champions ch ON ch.team_id = d.team_id AND ch.id = d.champion_id
-		WHERE d.team_id = ?1 AND d.stage <> 'open' AND d.closed_at < ?2
-		ORDER BY d.owner_id, ch.id, d.closed_at DESC, d.id DESC`, teamID, unixArg(quiet))
-	if err != nil {
-		return err
-	}
-	for _, u := range storage.UntouchedOf(rows, quiet) {
-		n := nudge(u.Deal.OwnerID)
-		n.Untouched = append(n.Untouched, u)
-	}
-	return nil
+	return storage.NudgesOf(teamID, w, r), nil
 }
 
 func scanUntouched(s rowScanner, u *storage.Untouched) error {
@@ -127,23 +75,19 @@ func scanUntouched(s rowScanner, u *storage.Untouched) error {
 	return s.Scan(append(dest, unix(&u.LastContact))...)
 }
 
-// ownerZones fills in the cached time zones of the nudges' owners.
-func ownerZones(ctx context.Context, q querier, teamID string, byOwner map[string]*storage.Nudge) error {
-	rows, err := q.QueryContext(ctx, `SELECT user_id, tz FROM user_prefs WHERE team_id = ?`, teamID)
+// userZones are the cached time zones of the workspace's users.
+func userZones(ctx context.Context, q querier, teamID string) (map[string]string, error) {
+	type zone struct{ user, tz string }
+	zones, err := queryAll(ctx, q, func(s rowScanner, z *zone) error { return s.Scan(text(&z.user), text(&z.tz)) },
+		`SELECT user_id, tz FROM user_prefs WHERE team_id = ?1`, teamID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var user, tz string
-		if err := rows.Scan(&user, &tz); err != nil {
-			return err
-		}
-		if n := byOwner[user]; n != nil {
-			n.OwnerTZ = tz
-		}
+	out := make(map[string]string, len(zones))
+	for _, z := range zones {
+		out[z.user] = z.tz
 	}
-	return rows.Err()
+	return out, nil
 }
 
 // ClaimDigest claims the weekly nudge of userID for schedule slot, before
@@ -195,4 +139,9 @@ func (db *DB) updateDigest(ctx context.Context, teamID, userID, slot, set string
 			`UPDATE digests SET `+set+` WHERE team_id = ? AND user_id = ? AND slot = ?`,
 			append(args, teamID, userID, slot)...)
 	})
+}
+
+// openOverviews are the overviews of the workspace's open deals.
+func openOverviews(ctx context.Context, q querier, teamID string) ([]storage.DealOverview, error) {
+	return queryAll(ctx, q, scanOverview, listQuery, teamID, string(storage.StageOpen), "", "", "[]", nil, -1)
 }
