@@ -166,22 +166,12 @@ func (db *DB) EditAsk(ctx context.Context, a storage.Actor, dealID int64, number
 		if err != nil {
 			return storage.Ask{}, err
 		}
-		return ask, audit(ctx, tx, a, now, "ask.edit", dealID, editDetail(number, askVersion(before), askVersion(ask)))
+		return ask, audit(ctx, tx, a, now, "ask.edit", dealID, storage.EditDetail(number, before.AuditVersion(), ask.AuditVersion()))
 	})
 	if err != nil {
 		return storage.Ask{}, fmt.Errorf("edit ask: %w", err)
 	}
 	return ask, nil
-}
-
-// askVersion is what an edit may change of an ask, for the audit.
-func askVersion(a storage.Ask) map[string]any {
-	return map[string]any{"what": a.What, "cost": a.Cost, "status": a.Status}
-}
-
-// editDetail is the audit detail of an edit: both versions.
-func editDetail(number int, before, after map[string]any) map[string]any {
-	return map[string]any{"number": number, "before": before, "after": after}
 }
 
 // WithdrawAsk withdraws ask #number: it stops counting and stays, marked.
@@ -203,7 +193,7 @@ func (db *DB) WithdrawAsk(ctx context.Context, a storage.Actor, dealID int64, nu
 		if err != nil {
 			return storage.Ask{}, err
 		}
-		return ask, audit(ctx, tx, a, now, "ask.withdraw", dealID, map[string]any{"number": number, "was": askVersion(before)})
+		return ask, audit(ctx, tx, a, now, "ask.withdraw", dealID, map[string]any{"number": number, "was": before.AuditVersion()})
 	})
 	if err != nil {
 		return storage.Ask{}, fmt.Errorf("withdraw ask: %w", err)
@@ -293,17 +283,12 @@ func (db *DB) EditGive(ctx context.Context, a storage.Actor, dealID int64, numbe
 		if err != nil {
 			return storage.Give{}, err
 		}
-		return g, audit(ctx, tx, a, now, "give.edit", dealID, editDetail(number, giveVersion(before), giveVersion(g)))
+		return g, audit(ctx, tx, a, now, "give.edit", dealID, storage.EditDetail(number, before.AuditVersion(), g.AuditVersion()))
 	})
 	if err != nil {
 		return storage.Give{}, fmt.Errorf("edit give: %w", err)
 	}
 	return g, nil
-}
-
-// giveVersion is what an edit may change of a give, for the audit.
-func giveVersion(g storage.Give) map[string]any {
-	return map[string]any{"what": g.What, "value": g.Value}
 }
 
 // WithdrawGive withdraws give #number: it stops counting and stays, marked.
@@ -325,7 +310,7 @@ func (db *DB) WithdrawGive(ctx context.Context, a storage.Actor, dealID int64, n
 		if err != nil {
 			return storage.Give{}, err
 		}
-		return g, audit(ctx, tx, a, now, "give.withdraw", dealID, map[string]any{"number": number, "was": giveVersion(before)})
+		return g, audit(ctx, tx, a, now, "give.withdraw", dealID, map[string]any{"number": number, "was": before.AuditVersion()})
 	})
 	if err != nil {
 		return storage.Give{}, fmt.Errorf("withdraw give: %w", err)

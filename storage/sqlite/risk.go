@@ -184,16 +184,11 @@ func editRisk(ctx context.Context, tx *txn, a storage.Actor, now time.Time, deal
 	if err != nil {
 		return storage.Risk{}, err
 	}
-	detail := map[string]any{"number": number, "before": riskVersion(before), "after": riskVersion(r)}
+	detail := map[string]any{"number": number, "before": before.AuditVersion(), "after": r.AuditVersion()}
 	if err := audit(ctx, tx, a, now, "risk.edit", dealID, detail); err != nil {
 		return storage.Risk{}, err
 	}
 	return r, nil
-}
-
-// riskVersion is what an edit may change of r, for the audit.
-func riskVersion(r storage.Risk) map[string]any {
-	return map[string]any{"what": r.What, "severity": r.Severity, "area": r.Area, "needs_test": r.NeedsTest, "scenario": r.Scenario}
 }
 
 // riskChange is one change to an existing risk.
