@@ -1,6 +1,8 @@
 package reminders
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -159,5 +161,32 @@ func TestOwnerDigestCatchesUpAfterADownDay(t *testing.T) {
 	check(e.d.OwnerDigest(t.Context(), up.Add(-24*time.Hour), up))
 	if n := len(e.posts(e.fake.DM("UALICE"))); n != 1 {
 		t.Errorf("%d nudges after the restart, want 1", n)
+	}
+}
+
+// TestDigestGoesToMembersOnly: an owner since made a guest (or who left
+// the organisation) gets no nudge: it names deals and their risks. The
+// others still get theirs, and a failed look-up sends nothing.
+func TestDigestGoesToMembersOnly(t *testing.T) {
+	e := newEnv(t, t0)
+	e.wonDeal(alice, "C1", utcDate(t0.AddDate(0, 0, -10)), time.UTC, 14)
+	e.wonDeal(bob, "C2", utcDate(t0.AddDate(0, 0, -10)), time.UTC, 14)
+	e.wonDeal(carol, "C3", utcDate(t0.AddDate(0, 0, -10)), time.UTC, 14)
+	d := New(e.db, e.api, echoMessages{}, Options{Logger: testLogger(t), Now: e.clock.Now, ClaimantID: "w2",
+		Member: func(_ context.Context, _, user string) (bool, error) {
+			switch user {
+			case "UBOB":
+				return false, nil // made a guest
+			case "UCAROL":
+				return false, errors.New("users.info: 500")
+			}
+			return true, nil
+		}})
+	err := d.Digest(t.Context(), t0, "2026-03-02T09:00 UTC")
+	if err == nil || !strings.Contains(err.Error(), "UCAROL") {
+		t.Errorf("Digest = %v, want the failed look-up of UCAROL reported", err)
+	}
+	if a, b, c := len(e.posts(e.fake.DM("UALICE"))), len(e.posts(e.fake.DM("UBOB"))), len(e.posts(e.fake.DM("UCAROL"))); a != 1 || b != 0 || c != 0 {
+		t.Errorf("nudges: alice %d, bob %d, carol %d; want 1, 0, 0", a, b, c)
 	}
 }

@@ -428,3 +428,22 @@ func TestFilesAreTheOwnersOnly(t *testing.T) {
 		}
 	}
 }
+
+// When Slack cannot say who is in a deal channel, the channel counts as
+// shared: the record is kept and its answer goes to who asked, alone.
+func TestUnknownChannelCountsAsShared(t *testing.T) {
+	h := newE2E(t)
+	h.inChannel("U1", "C1", "/deal open Acme")
+	h.fake.AddChannel(slackfake.Channel{ID: "C6", Name: "deal-unknown", IsMember: true})
+	h.fake.InjectFault("conversations.info", slackfake.Fault{Error: "internal_error"})
+	posts := len(posted(h.fake, "C6"))
+	h.private("U1", "C6", "/deal open Initech value:80k", "could not check who is in this channel")
+	h.private("U1", "C6", "/champion set Jane Doe", "could not check who is in this channel")
+	if n := len(posted(h.fake, "C6")); n != posts {
+		t.Errorf("%d messages posted in a channel Slack could not describe", n-posts)
+	}
+	if n := h.count("deals WHERE channel_id = 'C6'"); n != 1 {
+		t.Errorf("%d deals recorded in C6, want 1: the record is kept, only its answer is private", n)
+	}
+	h.fake.ClearFaults()
+}
