@@ -447,3 +447,24 @@ func TestUnknownChannelCountsAsShared(t *testing.T) {
 	}
 	h.fake.ClearFaults()
 }
+
+// A member made a guest (user_change) is a stranger in every channel they
+// are in: what was posted there is hidden, as when a guest joins, and it
+// stays hidden when the channel is later unshared.
+func TestMemberMadeGuestHidesTheirChannels(t *testing.T) {
+	h := newE2E(t)
+	addStrangers(h)
+	dealWithSecrets(h)
+	waitFor(t, "the records posted", func() bool { return len(posted(h.fake, "C1")) == 4 })
+	if err := h.fake.AddMember("C1", "U2"); err != nil {
+		t.Fatal(err)
+	}
+	h.fake.AddUser(slackfake.User{ID: "U2", Name: "ben", RealName: "Ben Engineer", TZ: "America/New_York", IsRestricted: true})
+	h.event(h.fake.NewUserChange("U2"))
+	expectAllHidden(t, h, "C1", 4)
+	h.waitDM("U1", "hid 4 records")
+	strangerSaw(t, "Ben, now a guest", h.cmd("U2", "C1", "/champion ledger").text)
+
+	h.event(h.fake.NewChannelUnshared("C1", "T2"))
+	expectAllHidden(t, h, "C1", 4)
+}
