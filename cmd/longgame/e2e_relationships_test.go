@@ -224,3 +224,17 @@ func TestNudgeListsChampionsNobodyTalkedTo(t *testing.T) {
 		t.Errorf("%d touches recorded, want 1", n)
 	}
 }
+
+// A champion linked to a Slack user moves, told from anywhere by their
+// mention: the answer names deals, so outside their deal channel it goes
+// to who asked alone.
+func TestChampionMovedByMentionFromAnywhere(t *testing.T) {
+	h := newE2E(t)
+	h.inChannel("U1", "C1", "/deal open Acme")
+	h.inChannel("U1", "C1", "/champion set Jane Doe <@U9|jane>")
+	h.inChannel("U1", "C2", "/deal open Globex")
+	h.private("U1", "C3", "/champion moved <@U9|jane> to Hooli title:CTO", "moved from Acme to Hooli as CTO",
+		"Your champion left", "Acme")
+	h.private("U1", "C1", "/deal", "no defender inside Acme")
+	h.private("U1", "C1", "/champion people mine", "Champions of your deals: 1", "Jane Doe (CTO at Hooli")
+}
