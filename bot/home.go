@@ -54,7 +54,7 @@ func (b *Bot) homeOf(ctx context.Context, teamID, userID string) ([]slack.Block,
 	if err != nil {
 		return nil, fmt.Errorf("home post-sale deals: %w", err)
 	}
-	due, err := b.store.OwnerCheckinsDue(ctx, teamID, userID, now.Add(views.DueWindow))
+	due, err := b.store.OwnerCheckinsDue(ctx, teamID, userID, storage.DueSoon(now))
 	if err != nil {
 		return nil, fmt.Errorf("home check-ins: %w", err)
 	}

@@ -180,3 +180,10 @@ func ValidateClaim(claimant string, limit int) error {
 func (c Checkin) DueToFinish(today time.Time) bool {
 	return c.Status == CheckinPending && !c.Covered() && !c.DueOn.After(today)
 }
+
+// DueSoonDays is how far ahead "your check-ins" look: /checkin outside a
+// deal channel, and the App Home.
+const DueSoonDays = 14
+
+// DueSoon is the end of the "your check-ins" window that starts at now.
+func DueSoon(now time.Time) time.Time { return now.Add(DueSoonDays * 24 * time.Hour) }

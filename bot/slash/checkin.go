@@ -38,7 +38,7 @@ func (h *checkinCommands) list(ctx context.Context, req *request) (views.Reply, 
 	}
 	d, err := h.store.DealByChannel(ctx, req.actor.TeamID, req.cmd.ChannelID)
 	if errors.Is(err, storage.ErrNotFound) {
-		due, err := h.store.OwnerCheckinsDue(ctx, req.actor.TeamID, req.actor.UserID, req.now.Add(views.DueWindow))
+		due, err := h.store.OwnerCheckinsDue(ctx, req.actor.TeamID, req.actor.UserID, storage.DueSoon(req.now))
 		if err != nil {
 			return views.Reply{}, fmt.Errorf("check-ins due: %w", err)
 		}

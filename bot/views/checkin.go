@@ -11,10 +11,6 @@ import (
 	"github.com/longgame/longgame/storage"
 )
 
-// DueWindow is how far ahead "your check-ins" look: /checkin outside a
-// deal channel, and the App Home.
-const DueWindow = 14 * 24 * time.Hour
-
 // CheckinWhat is a check-in in a list: its name.
 func CheckinWhat(c storage.Checkin) string { return CheckinName(c.Kind, c.Offset, c.Note) }
 
@@ -53,7 +49,7 @@ func DealCheckins(d storage.Deal, all []storage.Checkin, now time.Time, loc *tim
 }
 
 func MyCheckins(due []storage.CheckinDue, now time.Time, loc *time.Location) Reply {
-	title := fmt.Sprintf("Your check-ins due in the next 14 days or overdue: %d", len(due))
+	title := fmt.Sprintf("Your check-ins due in the next %d days or overdue: %d", storage.DueSoonDays, len(due))
 	if len(due) == 0 {
 		return Reply{Text: title + ".", Blocks: []slack.Block{blockkit.Section(title + ". Nothing to chase: play the long game.")}}
 	}

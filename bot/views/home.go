@@ -43,7 +43,7 @@ func Home(deals, postSale storage.Page[storage.DealOverview], due []storage.Chec
 		}
 		blocks = append(blocks, blockkit.LinesOf(lines, postSale.Total, 4, maxListChars)...)
 	}
-	blocks = append(blocks, slack.NewDividerBlock(), blockkit.Section(fmt.Sprintf("*Your check-ins due in the next 14 days or overdue: %d*", len(due))))
+	blocks = append(blocks, slack.NewDividerBlock(), blockkit.Section(fmt.Sprintf("*Your check-ins due in the next %d days or overdue: %d*", storage.DueSoonDays, len(due))))
 	if len(due) == 0 {
 		blocks = append(blocks, blockkit.Context("Nothing to chase right now."))
 	}
