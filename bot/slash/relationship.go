@@ -118,6 +118,9 @@ func (c *championCommands) mover(ctx context.Context, req *request, words []comm
 	if !inDeal {
 		return storage.Champion{}, "", inputError("Outside a deal channel, say who moved and where to.", movedAnywhereExample)
 	}
+	if len(words) > 1 && words[0].User == nil && strings.EqualFold(words[0].Text, "to") {
+		words = words[1:] // "/champion moved to Hooli"
+	}
 	if d.ChampionID == 0 {
 		return storage.Champion{}, "", inputError("This deal names no champion yet: name one with `/champion set` first.", "/champion set Jane Doe")
 	}

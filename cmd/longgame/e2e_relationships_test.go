@@ -237,4 +237,6 @@ func TestChampionMovedByMentionFromAnywhere(t *testing.T) {
 		"Your champion left", "Acme")
 	h.private("U1", "C1", "/deal", "no defender inside Acme")
 	h.private("U1", "C1", "/champion people mine", "Champions of your deals: 1", "Jane Doe (CTO at Hooli")
+	// In the deal channel, "moved to" reads as it is meant.
+	h.inChannel("U1", "C1", "/champion moved to Initech", "moved from Hooli to Initech")
 }
