@@ -175,13 +175,22 @@ func (db *DB) Goodwill(ctx context.Context, teamID string, championID, currentDe
 // each champion was champion of (now, or by their asks and gives) that
 // viewer $2 may see ("" sees all; else their own and those whose channel
 // is in the array $3), owned by $4 when it is not "".
-const peopleDeals = `SELECT x.ch_id, x.deal_id FROM (
-		SELECT champion_id AS ch_id, id AS deal_id FROM deals WHERE team_id = $1 AND champion_id IS NOT NULL
-		UNION SELECT champion_id, deal_id FROM asks WHERE team_id = $1 AND champion_id IS NOT NULL
-		UNION SELECT champion_id, deal_id FROM gives WHERE team_id = $1 AND champion_id IS NOT NULL) x
-	JOIN deals d ON d.team_id = $1 AND d.id = x.deal_id
-	WHERE ($2::text = '' OR d.owner_id = $2 OR d.channel_id = ANY($3::text[]))
-		AND ($4::text = '' OR d.owner_id = $4)`
+//
+// It starts from the deals selected, so "mine" reads one owner's deals
+// through their index, then each deal's asks and gives through theirs.
+func peopleDeals(mine bool) string {
+	where := `d.team_id = $1 AND ($2::text = '' OR d.owner_id = $2 OR d.channel_id = ANY($3::text[])) AND $4::text = ''`
+	if mine {
+		where = `d.team_id = $1 AND d.owner_id = $4 AND ($2::text = '' OR d.owner_id = $2 OR d.channel_id = ANY($3::text[]))`
+	}
+	// CROSS JOIN: the deals first, then each one's asks and gives; the
+	// unary + keeps the champion_id tests off the champion indexes.
+	return `SELECT d.champion_id AS ch_id, d.id AS deal_id FROM deals d WHERE ` + where + ` AND +d.champion_id IS NOT NULL
+	UNION SELECT a.champion_id, a.deal_id FROM deals d CROSS JOIN asks a ON a.team_id = d.team_id AND a.deal_id = d.id
+		WHERE ` + where + ` AND +a.champion_id IS NOT NULL
+	UNION SELECT g.champion_id, g.deal_id FROM deals d CROSS JOIN gives g ON g.team_id = d.team_id AND g.deal_id = d.id
+		WHERE ` + where + ` AND +g.champion_id IS NOT NULL`
+}
 
 // lastContact is the latest contact with champion ch: a touch, an ask or a
 // give, or a check-in done on a deal they champion; NULL when none
@@ -206,11 +215,13 @@ var personGoodwill = strings.NewReplacer("$1", "ch.team_id", "$2", "ch.id", "$3"
 
 // peopleQuery reads the first $6 people, by name as SQLite orders them
 // (bytewise).
-var peopleQuery = `WITH pd AS (` + peopleDeals + `),
+func peopleQuery(mine bool) string {
+	return `WITH pd AS (` + peopleDeals(mine) + `),
 	people AS (SELECT ch_id, COUNT(DISTINCT deal_id) AS n FROM pd GROUP BY ch_id)
 	SELECT ` + championCols + `, p.n, ` + personGoodwill + `, ` + lastContact + `, ` + latestMove + `
 	FROM people p JOIN champions ch ON ch.team_id = $1 AND ch.id = p.ch_id
 	ORDER BY ch.name_key COLLATE "C", ch.company_key COLLATE "C", ch.id LIMIT $6`
+}
 
 // People lists the champions f selects, as storage.Store says.
 func (db *DB) People(ctx context.Context, teamID string, f storage.PeopleFilter) (storage.Page[storage.Person], error) {
@@ -224,11 +235,11 @@ func (db *DB) People(ctx context.Context, teamID string, f storage.PeopleFilter)
 	var p storage.Page[storage.Person]
 	err := db.readTx(ctx, func(tx pgx.Tx) error {
 		var err error
-		p.Items, err = queryAll(ctx, tx, scanPerson, peopleQuery, teamID, viewer, channels, f.OwnerID, tsArg(f.Since), f.Limit)
+		p.Items, err = queryAll(ctx, tx, scanPerson, peopleQuery(f.OwnerID != ""), teamID, viewer, channels, f.OwnerID, tsArg(f.Since), f.Limit)
 		if err != nil {
 			return err
 		}
-		err = tx.QueryRow(ctx, `SELECT COUNT(DISTINCT ch_id) FROM (`+peopleDeals+`) pd`,
+		err = tx.QueryRow(ctx, `SELECT COUNT(DISTINCT ch_id) FROM (`+peopleDeals(f.OwnerID != "")+`) pd`,
 			teamID, viewer, channels, f.OwnerID).Scan(&p.Total)
 		if err != nil || f.Viewer == nil || !f.Viewer.Unknown {
 			return err

@@ -65,3 +65,23 @@ func TestSummaryPlans(t *testing.T) {
 		})
 	}
 }
+
+// TestPeopleOfOneOwnerPlan: "/champion people mine" and the App Home read
+// one owner's deals through their index, and each deal's asks and gives
+// through theirs: their cost follows the owner's deals, not the
+// workspace's.
+func TestPeopleOfOneOwnerPlan(t *testing.T) {
+	db, _ := openTest(t)
+	plan := queryPlan(t, db, peopleDeals(true), "T1", "", "[]", "UALICE")
+	for _, want := range []string{"deals_team_owner (team_id=? AND owner_id=?)", "sqlite_autoindex_asks_1 (team_id=? AND deal_id=?)",
+		"sqlite_autoindex_gives_1 (team_id=? AND deal_id=?)"} {
+		if !strings.Contains(plan, want) {
+			t.Errorf("plan does not use %q:\n%s", want, plan)
+		}
+	}
+	for _, bad := range []string{"SCAN asks", "SCAN gives", "SCAN a\n", "SCAN g\n"} {
+		if strings.Contains(plan+"\n", bad) {
+			t.Errorf("plan scans (%q):\n%s", bad, plan)
+		}
+	}
+}

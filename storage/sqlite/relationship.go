@@ -145,13 +145,25 @@ func (db *DB) Goodwill(ctx context.Context, teamID string, championID, currentDe
 // each champion was champion of (now, or by their asks and gives) that
 // viewer ?2 may see ("" sees all; else their own and those whose channel
 // is in the JSON array ?3), owned by ?4 when it is not "".
-const peopleDeals = `SELECT x.ch_id, x.deal_id FROM (
-		SELECT champion_id AS ch_id, id AS deal_id FROM deals WHERE team_id = ?1 AND champion_id IS NOT NULL
-		UNION SELECT champion_id, deal_id FROM asks WHERE team_id = ?1 AND champion_id IS NOT NULL
-		UNION SELECT champion_id, deal_id FROM gives WHERE team_id = ?1 AND champion_id IS NOT NULL) x
-	JOIN deals d ON d.team_id = ?1 AND d.id = x.deal_id
-	WHERE (?2 = '' OR d.owner_id = ?2 OR d.channel_id IN (SELECT value FROM json_each(?3)))
-		AND (?4 = '' OR d.owner_id = ?4)`
+//
+// It starts from the deals selected, so "mine" reads one owner's deals
+// through their index, then each deal's asks and gives through theirs.
+func peopleDeals(mine bool) string {
+	where := `d.team_id = ?1 AND (?2 = '' OR d.owner_id = ?2 OR d.channel_id IN (SELECT value FROM json_each(?3))) AND ?4 = ''`
+	deals := `deals d`
+	if mine {
+		where = `d.team_id = ?1 AND d.owner_id = ?4 AND (?2 = '' OR d.owner_id = ?2 OR d.channel_id IN (SELECT value FROM json_each(?3)))`
+		deals = `deals d INDEXED BY deals_team_owner`
+	}
+	// The deals first, then each one's asks and gives by deal: without
+	// statistics SQLite would rather scan the workspace's asks through the
+	// champion index, whose cost grows with the workspace, not the owner.
+	return `SELECT d.champion_id AS ch_id, d.id AS deal_id FROM ` + deals + ` WHERE ` + where + ` AND +d.champion_id IS NOT NULL
+	UNION SELECT a.champion_id, a.deal_id FROM ` + deals + ` CROSS JOIN asks a INDEXED BY sqlite_autoindex_asks_1
+		ON a.team_id = d.team_id AND a.deal_id = d.id WHERE ` + where + ` AND +a.champion_id IS NOT NULL
+	UNION SELECT g.champion_id, g.deal_id FROM ` + deals + ` CROSS JOIN gives g INDEXED BY sqlite_autoindex_gives_1
+		ON g.team_id = d.team_id AND g.deal_id = d.id WHERE ` + where + ` AND +g.champion_id IS NOT NULL`
+}
 
 // lastContact is the latest contact with champion ch: a touch, an ask or a
 // give, or a check-in done on a deal they champion.
@@ -182,7 +194,7 @@ func (db *DB) People(ctx context.Context, teamID string, f storage.PeopleFilter)
 	var p storage.Page[storage.Person]
 	err := db.readTx(ctx, func(tx *txn) error {
 		var err error
-		p.Items, err = queryAll(ctx, tx, scanPerson, `WITH pd AS (`+peopleDeals+`),
+		p.Items, err = queryAll(ctx, tx, scanPerson, `WITH pd AS (`+peopleDeals(f.OwnerID != "")+`),
 			people AS (SELECT ch_id, COUNT(DISTINCT deal_id) AS n FROM pd GROUP BY ch_id)
 			SELECT `+championCols+`, p.n, `+personGoodwill+`, `+lastContact+`, `+latestMove+`
 			FROM people p JOIN champions ch ON ch.team_id = ?1 AND ch.id = p.ch_id
@@ -191,7 +203,7 @@ func (db *DB) People(ctx context.Context, teamID string, f storage.PeopleFilter)
 		if err != nil {
 			return err
 		}
-		err = tx.QueryRowContext(ctx, `SELECT COUNT(DISTINCT ch_id) FROM (`+peopleDeals+`)`,
+		err = tx.QueryRowContext(ctx, `SELECT COUNT(DISTINCT ch_id) FROM (`+peopleDeals(f.OwnerID != "")+`)`,
 			teamID, viewer, channels, f.OwnerID).Scan(&p.Total)
 		if err != nil || f.Viewer == nil || !f.Viewer.Unknown {
 			return err
