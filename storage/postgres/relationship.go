@@ -183,12 +183,12 @@ func peopleDeals(mine bool) string {
 	if mine {
 		where = `d.team_id = $1 AND d.owner_id = $4 AND ($2::text = '' OR d.owner_id = $2 OR d.channel_id = ANY($3::text[]))`
 	}
-	// CROSS JOIN: the deals first, then each one's asks and gives; the
+	// The deals first, then each one's asks and gives by deal; the
 	// unary + keeps the champion_id tests off the champion indexes.
 	return `SELECT d.champion_id AS ch_id, d.id AS deal_id FROM deals d WHERE ` + where + ` AND +d.champion_id IS NOT NULL
-	UNION SELECT a.champion_id, a.deal_id FROM deals d CROSS JOIN asks a ON a.team_id = d.team_id AND a.deal_id = d.id
+	UNION SELECT a.champion_id, a.deal_id FROM deals d JOIN asks a ON a.team_id = d.team_id AND a.deal_id = d.id
 		WHERE ` + where + ` AND +a.champion_id IS NOT NULL
-	UNION SELECT g.champion_id, g.deal_id FROM deals d CROSS JOIN gives g ON g.team_id = d.team_id AND g.deal_id = d.id
+	UNION SELECT g.champion_id, g.deal_id FROM deals d JOIN gives g ON g.team_id = d.team_id AND g.deal_id = d.id
 		WHERE ` + where + ` AND +g.champion_id IS NOT NULL`
 }
 
