@@ -58,7 +58,9 @@ Then the bot alone:
 It prints a table, with the targets of issue #7 and whether they are met,
 and with --json writes the whole report to a file. --quick shrinks every
 size to a smoke run of a few seconds; a flag given explicitly wins over it.
-Profiles come from the Go benchmarks, not from here:
+With --profile DIR each bot writes its CPU profile, execution trace and
+allocation profile under DIR (go tool pprof, go tool trace). The Go
+benchmarks profile one path at a time:
   go test ./cmd/longgame -run '^$' -bench BenchmarkRecordRisk -cpuprofile cpu.out
 
 Flags:
@@ -82,6 +84,10 @@ type benchOptions struct {
 	// "" runs it on SQLite files. Reported with its password masked.
 	DB   string `json:"db,omitempty"`
 	JSON string `json:"-"`
+	// Profile is a directory where each `longgame run` child writes its
+	// CPU profile, execution trace and allocation profile, in a
+	// subdirectory per scenario; "" profiles nothing.
+	Profile string `json:"-"`
 	// bin is the longgame binary the children run; default this one.
 	bin string
 }
@@ -153,6 +159,7 @@ func defineBenchFlags(fs *flag.FlagSet, o *benchOptions) *string {
 	fs.IntVar(&o.StartupRuns, "startup-runs", o.StartupRuns, "start-up: how many starts to time")
 	fs.BoolVar(&o.Quick, "quick", false, "tiny sizes for a smoke run; explicit flags still win")
 	fs.StringVar(&o.JSON, "json", "", "also write the report as JSON to this file")
+	fs.StringVar(&o.Profile, "profile", "", "write each bot's cpu.pprof, trace.out and allocs.pprof under this directory, one subdirectory per scenario")
 	fs.StringVar(&o.DB, "db", "", "run the bot on PostgreSQL: a postgres:// URL of a server where bench may create (and drop) databases; default SQLite files")
 	return fs.String("skip", "", "comma-separated scenarios to leave out: "+strings.Join(benchScenarios, ", "))
 }
@@ -379,6 +386,9 @@ func newBenchFake() (*slackfake.Server, error) {
 // until it is connected; up is the time that took from the process start.
 func (b *bench) start(ctx context.Context, name, verb string, env ...string) (c *child, up time.Duration, err error) {
 	b.progress("%s: starting %q", name, verb)
+	if b.opts.Profile != "" && verb == "run" {
+		env = append(env, profileEnv+"="+filepath.Join(b.opts.Profile, profileSlug(name)))
+	}
 	if c, err = startChild(b.opts.bin, verb, b.fake, env...); err != nil {
 		return nil, 0, err
 	}
@@ -419,4 +429,15 @@ func (r *benchReport) writeJSON(path string) error {
 		return err
 	}
 	return os.WriteFile(path, append(data, '\n'), 0o644)
+}
+
+// profileSlug names a scenario's profile directory: its name, letters and
+// digits only.
+func profileSlug(name string) string {
+	return strings.Trim(strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '-'
+	}, name), "-")
 }
