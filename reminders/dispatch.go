@@ -110,10 +110,17 @@ type Dispatcher struct {
 	member      func(ctx context.Context, teamID, userID string) (bool, error)
 	delivered   func(storage.Delivery)
 
-	zones   sync.Map   // IANA name → *time.Location
-	passMu  sync.Mutex // one Dispatch at a time
-	schedMu sync.Mutex
-	sched   cron.Schedule // the digest schedule Run was started with
+	zones  sync.Map   // IANA name → *time.Location
+	passMu sync.Mutex // one Dispatch at a time
+	// retries are the retry times passes scheduled that may still lie
+	// ahead: a pass returns only its own, and a reminder released by an
+	// earlier pass, not yet due when the next one claimed, would otherwise
+	// wait for the dispatch interval (a minute) rather than its
+	// Retry-After.
+	retriesMu sync.Mutex
+	retries   []time.Time
+	schedMu   sync.Mutex
+	sched     cron.Schedule // the digest schedule Run was started with
 }
 
 // Retry policy for failures that are not rate limits.
@@ -138,8 +145,8 @@ func New(store Store, slack Poster, messages Messages, opts Options) *Dispatcher
 		loc:         opts.Location,
 		claimant:    opts.ClaimantID,
 		lease:       cmp.Or(opts.Lease, 5*time.Minute),
-		concurrency: cmp.Or(opts.Concurrency, 8),
-		batch:       cmp.Or(opts.Batch, 64),
+		concurrency: cmp.Or(opts.Concurrency, 32),
+		batch:       cmp.Or(opts.Batch, 256),
 		callTimeout: cmp.Or(opts.CallTimeout, 20*time.Second),
 		shared:      opts.Shared,
 		member:      opts.Member,
@@ -225,11 +232,34 @@ func (p *pass) result() (time.Time, error) {
 
 // retryAt notes a retry scheduled at t.
 func (p *pass) retryAt(t time.Time) {
+	p.d.scheduled(t)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.next.IsZero() || t.Before(p.next) {
 		p.next = t
 	}
+}
+
+// scheduled remembers a retry time, once.
+func (d *Dispatcher) scheduled(t time.Time) {
+	d.retriesMu.Lock()
+	defer d.retriesMu.Unlock()
+	if !slices.ContainsFunc(d.retries, t.Equal) {
+		d.retries = append(d.retries, t)
+	}
+}
+
+// nextRetry is the earliest retry time scheduled by any pass that is
+// after since (when the last pass claimed: what was due then it took),
+// zero if none; the earlier ones are forgotten.
+func (d *Dispatcher) nextRetry(since time.Time) time.Time {
+	d.retriesMu.Lock()
+	defer d.retriesMu.Unlock()
+	d.retries = slices.DeleteFunc(d.retries, func(t time.Time) bool { return !t.After(since) })
+	if len(d.retries) == 0 {
+		return time.Time{}
+	}
+	return slices.MinFunc(d.retries, time.Time.Compare)
 }
 
 func (p *pass) fail(err error) {

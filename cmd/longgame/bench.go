@@ -44,7 +44,10 @@ Each bot gets, in turn:
   peak RSS     VmHWM of the process after that load (/proc, Linux)
 Then the bot alone:
   reminders    --reminders won deals, each in its own channel with a
-               check-in due, before "longgame run" starts: time from the
+               check-in due and a member the bot never saw (so each
+               needs conversations.info, conversations.members and
+               users.info before its post), before "longgame run"
+               starts: time from the
                process start until every reminder reached the fake, with
                duplicates and missing ones; then the same with the first
                --reminders chat.postMessage calls answered 429
@@ -55,7 +58,7 @@ Then the bot alone:
                then process start → Socket Mode connected, --startup-runs
                times (median and max).
 
-It prints a table, with the targets of issue #7 and whether they are met,
+It prints a table, with the targets of issues #7 and #15 and whether they are met,
 and with --json writes the whole report to a file. --quick shrinks every
 size to a smoke run of a few seconds; a flag given explicitly wins over it.
 With --profile DIR each bot writes its CPU profile, execution trace and
