@@ -72,10 +72,26 @@ func newLogger(w io.Writer, level logLevel) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.Level(level)}))
 }
 
+// slackConns is how many idle connections to Slack's Web API are kept:
+// as many as calls can be under way at once (the bot's 32 workers, the
+// reminders' channels, the access look-ups). With net/http's default of
+// two, every call past the second opened a new connection and closed it
+// after: a dial, a TCP handshake and a TIME_WAIT per post under load.
+const slackConns = 128
+
+// slackTransport is net/http's default transport with slackConns idle
+// connections kept per host.
+func slackTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = slackConns
+	t.MaxIdleConnsPerHost = slackConns
+	return t
+}
+
 func newSlackAPI(cfg config) *slack.Client {
 	opts := []slack.Option{
 		slack.OptionAppLevelToken(cfg.AppToken),
-		slack.OptionHTTPClient(&http.Client{Timeout: 30 * time.Second}),
+		slack.OptionHTTPClient(&http.Client{Timeout: 30 * time.Second, Transport: slackTransport()}),
 	}
 	if cfg.APIURL != "" {
 		opts = append(opts, slack.OptionAPIURL(string(cfg.APIURL)))
