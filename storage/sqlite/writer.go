@@ -38,21 +38,28 @@ type writer struct {
 	maxBatch int
 	batches  atomic.Int64 // transactions begun; tests read it
 	onCommit func(time.Duration, int)
+	// committed runs after each batch, before its callers are answered:
+	// it voids the read cache (readcache.go).
+	committed func()
 
 	ckpt checkpointer
 }
 
 // startWriter starts the writer goroutine on conn; onCommit, if not nil,
 // hears of each batch's transaction.
-func startWriter(conn *pool, maxBatch int, policy checkpointPolicy, onCommit func(time.Duration, int)) *writer {
+func startWriter(conn *pool, maxBatch int, policy checkpointPolicy, onCommit func(time.Duration, int), committed func()) *writer {
+	if committed == nil {
+		committed = func() {}
+	}
 	w := &writer{
-		conn:     conn,
-		ops:      make(chan *writeOp), // unbuffered: a write is either taken or still the caller's
-		quit:     make(chan struct{}),
-		stopped:  make(chan struct{}),
-		maxBatch: maxBatch,
-		onCommit: onCommit,
-		ckpt:     checkpointer{conn: conn.DB, policy: policy.withDefaults()},
+		committed: committed,
+		conn:      conn,
+		ops:       make(chan *writeOp), // unbuffered: a write is either taken or still the caller's
+		quit:      make(chan struct{}),
+		stopped:   make(chan struct{}),
+		maxBatch:  maxBatch,
+		onCommit:  onCommit,
+		ckpt:      checkpointer{conn: conn.DB, policy: policy.withDefaults()},
 	}
 	go w.loop()
 	return w
@@ -183,6 +190,7 @@ func (w *writer) commit(batch []*writeOp) {
 	if w.onCommit != nil {
 		w.onCommit(time.Since(start), len(batch))
 	}
+	w.committed() // even after a rollback: cheap, and never wrong
 	for i, op := range batch {
 		err := opErrs[i]
 		if err == nil {
