@@ -195,14 +195,17 @@ func (r *benchReport) rows() [][]string {
 		row(open, "p50", base.Open.P50MS, bot.Open.P50MS, fmtMS, "", nil)
 		row(open, "p99", base.Open.P99MS, bot.Open.P99MS, fmtMS, openP99Target, r.met(targetOpenP99))
 		row(open, "max", base.Open.MaxMS, bot.Open.MaxMS, fmtMS, "", nil)
+		row(open, "CPU per command", base.Open.CPUPerCmdUS, bot.Open.CPUPerCmdUS, fmtUS, "", nil)
 		rows = append(rows, []string{open, "answered", answered(r.Baseline != nil, base.Open), answered(r.Bot != nil, bot.Open), "", ""})
 		sum := fmt.Sprintf("risk summary ×%d, %d in flight, %d risks", o.SummaryN, o.InFlight, o.OpenN)
 		row(sum, "p50", base.Summary.P50MS, bot.Summary.P50MS, fmtMS, "", nil)
 		row(sum, "p99", base.Summary.P99MS, bot.Summary.P99MS, fmtMS, "≤ 5 ms", r.met(targetSummaryP99))
+		row(sum, "CPU per command", base.Summary.CPUPerCmdUS, bot.Summary.CPUPerCmdUS, fmtUS, "", nil)
 		closed := fmt.Sprintf("closed loop, %d in flight, %s", o.InFlight, time.Duration(o.ClosedFor))
 		row(closed, "commands/s", base.Closed.PerSecond, bot.Closed.PerSecond, fmtRate, "≥ 5000/s", r.met(targetClosed))
 		row(closed, "p50", base.Closed.P50MS, bot.Closed.P50MS, fmtMS, "", nil)
 		row(closed, "p99", base.Closed.P99MS, bot.Closed.P99MS, fmtMS, "", nil)
+		row(closed, "CPU per command", base.Closed.CPUPerCmdUS, bot.Closed.CPUPerCmdUS, fmtUS, "", nil)
 		row("peak RSS after the load", "VmHWM", float64(base.PeakRSS), float64(bot.PeakRSS), func(v float64) string { return fmtMiB(int64(v)) },
 			"≤ 40 MiB", r.met(targetRSS))
 	}
@@ -288,6 +291,8 @@ func loadAvg() float64 {
 }
 
 func fmtMS(v float64) string { return fmt.Sprintf("%.2f ms", v) }
+
+func fmtUS(v float64) string { return fmt.Sprintf("%.0f µs", v) }
 
 func fmtRate(v float64) string { return fmt.Sprintf("%.0f/s", v) }
 

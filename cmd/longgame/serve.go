@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -88,10 +89,10 @@ func slackTransport() *http.Transport {
 	return t
 }
 
-func newSlackAPI(cfg config) *slack.Client {
+func newSlackAPI(cfg config, client *http.Client) *slack.Client {
 	opts := []slack.Option{
 		slack.OptionAppLevelToken(cfg.AppToken),
-		slack.OptionHTTPClient(&http.Client{Timeout: 30 * time.Second, Transport: slackTransport()}),
+		slack.OptionHTTPClient(client),
 	}
 	if cfg.APIURL != "" {
 		opts = append(opts, slack.OptionAPIURL(string(cfg.APIURL)))
@@ -141,7 +142,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, now func() time.Ti
 		parts = append(parts, ops.run)
 	}
 
-	api := newSlackAPI(cfg)
+	httpClient := &http.Client{Timeout: 30 * time.Second, Transport: slackTransport()}
+	api := newSlackAPI(cfg, httpClient)
 	auth, err := api.AuthTestContext(ctx)
 	if err != nil {
 		return authError(err)
@@ -159,10 +161,12 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, now func() time.Ti
 			Now:            now,
 			Logger:         log,
 		},
-		Home:      access.Org{TeamID: auth.TeamID, EnterpriseID: auth.EnterpriseID},
-		BotUserID: auth.UserID,
-		BotID:     auth.BotID,
-		Observer:  tel,
+		WebAPI:     &bot.WebAPI{Token: cfg.BotToken, URL: cmp.Or(string(cfg.APIURL), slack.APIURL), Client: httpClient},
+		HTTPClient: &http.Client{Timeout: 10 * time.Second, Transport: httpClient.Transport},
+		Home:       access.Org{TeamID: auth.TeamID, EnterpriseID: auth.EnterpriseID},
+		BotUserID:  auth.UserID,
+		BotID:      auth.BotID,
+		Observer:   tel,
 	})
 	d := reminders.New(db, api, checkin.Messages{}, reminders.Options{
 		Logger:    log.With("part", "reminders"),

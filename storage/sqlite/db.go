@@ -219,7 +219,13 @@ func (db *DB) now() time.Time {
 // transaction is committed. fn runs in its own savepoint: its error rolls
 // back only its own changes.
 func (db *DB) write(ctx context.Context, fn writeFunc) error {
-	return db.w.write(ctx, fn)
+	return db.w.write(ctx, fn, false)
+}
+
+// writeKeepingDeals is write for a change that never touches the deals
+// table, so the deals read cache outlives it.
+func (db *DB) writeKeepingDeals(ctx context.Context, fn writeFunc) error {
+	return db.w.write(ctx, fn, true)
 }
 
 // readTx runs fn in a read-only transaction, so its queries see one snapshot.

@@ -24,13 +24,22 @@ import (
 // process's writer is the file's only writer (see writer.go); a snapshot
 // that already includes a commit whose bump has not landed yet is tagged
 // with the older generation and simply dropped at the bump.
+//
+// A deal found by its channel — read by every command — is kept the same
+// way under a second generation, bumped only by the batches in which some
+// write may change the deals table: the writes that cannot (recording a
+// risk, an ask, a give, a posted message's ts) say so, and leave it be.
 type readCache struct {
-	gen atomic.Uint64 // bumped after each commit
+	gen      atomic.Uint64 // bumped after each commit
+	dealsGen atomic.Uint64 // bumped after each commit that may change deals
 
 	mu        sync.Mutex
 	summaries map[summaryKey]cached[storage.RiskSummary]
 	overviews map[dealKey]cached[storage.DealOverview]
+	deals     map[channelKey]cached[storage.Deal]
 }
+
+type channelKey struct{ team, channel string }
 
 type dealKey struct {
 	team string
@@ -53,15 +62,45 @@ const readCacheMax = 512
 
 func newReadCache() *readCache {
 	return &readCache{summaries: map[summaryKey]cached[storage.RiskSummary]{},
-		overviews: map[dealKey]cached[storage.DealOverview]{}}
+		overviews: map[dealKey]cached[storage.DealOverview]{}, deals: map[channelKey]cached[storage.Deal]{}}
 }
 
-// committed voids every answer kept: called by the writer after each
-// batch, before its callers are answered.
-func (c *readCache) committed() { c.gen.Add(1) }
+// committed voids the answers kept (the deals too when dealsChanged):
+// called by the writer after each batch, before its callers are answered.
+func (c *readCache) committed(dealsChanged bool) {
+	if dealsChanged {
+		c.dealsGen.Add(1)
+	}
+	c.gen.Add(1)
+}
 
 // generation is the tag of a read about to start.
 func (c *readCache) generation() uint64 { return c.gen.Load() }
+
+// dealsGeneration is the tag of a read of the deals table about to start.
+func (c *readCache) dealsGeneration() uint64 { return c.dealsGen.Load() }
+
+func (c *readCache) deal(k channelKey) (storage.Deal, bool) {
+	c.mu.Lock()
+	e, ok := c.deals[k]
+	c.mu.Unlock()
+	if !ok || e.gen != c.dealsGen.Load() {
+		return storage.Deal{}, false
+	}
+	return e.val, true // a Deal holds no slice or map: a copy is its own
+}
+
+func (c *readCache) putDeal(k channelKey, gen uint64, d storage.Deal) {
+	if gen != c.dealsGen.Load() {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.deals) >= readCacheMax {
+		clear(c.deals)
+	}
+	c.deals[k] = cached[storage.Deal]{gen, d}
+}
 
 func (c *readCache) summary(k summaryKey) (storage.RiskSummary, bool) {
 	c.mu.Lock()

@@ -72,3 +72,32 @@ func TestCachedSummaryIsTheCallersOwn(t *testing.T) {
 	}
 	storagetest.Diff(t, must(db.RiskSummary(ctx, "T1", d.ID, 5)), want)
 }
+
+// TestCachedDealFollowsEveryChange: the deal of a channel is kept across
+// the writes that leave deals alone, and never across one that changes it.
+func TestCachedDealFollowsEveryChange(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := t.Context()
+	d := storagetest.NewDeal(t, db, alice, "C1")
+	byChannel := func() storage.Deal { return must(db.DealByChannel(ctx, "T1", "C1")) }
+	byChannel() // kept from here
+	must(db.AddRisk(ctx, alice, d.ID, storage.NewRisk{What: "SSO untested"}))
+	must(db.AddAsk(ctx, alice, d.ID, "an intro to the CFO", 3))
+	name := "Acme renewal"
+	must(db.UpdateDeal(ctx, alice, d.ID, storage.DealChanges{Name: &name}))
+	if got := byChannel().Name; got != name {
+		t.Errorf("after a rename: %q, want %q", got, name)
+	}
+	must(db.SetBudget(ctx, alice, d.ID, 7))
+	if got := byChannel().Budget; got != 7 {
+		t.Errorf("after a new budget: %d, want 7", got)
+	}
+	set := must(db.SetChampion(ctx, alice, d.ID, storage.ChampionInput{Name: "Jane Doe"}))
+	if got := byChannel().ChampionID; got != set.Champion.ID {
+		t.Errorf("after naming a champion: champion %d, want %d", got, set.Champion.ID)
+	}
+	exec(t, db, `UPDATE deals SET owner_id = 'UBOB' WHERE id = ?`, d.ID)
+	if got := byChannel().OwnerID; got != "UBOB" {
+		t.Errorf("after a change by hand: owner %q, want UBOB", got)
+	}
+}
