@@ -114,8 +114,11 @@ func (c *child) peakRSS() (int64, error) {
 
 // cpuTime is the CPU time the child has used so far, user and system,
 // from /proc/<pid>/stat (Linux only).
-func (c *child) cpuTime() (time.Duration, error) {
-	data, err := os.ReadFile("/proc/" + strconv.Itoa(c.cmd.Process.Pid) + "/stat")
+func (c *child) cpuTime() (time.Duration, error) { return cpuTimeOf(c.cmd.Process.Pid) }
+
+// cpuTimeOf is process pid's CPU time so far, user and system.
+func cpuTimeOf(pid int) (time.Duration, error) {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
 		return 0, fmt.Errorf("cpu time: %w", err)
 	}
