@@ -65,9 +65,12 @@ type Options struct {
 	// dispatcher takes it over and reconciles it; default 5 minutes. It
 	// must be longer than a pass takes to send what it claimed.
 	Lease time.Duration
-	// Concurrency is how many deal channels are sent to at once; default 8.
+	// Concurrency is how many deal channels are sent to at once; default
+	// 64. Each channel gets one goroutine, so one channel never sees two
+	// posts at once (Slack limits posts per channel): the look-ups and the
+	// posts of different channels overlap instead of queueing.
 	Concurrency int
-	// Batch is how many due reminders one claim takes; default 64.
+	// Batch is how many due reminders one claim takes; default 256.
 	Batch int
 	// CallTimeout bounds each Slack call; default 20 seconds.
 	CallTimeout time.Duration
@@ -145,7 +148,7 @@ func New(store Store, slack Poster, messages Messages, opts Options) *Dispatcher
 		loc:         opts.Location,
 		claimant:    opts.ClaimantID,
 		lease:       cmp.Or(opts.Lease, 5*time.Minute),
-		concurrency: cmp.Or(opts.Concurrency, 32),
+		concurrency: cmp.Or(opts.Concurrency, 64),
 		batch:       cmp.Or(opts.Batch, 256),
 		callTimeout: cmp.Or(opts.CallTimeout, 20*time.Second),
 		shared:      opts.Shared,
