@@ -42,6 +42,12 @@ Each bot gets, in turn:
   closed loop  "/risk flag" into a second deal with --in-flight
                outstanding for --closed-for: commands answered per second
   peak RSS     VmHWM of the process after that load (/proc, Linux)
+  CPU          the bot's CPU time per command of each load, and this
+               process's (the fake and the load): unlike latencies, not
+               inflated by other work on the machine
+  disk         right after the bot, 300 writes of 4 KiB each followed by
+               fdatasync(2) in the database's directory: the floor of a
+               durable commit on this disk
 Then the bot alone:
   reminders    --reminders won deals, each in its own channel with a
                check-in due and a member the bot never saw (so each
@@ -330,6 +336,7 @@ func (b *bench) run(ctx context.Context, rep *benchReport) error {
 			}
 			return err
 		}},
+		{"disk", "bot", func() (err error) { rep.Disk, err = probeDisk(b.dir, diskProbes); return }},
 		{"reminders", "reminders", func() (err error) {
 			rep.Reminders, err = b.reminders(ctx, b.opts.Reminders, false, 0)
 			return

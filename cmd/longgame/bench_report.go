@@ -24,6 +24,7 @@ type benchReport struct {
 	Reminders    *reminderReport `json:"reminders,omitempty"`
 	Reminders429 *reminderReport `json:"reminders_429,omitempty"`
 	Startup      *startupReport  `json:"startup,omitempty"`
+	Disk         *diskReport     `json:"disk,omitempty"`
 	Targets      []targetCheck   `json:"targets"`
 	// Problems are counts that do not match: a reply missing or doubled, a
 	// command answered with an error, a risk not stored. Speed is never a
@@ -211,6 +212,15 @@ func (r *benchReport) rows() [][]string {
 		row(closed, "fake+load CPU per command", base.Closed.FakeCPUPerCmdUS, bot.Closed.FakeCPUPerCmdUS, fmtUS, "", nil)
 		row("peak RSS after the load", "VmHWM", float64(base.PeakRSS), float64(bot.PeakRSS), func(v float64) string { return fmtMiB(int64(v)) },
 			"≤ 40 MiB", r.met(targetRSS))
+	}
+	if d := r.Disk; d != nil {
+		name := fmt.Sprintf("disk: 4 KiB write + fdatasync ×%d", d.Syncs)
+		for _, m := range []struct {
+			metric string
+			v      float64
+		}{{"p50", d.P50MS}, {"p99", d.P99MS}, {"max", d.MaxMS}} {
+			rows = append(rows, []string{name, m.metric, "—", fmtMS(m.v), "", ""})
+		}
 	}
 	if rm := r.Reminders; rm != nil {
 		rows = append(rows, reminderRows(rm, r.met(targetReminders))...)
