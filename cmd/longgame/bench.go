@@ -168,6 +168,7 @@ func defineBenchFlags(fs *flag.FlagSet, o *benchOptions) *string {
 	fs.IntVar(&o.StartupRuns, "startup-runs", o.StartupRuns, "start-up: how many starts to time")
 	fs.BoolVar(&o.Quick, "quick", false, "tiny sizes for a smoke run; explicit flags still win")
 	fs.StringVar(&o.JSON, "json", "", "also write the report as JSON to this file")
+	fs.StringVar(&o.bin, "bin", "", "run this longgame binary as the bots (an earlier build, to compare it under the same load); default this one")
 	fs.StringVar(&o.Profile, "profile", "", "write each bot's cpu.pprof, trace.out and allocs.pprof under this directory, one subdirectory per scenario")
 	fs.StringVar(&o.DB, "db", "", "run the bot on PostgreSQL: a postgres:// URL of a server where bench may create (and drop) databases; default SQLite files")
 	return fs.String("skip", "", "comma-separated scenarios to leave out: "+strings.Join(benchScenarios, ", "))
@@ -244,9 +245,11 @@ func runBench(ctx context.Context, inv invocation) int {
 		fmt.Fprintf(inv.stderr, "longgame bench: %v\n", err)
 		return exitUsage
 	}
-	if opts.bin, err = os.Executable(); err != nil {
-		fmt.Fprintf(inv.stderr, "longgame bench: cannot find this binary to run it: %v\n", err)
-		return exitError
+	if opts.bin == "" {
+		if opts.bin, err = os.Executable(); err != nil {
+			fmt.Fprintf(inv.stderr, "longgame bench: cannot find this binary to run it: %v\n", err)
+			return exitError
+		}
 	}
 	rep, err := benchmark(ctx, opts, inv.stderr)
 	if rep != nil {
