@@ -243,10 +243,17 @@ func (p *pass) retryAt(t time.Time) {
 	}
 }
 
-// scheduled remembers a retry time, once.
+// scheduled remembers a retry time, once. Times more than an hour past
+// are dropped (a pass lasts far less than that: its claims' lease is
+// minutes), so the list stays short even where Run does not read it
+// (local's CatchUp).
 func (d *Dispatcher) scheduled(t time.Time) {
 	d.retriesMu.Lock()
 	defer d.retriesMu.Unlock()
+	if len(d.retries) >= 64 {
+		old := d.now().Add(-time.Hour)
+		d.retries = slices.DeleteFunc(d.retries, func(r time.Time) bool { return r.Before(old) })
+	}
 	if !slices.ContainsFunc(d.retries, t.Equal) {
 		d.retries = append(d.retries, t)
 	}
