@@ -36,6 +36,10 @@ type Config struct {
 	AckDeadline time.Duration
 	// HTTPClient posts to response_urls; it must have a timeout.
 	HTTPClient *http.Client
+	// WebAPI, if set, is used to post the records in their channels
+	// without decoding what Slack echoes back (postmessage.go); nil posts
+	// them through the slack-go client.
+	WebAPI *WebAPI
 	// ChannelInfoTTL is how long conversations.info answers are trusted.
 	ChannelInfoTTL time.Duration
 	// PingTimeout is how long the socket may go without a ping from Slack

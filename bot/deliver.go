@@ -81,17 +81,11 @@ func privately(r views.Reply, notice string) views.Reply {
 // postRecord posts r in the channel with the record metadata, waiting out
 // rate limits.
 func (b *Bot) postRecord(ctx context.Context, pl place, r views.Reply) (string, error) {
-	opts := []slack.MsgOption{
-		slack.MsgOptionText(r.Text, false), slack.MsgOptionBlocks(r.Blocks...),
-		slack.MsgOptionMetadata(slack.SlackMetadata{EventType: RecordEventType, EventPayload: map[string]any{}}),
-	}
-	if pl.thread != "" {
-		opts = append(opts, slack.MsgOptionTS(pl.thread))
-	}
+	meta := &slack.SlackMetadata{EventType: RecordEventType, EventPayload: map[string]any{}}
 	var ts string
 	err := b.retryRateLimited(ctx, func() error {
 		var err error
-		_, ts, err = b.api.PostMessageContext(ctx, pl.channel, opts...)
+		ts, err = b.postMessage(ctx, pl.channel, r.Text, r.Blocks, meta, pl.thread)
 		return err
 	})
 	return ts, err

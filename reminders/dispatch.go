@@ -65,9 +65,12 @@ type Options struct {
 	// dispatcher takes it over and reconciles it; default 5 minutes. It
 	// must be longer than a pass takes to send what it claimed.
 	Lease time.Duration
-	// Concurrency is how many deal channels are sent to at once; default 8.
+	// Concurrency is how many deal channels are sent to at once; default
+	// 64. Each channel gets one goroutine, so one channel never sees two
+	// posts at once (Slack limits posts per channel): the look-ups and the
+	// posts of different channels overlap instead of queueing.
 	Concurrency int
-	// Batch is how many due reminders one claim takes; default 64.
+	// Batch is how many due reminders one claim takes; default 256.
 	Batch int
 	// CallTimeout bounds each Slack call; default 20 seconds.
 	CallTimeout time.Duration
@@ -119,10 +122,17 @@ type Dispatcher struct {
 	keepInTouch time.Duration
 	workdays    storage.Workdays
 
-	zones   sync.Map   // IANA name → *time.Location
-	passMu  sync.Mutex // one Dispatch at a time
-	schedMu sync.Mutex
-	sched   cron.Schedule // the digest schedule Run was started with
+	zones  sync.Map   // IANA name → *time.Location
+	passMu sync.Mutex // one Dispatch at a time
+	// retries are the retry times passes scheduled that may still lie
+	// ahead: a pass returns only its own, and a reminder released by an
+	// earlier pass, not yet due when the next one claimed, would otherwise
+	// wait for the dispatch interval (a minute) rather than its
+	// Retry-After.
+	retriesMu sync.Mutex
+	retries   []time.Time
+	schedMu   sync.Mutex
+	sched     cron.Schedule // the digest schedule Run was started with
 }
 
 // Retry policy for failures that are not rate limits.
@@ -147,8 +157,8 @@ func New(store Store, slack Poster, messages Messages, opts Options) *Dispatcher
 		loc:         opts.Location,
 		claimant:    opts.ClaimantID,
 		lease:       cmp.Or(opts.Lease, 5*time.Minute),
-		concurrency: cmp.Or(opts.Concurrency, 8),
-		batch:       cmp.Or(opts.Batch, 64),
+		concurrency: cmp.Or(opts.Concurrency, 64),
+		batch:       cmp.Or(opts.Batch, 256),
 		callTimeout: cmp.Or(opts.CallTimeout, 20*time.Second),
 		shared:      opts.Shared,
 		member:      opts.Member,
@@ -236,11 +246,41 @@ func (p *pass) result() (time.Time, error) {
 
 // retryAt notes a retry scheduled at t.
 func (p *pass) retryAt(t time.Time) {
+	p.d.scheduled(t)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.next.IsZero() || t.Before(p.next) {
 		p.next = t
 	}
+}
+
+// scheduled remembers a retry time, once. Times more than an hour past
+// are dropped (a pass lasts far less than that: its claims' lease is
+// minutes), so the list stays short even where Run does not read it
+// (local's CatchUp).
+func (d *Dispatcher) scheduled(t time.Time) {
+	d.retriesMu.Lock()
+	defer d.retriesMu.Unlock()
+	if len(d.retries) >= 64 {
+		old := d.now().Add(-time.Hour)
+		d.retries = slices.DeleteFunc(d.retries, func(r time.Time) bool { return r.Before(old) })
+	}
+	if !slices.ContainsFunc(d.retries, t.Equal) {
+		d.retries = append(d.retries, t)
+	}
+}
+
+// nextRetry is the earliest retry time scheduled by any pass that is
+// after since (when the last pass claimed: what was due then it took),
+// zero if none; the earlier ones are forgotten.
+func (d *Dispatcher) nextRetry(since time.Time) time.Time {
+	d.retriesMu.Lock()
+	defer d.retriesMu.Unlock()
+	d.retries = slices.DeleteFunc(d.retries, func(t time.Time) bool { return !t.After(since) })
+	if len(d.retries) == 0 {
+		return time.Time{}
+	}
+	return slices.MinFunc(d.retries, time.Time.Compare)
 }
 
 func (p *pass) fail(err error) {

@@ -90,7 +90,7 @@ func newEnv(t testing.TB, start time.Time) *env {
 	for _, ch := range []string{"C1", "C2", "C3"} {
 		e.fake.AddChannel(slackfake.Channel{ID: ch, Name: "deal-" + strings.ToLower(ch), IsMember: true})
 	}
-	e.http = &http.Transport{}
+	e.http = &http.Transport{MaxIdleConnsPerHost: 128} // as longgame run keeps them
 	t.Cleanup(e.http.CloseIdleConnections)
 	e.api = slack.New("xoxb-fake", slack.OptionAPIURL(e.fake.APIURL()),
 		slack.OptionHTTPClient(&http.Client{Transport: e.http, Timeout: 10 * time.Second}))

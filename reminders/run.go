@@ -48,8 +48,9 @@ func (d *Dispatcher) Run(ctx context.Context, dispatchInterval time.Duration, di
 	return nil
 }
 
-// dispatchLoop runs Dispatch now, on every kick and at the retry time the
-// last pass returned, one pass at a time, until ctx ends.
+// dispatchLoop runs Dispatch now, on every kick and at the earliest retry
+// time any pass scheduled that is still ahead, one pass at a time, until
+// ctx ends.
 func (d *Dispatcher) dispatchLoop(ctx context.Context, kick <-chan struct{}) {
 	retry := time.NewTimer(0) // the start-up pass
 	defer retry.Stop()
@@ -60,7 +61,13 @@ func (d *Dispatcher) dispatchLoop(ctx context.Context, kick <-chan struct{}) {
 		case <-kick:
 		case <-retry.C:
 		}
+		claimed := d.now() // no later than the time the pass claims at
 		next := d.safeDispatch(ctx)
+		// A retry an earlier pass scheduled after this one claimed is still
+		// to come, or came while this pass ran: then the next pass is now.
+		if earlier := d.nextRetry(claimed); !earlier.IsZero() && (next.IsZero() || earlier.Before(next)) {
+			next = earlier
+		}
 		retry.Stop()
 		if !next.IsZero() {
 			retry.Reset(max(next.Sub(d.now()), 0))

@@ -147,3 +147,40 @@ func TestLastFire(t *testing.T) {
 		})
 	}
 }
+
+// TestRunRetriesWhatAnEarlierPassScheduled runs on the real clock: two
+// reminders are rate limited in the first pass, one for a second and one
+// for two. The second pass sends the first, slowly (past the other's
+// retry time); the other, which that pass did not claim, must still go
+// out at once, not at the next dispatch interval (an hour here).
+func TestRunRetriesWhatAnEarlierPassScheduled(t *testing.T) {
+	noLeaks(t)
+	e := newEnv(t, time.Time{})
+	closed := utcDate(time.Now().AddDate(0, 0, -15))
+	_, s1 := e.wonDeal(alice, "C1", closed, time.UTC, 14)
+	_, s2 := e.wonDeal(alice, "C2", closed, time.UTC, 14)
+	e.fake.InjectFault("chat.postMessage", slackfake.Fault{Times: 1, Status: http.StatusTooManyRequests, RetryAfter: time.Second})
+	e.fake.InjectFault("chat.postMessage", slackfake.Fault{Times: 1, Status: http.StatusTooManyRequests, RetryAfter: 2 * time.Second})
+	e.fake.InjectFault("chat.postMessage", slackfake.Fault{Times: 1, Delay: 2500 * time.Millisecond})
+
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- e.d.Run(ctx, time.Hour, "CRON_TZ=UTC 0 9 * * MON") }()
+	wait, stop := context.WithTimeout(ctx, 20*time.Second)
+	defer stop()
+	seen := map[string]bool{}
+	for seq := 0; len(seen) < 2; {
+		r, err := e.fake.WaitReplyAfter(wait, seq, func(r slackfake.Reply) bool { return r.Kind == slackfake.KindPostMessage })
+		if err != nil {
+			t.Fatalf("reminders posted in %v, want C1 and C2: %v", seen, err)
+		}
+		seq, seen[r.Channel] = r.Seq, true
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run returned %v after cancel, want nil", err)
+	}
+	e.wantPosts("C1", s1[0].ID)
+	e.wantPosts("C2", s2[0].ID)
+}

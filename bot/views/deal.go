@@ -268,5 +268,5 @@ func DealLine(ov storage.DealOverview, today time.Time) string {
 // StripMarkup makes a plain-text fallback from mrkdwn: notifications show it
 // raw, so the emphasis marks go.
 func StripMarkup(s string) string {
-	return strings.NewReplacer("*", "").Replace(s)
+	return strings.ReplaceAll(s, "*", "") // a Replacer built per call cost a tenth of a record's allocations
 }

@@ -42,9 +42,18 @@ Each bot gets, in turn:
   closed loop  "/risk flag" into a second deal with --in-flight
                outstanding for --closed-for: commands answered per second
   peak RSS     VmHWM of the process after that load (/proc, Linux)
+  CPU          the bot's CPU time per command of each load, and this
+               process's (the fake and the load): unlike latencies, not
+               inflated by other work on the machine
+  disk         right after the bot, 300 writes of 4 KiB each followed by
+               fdatasync(2) in the database's directory: the floor of a
+               durable commit on this disk
 Then the bot alone:
   reminders    --reminders won deals, each in its own channel with a
-               check-in due, before "longgame run" starts: time from the
+               check-in due and a member the bot never saw (so each
+               needs conversations.info, conversations.members and
+               users.info before its post), before "longgame run"
+               starts: time from the
                process start until every reminder reached the fake, with
                duplicates and missing ones; then the same with the first
                --reminders chat.postMessage calls answered 429
@@ -55,10 +64,12 @@ Then the bot alone:
                then process start → Socket Mode connected, --startup-runs
                times (median and max).
 
-It prints a table, with the targets of issue #7 and whether they are met,
+It prints a table, with the targets of issues #7 and #15 and whether they are met,
 and with --json writes the whole report to a file. --quick shrinks every
 size to a smoke run of a few seconds; a flag given explicitly wins over it.
-Profiles come from the Go benchmarks, not from here:
+With --profile DIR each bot writes its CPU profile, execution trace and
+allocation profile under DIR (go tool pprof, go tool trace). The Go
+benchmarks profile one path at a time:
   go test ./cmd/longgame -run '^$' -bench BenchmarkRecordRisk -cpuprofile cpu.out
 
 Flags:
@@ -82,6 +93,10 @@ type benchOptions struct {
 	// "" runs it on SQLite files. Reported with its password masked.
 	DB   string `json:"db,omitempty"`
 	JSON string `json:"-"`
+	// Profile is a directory where each `longgame run` child writes its
+	// CPU profile, execution trace and allocation profile, in a
+	// subdirectory per scenario; "" profiles nothing.
+	Profile string `json:"-"`
 	// bin is the longgame binary the children run; default this one.
 	bin string
 }
@@ -153,6 +168,8 @@ func defineBenchFlags(fs *flag.FlagSet, o *benchOptions) *string {
 	fs.IntVar(&o.StartupRuns, "startup-runs", o.StartupRuns, "start-up: how many starts to time")
 	fs.BoolVar(&o.Quick, "quick", false, "tiny sizes for a smoke run; explicit flags still win")
 	fs.StringVar(&o.JSON, "json", "", "also write the report as JSON to this file")
+	fs.StringVar(&o.bin, "bin", "", "run this longgame binary as the bots (an earlier build, to compare it under the same load); default this one")
+	fs.StringVar(&o.Profile, "profile", "", "write each bot's cpu.pprof, trace.out and allocs.pprof under this directory, one subdirectory per scenario")
 	fs.StringVar(&o.DB, "db", "", "run the bot on PostgreSQL: a postgres:// URL of a server where bench may create (and drop) databases; default SQLite files")
 	return fs.String("skip", "", "comma-separated scenarios to leave out: "+strings.Join(benchScenarios, ", "))
 }
@@ -228,9 +245,11 @@ func runBench(ctx context.Context, inv invocation) int {
 		fmt.Fprintf(inv.stderr, "longgame bench: %v\n", err)
 		return exitUsage
 	}
-	if opts.bin, err = os.Executable(); err != nil {
-		fmt.Fprintf(inv.stderr, "longgame bench: cannot find this binary to run it: %v\n", err)
-		return exitError
+	if opts.bin == "" {
+		if opts.bin, err = os.Executable(); err != nil {
+			fmt.Fprintf(inv.stderr, "longgame bench: cannot find this binary to run it: %v\n", err)
+			return exitError
+		}
 	}
 	rep, err := benchmark(ctx, opts, inv.stderr)
 	if rep != nil {
@@ -320,6 +339,7 @@ func (b *bench) run(ctx context.Context, rep *benchReport) error {
 			}
 			return err
 		}},
+		{"disk", "bot", func() (err error) { rep.Disk, err = probeDisk(b.dir, diskProbes); return }},
 		{"reminders", "reminders", func() (err error) {
 			rep.Reminders, err = b.reminders(ctx, b.opts.Reminders, false, 0)
 			return
@@ -379,6 +399,9 @@ func newBenchFake() (*slackfake.Server, error) {
 // until it is connected; up is the time that took from the process start.
 func (b *bench) start(ctx context.Context, name, verb string, env ...string) (c *child, up time.Duration, err error) {
 	b.progress("%s: starting %q", name, verb)
+	if b.opts.Profile != "" && verb == "run" {
+		env = append(env, profileEnv+"="+filepath.Join(b.opts.Profile, profileSlug(name)))
+	}
 	if c, err = startChild(b.opts.bin, verb, b.fake, env...); err != nil {
 		return nil, 0, err
 	}
@@ -419,4 +442,15 @@ func (r *benchReport) writeJSON(path string) error {
 		return err
 	}
 	return os.WriteFile(path, append(data, '\n'), 0o644)
+}
+
+// profileSlug names a scenario's profile directory: its name, letters and
+// digits only.
+func profileSlug(name string) string {
+	return strings.Trim(strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '-'
+	}, name), "-")
 }

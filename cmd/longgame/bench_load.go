@@ -85,7 +85,14 @@ type latencyReport struct {
 	P50MS      float64 `json:"p50_ms"`
 	P99MS      float64 `json:"p99_ms"`
 	MaxMS      float64 `json:"max_ms"`
-	FirstError string  `json:"first_error,omitempty"`
+	// CPUPerCmdUS is the bot process's CPU time (user and system) during
+	// the load, per command sent: unlike the latencies, other work on a
+	// shared machine does not inflate it.
+	CPUPerCmdUS float64 `json:"cpu_per_command_us,omitempty"`
+	// FakeCPUPerCmdUS is the same for this process, the fake Slack and the
+	// load: what the bot's answers cost the other side of the socket.
+	FakeCPUPerCmdUS float64 `json:"fake_cpu_per_command_us,omitempty"`
+	FirstError      string  `json:"first_error,omitempty"`
 }
 
 // tally accumulates results from several goroutines.

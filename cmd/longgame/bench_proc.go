@@ -112,6 +112,39 @@ func (c *child) peakRSS() (int64, error) {
 	return peakRSS(c.cmd.Process.Pid)
 }
 
+// cpuTime is the CPU time the child has used so far, user and system,
+// from /proc/<pid>/stat (Linux only).
+func (c *child) cpuTime() (time.Duration, error) { return cpuTimeOf(c.cmd.Process.Pid) }
+
+// cpuTimeOf is process pid's CPU time so far, user and system.
+func cpuTimeOf(pid int) (time.Duration, error) {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, fmt.Errorf("cpu time: %w", err)
+	}
+	// The command name, field 2, is in parentheses and may hold spaces:
+	// count the fields after its closing one. utime and stime are fields
+	// 14 and 15, in clock ticks (100 a second on Linux).
+	_, rest, ok := strings.Cut(string(data), ") ")
+	f := strings.Fields(rest)
+	if !ok || len(f) < 13 {
+		return 0, fmt.Errorf("cpu time: unreadable /proc stat %.80q", data)
+	}
+	var ticks int64
+	for _, s := range f[11:13] {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("cpu time: %q: %w", s, err)
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * (time.Second / clockTicks), nil
+}
+
+// clockTicks is USER_HZ, the unit of /proc's CPU times: 100 on every Linux
+// Go runs on.
+const clockTicks = 100
+
 // peakRSS reads VmHWM from /proc/<pid>/status: Linux only.
 func peakRSS(pid int) (int64, error) {
 	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/status")

@@ -28,6 +28,11 @@ type reminderReport struct {
 	Dup       int  `json:"duplicates"`
 	Missing   int  `json:"missing"`
 	PostCalls int  `json:"post_calls"` // chat.postMessage requests, 429s included
+	// The privacy look-ups the bot made before posting: each channel is
+	// new to it, with a member of its own, so each takes one of each.
+	InfoCalls    int `json:"conversations_info_calls"`
+	MembersCalls int `json:"conversations_members_calls"`
+	UsersCalls   int `json:"users_info_calls"`
 	// Seconds runs from the process start to the last distinct reminder;
 	// FirstSeconds to the first.
 	Seconds      float64 `json:"seconds"`
@@ -68,6 +73,9 @@ func (b *bench) reminders(ctx context.Context, n int, throttled bool, floor time
 	col.run(ctx, b.fake, reminderChannel, c.started, time.Duration(b.opts.ReminderWait), reminderTimeout(n))
 	rep.PeakRSS = b.peakRSS(c)
 	rep.PostCalls = b.fake.Calls("chat.postMessage")
+	rep.InfoCalls = b.fake.Calls("conversations.info")
+	rep.MembersCalls = b.fake.Calls("conversations.members")
+	rep.UsersCalls = b.fake.Calls("users.info")
 	col.fill(rep, c.started)
 	if !rep.Wired {
 		rep.Note = fmt.Sprintf("not wired: no reminder reached Slack within %s of the start (`longgame run` does not run the reminders dispatcher)", b.opts.ReminderWait)
@@ -81,13 +89,20 @@ func (b *bench) reminders(ctx context.Context, n int, throttled bool, floor time
 const reminderChannel = "CR"
 
 // seedReminders adds n channels to the fake and seeds the database at path
-// with a won deal in each, whose check-in is due. It returns the check-in
-// ids by channel.
+// with a won deal in each, whose check-in is due. Each channel has a
+// member of its own besides the owner, a full member the bot has never
+// seen: before posting in it the bot must ask Slack what the channel is
+// (conversations.info), who is in it (conversations.members) and who that
+// member is (users.info), as it would for a workspace's real channels. It
+// returns the check-in ids by channel.
 func (b *bench) seedReminders(ctx context.Context, path string, n int) (map[string]int64, error) {
 	channels := make([]string, n)
 	for i := range channels {
 		channels[i] = fmt.Sprintf("%s%05d", reminderChannel, i+1)
-		b.fake.AddChannel(slackfake.Channel{ID: channels[i], Name: "won-" + strconv.Itoa(i+1), IsMember: true})
+		member := fmt.Sprintf("UR%05d", i+1)
+		b.fake.AddUser(slackfake.User{ID: member, Name: "member-" + strconv.Itoa(i+1), RealName: "Member " + strconv.Itoa(i+1), TZ: "UTC"})
+		b.fake.AddChannel(slackfake.Channel{ID: channels[i], Name: "won-" + strconv.Itoa(i+1), IsMember: true,
+			Members: []string{"U1", member}})
 	}
 	b.progress("reminders: seeding %d won deals with a check-in due", n)
 	return seedWonDeals(ctx, path, channels)

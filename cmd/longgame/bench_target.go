@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -74,7 +75,7 @@ func (b *bench) load(ctx context.Context, t target) (*loadReport, error) {
 			return nil, fmt.Errorf("/deal open in %s: %w; log:\n%s", ch, err, c.logs)
 		}
 	}
-	b.drive(ctx, t, rep)
+	b.drive(ctx, t, rep, c)
 	rep.PeakRSS = b.peakRSS(c)
 	rep.Commands = 2 + rep.Open.Sent + rep.Summary.Sent + rep.Closed.Sent
 	rep.Replies = b.visibleReplies("C1", "C2")
@@ -88,19 +89,38 @@ func (b *bench) load(ctx context.Context, t target) (*loadReport, error) {
 
 // drive runs the three loads in turn: the open loop and the read path on
 // the deal of C1, the closed loop on the deal of C2.
-func (b *bench) drive(ctx context.Context, t target, rep *loadReport) {
+func (b *bench) drive(ctx context.Context, t target, rep *loadReport, c *child) {
 	o := b.opts
+	// cpu runs a load and notes the child's CPU time per command it sent.
+	cpu := func(load func() latencyReport) latencyReport {
+		before, err := c.cpuTime()
+		self, err3 := cpuTimeOf(os.Getpid())
+		r := load()
+		after, err2 := c.cpuTime()
+		self2, err4 := cpuTimeOf(os.Getpid())
+		if err == nil && err2 == nil && r.Sent > 0 {
+			r.CPUPerCmdUS = float64(after-before) / float64(time.Microsecond) / float64(r.Sent)
+		}
+		if err3 == nil && err4 == nil && r.Sent > 0 {
+			r.FakeCPUPerCmdUS = float64(self2-self) / float64(time.Microsecond) / float64(r.Sent)
+		}
+		return r
+	}
 	flagCmd := func(channel, what string) slashLoad {
 		return slashLoad{channel: channel, user: "U1", ok: t.recorded,
 			line: func(i int) string { return fmt.Sprintf("/risk flag %s risk %d severity:low", what, i+1) }}
 	}
 	b.progress("%s: open loop, %d commands at %d/s", t.name, o.OpenN, o.OpenRate)
-	rep.Open = openLoop(ctx, o.OpenN, o.OpenRate, flagCmd("C1", "open-loop").sender(b.fake))
+	rep.Open = cpu(func() latencyReport {
+		return openLoop(ctx, o.OpenN, o.OpenRate, flagCmd("C1", "open-loop").sender(b.fake))
+	})
 	b.progress("%s: read path, %d /risk summary with %d in flight", t.name, o.SummaryN, o.InFlight)
 	summary := slashLoad{channel: "C1", user: "U1", ok: t.answered, line: func(int) string { return "/risk summary" }}
-	rep.Summary = fixedCount(ctx, o.SummaryN, o.InFlight, summary.sender(b.fake))
+	rep.Summary = cpu(func() latencyReport { return fixedCount(ctx, o.SummaryN, o.InFlight, summary.sender(b.fake)) })
 	b.progress("%s: closed loop, %d in flight for %s", t.name, o.InFlight, o.ClosedFor)
-	rep.Closed = closedLoop(ctx, o.InFlight, time.Duration(o.ClosedFor), flagCmd("C2", "closed-loop").sender(b.fake))
+	rep.Closed = cpu(func() latencyReport {
+		return closedLoop(ctx, o.InFlight, time.Duration(o.ClosedFor), flagCmd("C2", "closed-loop").sender(b.fake))
+	})
 }
 
 // visibleReplies counts the acks with a payload, the records posted and

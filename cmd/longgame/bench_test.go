@@ -52,6 +52,9 @@ func TestBenchSmoke(t *testing.T) {
 	}
 	checkReminders(t, rep.Reminders, opts.Reminders, false)
 	checkReminders(t, rep.Reminders429, opts.Reminders, true)
+	if d := rep.Disk; d == nil || d.Syncs != diskProbes || d.P50MS <= 0 || d.P99MS < d.P50MS || d.MaxMS < d.P99MS {
+		t.Errorf("disk: %+v, want %d timed syncs", d, diskProbes)
+	}
 	if st := rep.Startup; st == nil || len(st.RunsMS) != opts.StartupRuns || st.MedianMS <= 0 || st.MaxMS < st.MedianMS {
 		t.Errorf("start-up: %+v, want %d timed runs", st, opts.StartupRuns)
 	}
@@ -114,6 +117,13 @@ func checkReminders(t *testing.T, rm *reminderReport, n int, throttled bool) {
 	}
 	if calls := map[bool]int{false: n, true: 2 * n}[throttled]; rm.PostCalls != calls {
 		t.Errorf("reminders (throttled %v): %d chat.postMessage calls, want %d", throttled, rm.PostCalls, calls)
+	}
+	// Each channel was new to the bot, with a member of its own: each
+	// reminder needed its three privacy look-ups (the users.info of the
+	// owner, common to all, comes once more).
+	if rm.InfoCalls != n || rm.MembersCalls != n || rm.UsersCalls < n {
+		t.Errorf("reminders (throttled %v): look-ups %d conversations.info, %d conversations.members, %d users.info; want %d of each",
+			throttled, rm.InfoCalls, rm.MembersCalls, rm.UsersCalls, n)
 	}
 	if rm.Seconds < rm.FirstSeconds || rm.PerSecond <= 0 {
 		t.Errorf("reminders (throttled %v): times %+v", throttled, rm)

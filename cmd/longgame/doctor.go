@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"slices"
 	"strings"
@@ -114,7 +115,7 @@ func (d *doctor) run(ctx context.Context) {
 		d.problem("Slack", "not contacted: fix the tokens above first")
 		return
 	}
-	api := newSlackAPI(cfg)
+	api := newSlackAPI(cfg, doctorHTTPClient)
 	d.checkAuth(ctx, api)
 	d.checkSocketMode(ctx, api)
 }
@@ -351,3 +352,6 @@ func usageError(fs *flag.FlagSet, format string, args ...any) int {
 	fs.Usage()
 	return exitUsage
 }
+
+// doctorHTTPClient makes doctor's few Web API calls.
+var doctorHTTPClient = &http.Client{Timeout: 30 * time.Second}

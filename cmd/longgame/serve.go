@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -72,10 +73,26 @@ func newLogger(w io.Writer, level logLevel) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.Level(level)}))
 }
 
-func newSlackAPI(cfg config) *slack.Client {
+// slackConns is how many idle connections to Slack's Web API are kept:
+// as many as calls can be under way at once (the bot's 32 workers, the
+// reminders' channels, the access look-ups). With net/http's default of
+// two, every call past the second opened a new connection and closed it
+// after: a dial, a TCP handshake and a TIME_WAIT per post under load.
+const slackConns = 128
+
+// slackTransport is net/http's default transport with slackConns idle
+// connections kept per host.
+func slackTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = slackConns
+	t.MaxIdleConnsPerHost = slackConns
+	return t
+}
+
+func newSlackAPI(cfg config, client *http.Client) *slack.Client {
 	opts := []slack.Option{
 		slack.OptionAppLevelToken(cfg.AppToken),
-		slack.OptionHTTPClient(&http.Client{Timeout: 30 * time.Second}),
+		slack.OptionHTTPClient(client),
 	}
 	if cfg.APIURL != "" {
 		opts = append(opts, slack.OptionAPIURL(string(cfg.APIURL)))
@@ -125,7 +142,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, now func() time.Ti
 		parts = append(parts, ops.run)
 	}
 
-	api := newSlackAPI(cfg)
+	httpClient := &http.Client{Timeout: 30 * time.Second, Transport: slackTransport()}
+	api := newSlackAPI(cfg, httpClient)
 	auth, err := api.AuthTestContext(ctx)
 	if err != nil {
 		return authError(err)
@@ -144,10 +162,12 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, now func() time.Ti
 			Now:            now,
 			Logger:         log,
 		},
-		Home:      access.Org{TeamID: auth.TeamID, EnterpriseID: auth.EnterpriseID},
-		BotUserID: auth.UserID,
-		BotID:     auth.BotID,
-		Observer:  tel,
+		WebAPI:     &bot.WebAPI{Token: cfg.BotToken, URL: cmp.Or(string(cfg.APIURL), slack.APIURL), Client: httpClient},
+		HTTPClient: &http.Client{Timeout: 10 * time.Second, Transport: httpClient.Transport},
+		Home:       access.Org{TeamID: auth.TeamID, EnterpriseID: auth.EnterpriseID},
+		BotUserID:  auth.UserID,
+		BotID:      auth.BotID,
+		Observer:   tel,
 	})
 	keepInTouch := time.Duration(cfg.KeepInTouch) * 24 * time.Hour
 	d := reminders.New(db, api, checkin.Messages{KeepInTouch: keepInTouch}, reminders.Options{

@@ -29,7 +29,7 @@ func scanGive(s rowScanner, g *storage.Give) error {
 // AddAsk records a favor asked of the deal's champion, costing 1 to 5,
 // numbered after the deal's last ask.
 func (db *DB) AddAsk(ctx context.Context, a storage.Actor, dealID int64, what string, cost int) (storage.Ask, error) {
-	ask, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (storage.Ask, error) {
+	ask, err := writeValueKeepingDeals(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (storage.Ask, error) {
 		return addAsk(ctx, tx, a, now, dealID, what, cost)
 	})
 	if err != nil {
@@ -206,7 +206,7 @@ func listAsks(ctx context.Context, q querier, teamID string, dealID int64) ([]st
 // AddGive records something done for the deal's champion, worth 1 to 5,
 // numbered after the deal's last give.
 func (db *DB) AddGive(ctx context.Context, a storage.Actor, dealID int64, what string, value int) (storage.Give, error) {
-	g, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (storage.Give, error) {
+	g, err := writeValueKeepingDeals(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (storage.Give, error) {
 		return addGive(ctx, tx, a, now, dealID, what, value)
 	})
 	if err != nil {

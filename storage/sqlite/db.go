@@ -76,6 +76,7 @@ type DB struct {
 	read  *pool   // readConns query_only connections
 	w     *writer // the only writer
 	clock func() time.Time
+	cache *readCache // summaries and overviews until the next commit
 
 	closeOnce sync.Once
 	closeErr  error
@@ -86,7 +87,7 @@ var _ storage.Store = (*DB)(nil)
 // Open opens the SQLite file at path (creating it), checks that every pragma
 // took effect, applies the pending migrations and starts the writer.
 func Open(ctx context.Context, path string, opts Options) (*DB, error) {
-	db := &DB{path: path, clock: opts.Now}
+	db := &DB{path: path, clock: opts.Now, cache: newReadCache()}
 	if db.clock == nil {
 		db.clock = time.Now
 	}
@@ -111,7 +112,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("open %s: readers: %w", path, err)
 	}
 	db.read = newPool(read)
-	db.w = startWriter(newPool(conn), maxBatch, opts.checkpoint, opts.OnCommit)
+	db.w = startWriter(newPool(conn), maxBatch, opts.checkpoint, opts.OnCommit, db.cache.committed)
 	return db, nil
 }
 
@@ -218,7 +219,13 @@ func (db *DB) now() time.Time {
 // transaction is committed. fn runs in its own savepoint: its error rolls
 // back only its own changes.
 func (db *DB) write(ctx context.Context, fn writeFunc) error {
-	return db.w.write(ctx, fn)
+	return db.w.write(ctx, fn, false)
+}
+
+// writeKeepingDeals is write for a change that never touches the deals
+// table, so the deals read cache outlives it.
+func (db *DB) writeKeepingDeals(ctx context.Context, fn writeFunc) error {
+	return db.w.write(ctx, fn, true)
 }
 
 // readTx runs fn in a read-only transaction, so its queries see one snapshot.

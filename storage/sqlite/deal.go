@@ -74,12 +74,18 @@ func moneyArgs(m storage.Money) (any, any) {
 
 // DealByChannel is the deal whose home is channelID.
 func (db *DB) DealByChannel(ctx context.Context, teamID, channelID string) (storage.Deal, error) {
+	key := channelKey{teamID, channelID}
+	if d, ok := db.cache.deal(key); ok {
+		return d, nil
+	}
+	gen := db.cache.dealsGeneration()
 	var d storage.Deal
 	err := scanDeal(db.read.QueryRowContext(ctx, `SELECT `+dealCols+` FROM deals d
 		WHERE d.team_id = ? AND d.channel_id = ?`, teamID, channelID), &d)
 	if err != nil {
 		return storage.Deal{}, fmt.Errorf("deal by channel: %w", found(err, "deal in channel "+channelID))
 	}
+	db.cache.putDeal(key, gen, d)
 	return d, nil
 }
 
@@ -295,8 +301,19 @@ func setBudget(ctx context.Context, tx *txn, a storage.Actor, now time.Time, dea
 // writeValue runs fn in the writer with the time of the write and returns
 // its result once committed: the shell of every write method.
 func writeValue[T any](ctx context.Context, db *DB, fn func(ctx context.Context, tx *txn, now time.Time) (T, error)) (T, error) {
+	return writeValueWith(ctx, db.write, db, fn)
+}
+
+// writeValueKeepingDeals is writeValue for a change that never touches the
+// deals table (see writeKeepingDeals).
+func writeValueKeepingDeals[T any](ctx context.Context, db *DB, fn func(ctx context.Context, tx *txn, now time.Time) (T, error)) (T, error) {
+	return writeValueWith(ctx, db.writeKeepingDeals, db, fn)
+}
+
+func writeValueWith[T any](ctx context.Context, write func(context.Context, writeFunc) error, db *DB,
+	fn func(ctx context.Context, tx *txn, now time.Time) (T, error)) (T, error) {
 	var v T
-	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
+	err := write(ctx, func(ctx context.Context, tx *txn) error {
 		var err error
 		v, err = fn(ctx, tx, db.now())
 		return err

@@ -109,11 +109,17 @@ func viewerArgs(v *storage.Viewer) (string, string) {
 
 // DealOverview is one deal's overview.
 func (db *DB) DealOverview(ctx context.Context, teamID string, dealID int64) (storage.DealOverview, error) {
+	key := dealKey{teamID, dealID}
+	if o, ok := db.cache.overview(key); ok {
+		return o, nil
+	}
+	gen := db.cache.generation()
 	var o storage.DealOverview
 	err := scanOverview(db.read.QueryRowContext(ctx, overviewQuery, teamID, dealID), &o)
 	if err != nil {
 		return storage.DealOverview{}, fmt.Errorf("deal overview: %w", found(err, fmt.Sprintf("deal %d", dealID)))
 	}
+	db.cache.putOverview(key, gen, o)
 	return o, nil
 }
 

@@ -10,7 +10,7 @@ import (
 
 // RecordPosts keeps messages Long Game posted in channels, in one write.
 func (db *DB) RecordPosts(ctx context.Context, posts ...storage.PostedMessage) error {
-	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
+	err := db.writeKeepingDeals(ctx, func(ctx context.Context, tx *txn) error {
 		for _, p := range posts {
 			if p.TeamID == "" || p.ChannelID == "" || p.TS == "" || p.Kind == "" {
 				return storage.Invalidf("a posted message needs a team, a channel, a ts and a kind")

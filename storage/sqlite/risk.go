@@ -23,7 +23,7 @@ func scanRisk(s rowScanner, r *storage.Risk) error { return s.Scan(riskDest(r)..
 
 // AddRisk records a risk of a deal, numbered after the deal's last risk.
 func (db *DB) AddRisk(ctx context.Context, a storage.Actor, dealID int64, r storage.NewRisk) (storage.Risk, error) {
-	risk, err := writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (storage.Risk, error) {
+	risk, err := writeValueKeepingDeals(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (storage.Risk, error) {
 		return addRisk(ctx, tx, a, now, dealID, r)
 	})
 	if err != nil {

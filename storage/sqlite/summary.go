@@ -19,6 +19,11 @@ func (db *DB) RiskSummary(ctx context.Context, teamID string, dealID int64, limi
 	if limit < 0 {
 		return storage.RiskSummary{}, fmt.Errorf("risk summary: %w", storage.Invalidf("limit %d is negative", limit))
 	}
+	key := summaryKey{dealKey{teamID, dealID}, limit}
+	if s, ok := db.cache.summary(key); ok {
+		return s, nil
+	}
+	gen := db.cache.generation()
 	var s storage.RiskSummary
 	err := db.readTx(ctx, func(tx *txn) error {
 		var err error
@@ -28,6 +33,7 @@ func (db *DB) RiskSummary(ctx context.Context, teamID string, dealID int64, limi
 	if err != nil {
 		return storage.RiskSummary{}, fmt.Errorf("risk summary: %w", err)
 	}
+	db.cache.putSummary(key, gen, s)
 	return s, nil
 }
 

@@ -20,6 +20,9 @@ type writeOp struct {
 	ctx  context.Context
 	fn   writeFunc
 	done chan error // buffered: the writer never blocks on a reply
+	// keepsDeals says fn never changes the deals table (AddRisk, say):
+	// the deals read cache then survives its batch (readcache.go).
+	keepsDeals bool
 }
 
 // writer owns the one write connection. Its goroutine takes the writes that
@@ -38,21 +41,29 @@ type writer struct {
 	maxBatch int
 	batches  atomic.Int64 // transactions begun; tests read it
 	onCommit func(time.Duration, int)
+	// committed runs after each batch, before its callers are answered:
+	// it voids the read cache (readcache.go); dealsChanged unless every
+	// write of the batch keeps the deals table as it was.
+	committed func(dealsChanged bool)
 
 	ckpt checkpointer
 }
 
 // startWriter starts the writer goroutine on conn; onCommit, if not nil,
 // hears of each batch's transaction.
-func startWriter(conn *pool, maxBatch int, policy checkpointPolicy, onCommit func(time.Duration, int)) *writer {
+func startWriter(conn *pool, maxBatch int, policy checkpointPolicy, onCommit func(time.Duration, int), committed func(bool)) *writer {
+	if committed == nil {
+		committed = func(bool) {}
+	}
 	w := &writer{
-		conn:     conn,
-		ops:      make(chan *writeOp), // unbuffered: a write is either taken or still the caller's
-		quit:     make(chan struct{}),
-		stopped:  make(chan struct{}),
-		maxBatch: maxBatch,
-		onCommit: onCommit,
-		ckpt:     checkpointer{conn: conn.DB, policy: policy.withDefaults()},
+		committed: committed,
+		conn:      conn,
+		ops:       make(chan *writeOp), // unbuffered: a write is either taken or still the caller's
+		quit:      make(chan struct{}),
+		stopped:   make(chan struct{}),
+		maxBatch:  maxBatch,
+		onCommit:  onCommit,
+		ckpt:      checkpointer{conn: conn.DB, policy: policy.withDefaults()},
 	}
 	go w.loop()
 	return w
@@ -61,8 +72,8 @@ func startWriter(conn *pool, maxBatch int, policy checkpointPolicy, onCommit fun
 // write hands fn to the writer and waits for the commit of its batch. Until
 // the writer takes it, ctx can cancel it; once taken, the answer is awaited,
 // so a nil error always means committed and an error means not written.
-func (w *writer) write(ctx context.Context, fn writeFunc) error {
-	op := &writeOp{ctx: ctx, fn: fn, done: make(chan error, 1)}
+func (w *writer) write(ctx context.Context, fn writeFunc, keepsDeals bool) error {
+	op := &writeOp{ctx: ctx, fn: fn, done: make(chan error, 1), keepsDeals: keepsDeals}
 	select {
 	case w.ops <- op:
 	case <-ctx.Done():
@@ -183,6 +194,11 @@ func (w *writer) commit(batch []*writeOp) {
 	if w.onCommit != nil {
 		w.onCommit(time.Since(start), len(batch))
 	}
+	dealsChanged := false
+	for _, op := range batch {
+		dealsChanged = dealsChanged || !op.keepsDeals
+	}
+	w.committed(dealsChanged) // even after a rollback: cheap, and never wrong
 	for i, op := range batch {
 		err := opErrs[i]
 		if err == nil {

@@ -1,0 +1,73 @@
+package bot
+
+import (
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/longgame/longgame/bot/blockkit"
+)
+
+// The records' own chat.postMessage sends what slack-go sends and reads
+// Slack's answers into the errors the retries and the private fallback
+// look for.
+func TestPostMessageAsSlackGoDoes(t *testing.T) {
+	var got *http.Request
+	answer := func(w http.ResponseWriter) {}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := r.ParseForm(); err != nil {
+			t.Error(err)
+		}
+		got = r
+		answer(w)
+	}))
+	defer srv.Close()
+	b := &Bot{cfg: Config{WebAPI: &WebAPI{Token: "xoxb-secret", URL: srv.URL + "/api/", Client: srv.Client()}}}
+	post := func() (string, error) {
+		return b.postMessage(t.Context(), "C1", "a record", []slack.Block{blockkit.Section("*a record*")},
+			&slack.SlackMetadata{EventType: RecordEventType, EventPayload: map[string]any{}}, "171.5")
+	}
+
+	answer = func(w http.ResponseWriter) {
+		_, _ = w.Write([]byte(`{"ok":true,"channel":"C1","ts":"1700000000.000100","message":{"text":"a record","blocks":[{"type":"section","text":{"type":"mrkdwn","text":"*a record*"}}]}}`))
+	}
+	ts, err := post()
+	if err != nil || ts != "1700000000.000100" {
+		t.Fatalf("posted: ts %q, err %v; want the answer's ts", ts, err)
+	}
+	for field, want := range map[string]string{
+		"channel": "C1", "text": "a record", "thread_ts": "171.5",
+		"blocks":   `[{"type":"section","text":{"type":"mrkdwn","text":"*a record*"}}]`,
+		"metadata": `{"event_type":"longgame_record","event_payload":{}}`,
+	} {
+		if v := got.PostForm.Get(field); v != want {
+			t.Errorf("form %s = %q, want %q", field, v, want)
+		}
+	}
+	if got.URL.Path != "/api/chat.postMessage" || got.Header.Get("Authorization") != "Bearer xoxb-secret" {
+		t.Errorf("sent to %s with %q", got.URL.Path, got.Header.Get("Authorization"))
+	}
+
+	answer = func(w http.ResponseWriter) {
+		w.Header().Set("Retry-After", "3")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}
+	var rl *slack.RateLimitedError
+	if _, err := post(); !errors.As(err, &rl) || rl.RetryAfter != 3*time.Second {
+		t.Errorf("429: %v, want a RateLimitedError of 3s", err)
+	}
+	answer = func(w http.ResponseWriter) { w.WriteHeader(http.StatusServiceUnavailable) }
+	var sc slack.StatusCodeError
+	if _, err := post(); !errors.As(err, &sc) || sc.Code != http.StatusServiceUnavailable {
+		t.Errorf("503: %v, want a StatusCodeError", err)
+	}
+	answer = func(w http.ResponseWriter) { _, _ = w.Write([]byte(`{"ok":false,"error":"not_in_channel"}`)) }
+	var se slack.SlackErrorResponse
+	if _, err := post(); !errors.As(err, &se) || se.Err != "not_in_channel" {
+		t.Errorf("ok:false: %v, want a SlackErrorResponse not_in_channel", err)
+	}
+}
