@@ -26,15 +26,16 @@ func BenchmarkRiskSummaryRender(b *testing.B) {
 		risks = append(risks, r)
 	}
 	ov, s := overviewWith(risks, storage.Capital{Budget: 10, Left: 3}), summarize(risks)
+	across := Across{Name: "Jane Doe", Goodwill: storage.Goodwill{Deals: 2, Asked: 8, Given: 3}, Budget: 10}
 	b.Run("views", func(b *testing.B) {
 		for b.Loop() {
-			_ = RiskSummary(ov, s)
+			_ = RiskSummary(ov, s, across)
 		}
 	})
 	b.Run("views+json", func(b *testing.B) {
 		n := 0
 		for b.Loop() {
-			r := RiskSummary(ov, s)
+			r := RiskSummary(ov, s, across)
 			raw, err := json.Marshal(r.Blocks)
 			if err != nil {
 				b.Fatal(err)
