@@ -112,6 +112,8 @@ type Dispatcher struct {
 
 	zones   sync.Map   // IANA name → *time.Location
 	passMu  sync.Mutex // one Dispatch at a time
+	wakeMu  sync.Mutex
+	wakes   map[time.Time]bool // retry times passes scheduled, not yet reached
 	schedMu sync.Mutex
 	sched   cron.Schedule // the digest schedule Run was started with
 }
@@ -178,8 +180,9 @@ func (d *Dispatcher) Claimant() string { return d.claimant }
 // left in "sending" longer than the lease and reconciles them with the
 // channel's history; then it claims what is due, batch by batch, and sends
 // it, several deal channels at once. Slack failures are handled (retried
-// later, or sent to the owner by DM); next is the earliest retry time this
-// pass scheduled, zero when none. err reports database failures.
+// later, or sent to the owner by DM); next is the earliest retry time
+// still to come that this pass or an earlier one scheduled, zero when none.
+// err reports database failures.
 func (d *Dispatcher) Dispatch(ctx context.Context, now time.Time) (next time.Time, err error) {
 	d.passMu.Lock()
 	defer d.passMu.Unlock()
@@ -203,33 +206,51 @@ func (d *Dispatcher) Dispatch(ctx context.Context, now time.Time) (next time.Tim
 			break
 		}
 	}
-	return p.result()
+	return d.nextWake(now), p.result()
 }
 
-// pass is one Dispatch: its time, the earliest retry it scheduled and the
-// first database error it met.
+// nextWake is the earliest retry any pass scheduled after now. A pass
+// that takes longer than a Retry-After schedules retries past its own
+// end; the pass that follows at the earliest of them finds the later ones
+// not yet due, and without them would sleep a whole dispatch interval.
+func (d *Dispatcher) nextWake(now time.Time) time.Time {
+	d.wakeMu.Lock()
+	defer d.wakeMu.Unlock()
+	var next time.Time
+	for t := range d.wakes {
+		switch {
+		case !t.After(now):
+			delete(d.wakes, t) // this pass claimed what was due then
+		case next.IsZero() || t.Before(next):
+			next = t
+		}
+	}
+	return next
+}
+
+// pass is one Dispatch: its time and the first database error it met.
 type pass struct {
 	d   *Dispatcher
 	now time.Time
 
-	mu   sync.Mutex
-	next time.Time
-	err  error
+	mu  sync.Mutex
+	err error
 }
 
-func (p *pass) result() (time.Time, error) {
+func (p *pass) result() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.next, p.err
+	return p.err
 }
 
-// retryAt notes a retry scheduled at t.
+// retryAt notes a retry scheduled at t: the dispatcher wakes for it.
 func (p *pass) retryAt(t time.Time) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.next.IsZero() || t.Before(p.next) {
-		p.next = t
+	p.d.wakeMu.Lock()
+	defer p.d.wakeMu.Unlock()
+	if p.d.wakes == nil {
+		p.d.wakes = map[time.Time]bool{}
 	}
+	p.d.wakes[t.UTC()] = true
 }
 
 func (p *pass) fail(err error) {

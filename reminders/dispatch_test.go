@@ -498,3 +498,22 @@ func TestRetryAfterCountsFromThe429(t *testing.T) {
 	}
 	e.wantPosts("C1", series[0].ID)
 }
+
+// TestPassRemembersEarlierRetries: a pass that has nothing to send still
+// wakes for the retry an earlier pass scheduled, rather than sleeping a
+// whole dispatch interval past it.
+func TestPassRemembersEarlierRetries(t *testing.T) {
+	e := newEnv(t, t0)
+	_, s1 := e.wonDeal(alice, "C1", utcDate(t0.AddDate(0, 0, -14)), time.UTC, 14)
+	e.fake.InjectFault("chat.postMessage", slackfake.Fault{Times: 1, Status: http.StatusTooManyRequests, RetryAfter: 30 * time.Second})
+	if next := e.dispatch(t0); !next.Equal(t0.Add(30 * time.Second)) {
+		t.Fatalf("next = %s after the 429, want %s", next, t0.Add(30*time.Second))
+	}
+	if next := e.dispatch(t0.Add(10 * time.Second)); !next.Equal(t0.Add(30 * time.Second)) {
+		t.Errorf("next = %s after a pass with nothing due, want the earlier retry at %s", next, t0.Add(30*time.Second))
+	}
+	if next := e.dispatch(t0.Add(30 * time.Second)); !next.IsZero() {
+		t.Errorf("next = %s once the retry went out, want none", next)
+	}
+	e.wantPosts("C1", s1[0].ID)
+}
