@@ -75,12 +75,23 @@ func newLogger(w io.Writer, level logLevel) *slog.Logger {
 func newSlackAPI(cfg config) *slack.Client {
 	opts := []slack.Option{
 		slack.OptionAppLevelToken(cfg.AppToken),
-		slack.OptionHTTPClient(&http.Client{Timeout: 30 * time.Second}),
+		slack.OptionHTTPClient(&http.Client{Timeout: 30 * time.Second, Transport: slackTransport()}),
 	}
 	if cfg.APIURL != "" {
 		opts = append(opts, slack.OptionAPIURL(string(cfg.APIURL)))
 	}
 	return slack.New(cfg.BotToken, opts...)
+}
+
+// slackTransport keeps as many connections to Slack open between calls as
+// the bot makes at once (its workers and the reminders' posts): Go's
+// default keeps two per host, so that under load most calls would open a
+// new connection, a TLS handshake each against Slack.
+func slackTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	t.MaxIdleConns = 64
+	return t
 }
 
 // services are what serve started, for a caller that drives them (local).
