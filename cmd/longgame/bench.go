@@ -51,11 +51,15 @@ Then the bot alone:
                (Retry-After: 1), against the floor: the unthrottled time
                plus one Retry-After. "not wired" means no reminder arrived
                within --reminder-wait of connecting.
+  replicas     with --db only: the unthrottled reminder run with three
+               "longgame run" processes on one database, started together:
+               0 duplicates, 0 missing.
   start-up     --startup-deals open deals seeded with the storage package,
                then process start → Socket Mode connected, --startup-runs
                times (median and max).
 
-It prints a table, with the targets of issue #7 and whether they are met,
+It prints a table, with the targets of issue #7 (with --db, issue #14's
+closed-loop target for PostgreSQL: 3000/s) and whether they are met,
 and with --json writes the whole report to a file. --quick shrinks every
 size to a smoke run of a few seconds; a flag given explicitly wins over it.
 Profiles come from the Go benchmarks, not from here:
@@ -111,7 +115,7 @@ var quickSizes = map[string]string{
 }
 
 // benchScenarios are what --skip may name.
-var benchScenarios = []string{"baseline", "bot", "reminders", "startup"}
+var benchScenarios = []string{"baseline", "bot", "reminders", "replicas", "startup"}
 
 func parseBenchFlags(args []string, stderr io.Writer) (benchOptions, error) {
 	o := defaultBenchOptions()
@@ -330,6 +334,13 @@ func (b *bench) run(ctx context.Context, rep *benchReport) error {
 			}
 			floor := time.Duration(rep.Reminders.Seconds * float64(time.Second))
 			rep.Reminders429, err = b.reminders(ctx, b.opts.Reminders, true, floor)
+			return
+		}},
+		{"reminders, replicas", "replicas", func() (err error) {
+			if b.opts.DB == "" {
+				return nil // one SQLite file serves one process
+			}
+			rep.RemindersReplicas, err = b.remindersReplicated(ctx, b.opts.Reminders, benchReplicas)
 			return
 		}},
 		{"start-up", "startup", func() (err error) { rep.Startup, err = b.startup(ctx); return }},
