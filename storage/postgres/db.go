@@ -51,9 +51,11 @@ type Options struct {
 }
 
 // DefaultMaxConns is the pool's size unless the URL (pool_max_conns) or
-// Options say otherwise. A commit waits for the server's WAL flush, so
-// more connections than cores keep the cores busy while others wait.
-func DefaultMaxConns() int32 { return int32(max(8, 4*runtime.NumCPU())) }
+// Options say otherwise: as many as the bot handles envelopes at once (32),
+// so that no command queues for a connection while the server idles; the
+// pool opens them only as the load needs them. Several replicas need
+// replicas × this under the server's max_connections (100 by default).
+func DefaultMaxConns() int32 { return int32(max(32, 4*runtime.NumCPU())) }
 
 // DB is the Long Game store on a PostgreSQL database, safe for concurrent
 // use by any number of goroutines and processes.
