@@ -61,8 +61,9 @@ func DefaultMaxConns() int32 { return int32(max(32, 4*runtime.NumCPU())) }
 // use by any number of goroutines and processes.
 type DB struct {
 	pool  *pgxpool.Pool
-	adds  *adder // commits the numbered adds in groups
-	url   string // redacted
+	adds  *adder         // commits the numbered adds in groups
+	deals *channelLookup // reads the deals of channels in groups
+	url   string         // redacted
 	clock func() time.Time
 
 	onCommit func(took time.Duration, writes int)
@@ -108,6 +109,7 @@ func open(ctx context.Context, url string, opts Options) (*DB, error) {
 		db.clock = time.Now
 	}
 	db.adds = startAdder(db)
+	db.deals = startChannelLookup(db)
 	return db, nil
 }
 
@@ -162,6 +164,7 @@ func (db *DB) Close() error {
 		db.closed = true
 		db.mu.Unlock()
 		db.adds.stop() // nothing in flight: every add was answered
+		db.deals.stop()
 		db.pool.Close()
 	})
 	return nil
