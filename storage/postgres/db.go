@@ -51,11 +51,13 @@ type Options struct {
 }
 
 // DefaultMaxConns is the pool's size unless the URL (pool_max_conns) or
-// Options say otherwise: as many as the bot handles envelopes at once (32),
-// so that no command queues for a connection while the server idles; the
-// pool opens them only as the load needs them. Several replicas need
-// replicas × this under the server's max_connections (100 by default).
-func DefaultMaxConns() int32 { return int32(max(32, 4*runtime.NumCPU())) }
+// Options say otherwise: enough that commands in flight and the reminders'
+// channels rarely queue for a connection (the reads of channels' deals and
+// the adds each share one), few enough that three replicas (48) stay well
+// under the server's default max_connections of 100, which 32 each did
+// not while other clients were connected. The pool opens them only as the
+// load needs them.
+func DefaultMaxConns() int32 { return int32(max(16, 4*runtime.NumCPU())) }
 
 // DB is the Long Game store on a PostgreSQL database, safe for concurrent
 // use by any number of goroutines and processes.
