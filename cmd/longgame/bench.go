@@ -60,11 +60,15 @@ Then the bot alone:
                (Retry-After: 1), against the floor: the unthrottled time
                plus one Retry-After. "not wired" means no reminder arrived
                within --reminder-wait of connecting.
+  replicas     with --db only: the unthrottled reminder run with three
+               "longgame run" processes on one database, started together:
+               0 duplicates, 0 missing.
   start-up     --startup-deals open deals seeded with the storage package,
                then process start → Socket Mode connected, --startup-runs
                times (median and max).
 
-It prints a table, with the targets of issues #7 and #15 and whether they are met,
+It prints a table, with the targets of issues #7 and #15 (with --db, issue
+#14's closed-loop target for PostgreSQL: 3000/s) and whether they are met,
 and with --json writes the whole report to a file. --quick shrinks every
 size to a smoke run of a few seconds; a flag given explicitly wins over it.
 With --profile DIR each bot writes its CPU profile, execution trace and
@@ -126,7 +130,7 @@ var quickSizes = map[string]string{
 }
 
 // benchScenarios are what --skip may name.
-var benchScenarios = []string{"baseline", "bot", "reminders", "startup"}
+var benchScenarios = []string{"baseline", "bot", "reminders", "replicas", "startup"}
 
 func parseBenchFlags(args []string, stderr io.Writer) (benchOptions, error) {
 	o := defaultBenchOptions()
@@ -350,6 +354,13 @@ func (b *bench) run(ctx context.Context, rep *benchReport) error {
 			}
 			floor := time.Duration(rep.Reminders.Seconds * float64(time.Second))
 			rep.Reminders429, err = b.reminders(ctx, b.opts.Reminders, true, floor)
+			return
+		}},
+		{"reminders, replicas", "replicas", func() (err error) {
+			if b.opts.DB == "" {
+				return nil // one SQLite file serves one process
+			}
+			rep.RemindersReplicas, err = b.remindersReplicated(ctx, b.opts.Reminders, benchReplicas)
 			return
 		}},
 		{"start-up", "startup", func() (err error) { rep.Startup, err = b.startup(ctx); return }},

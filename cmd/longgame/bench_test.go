@@ -77,6 +77,52 @@ func TestBenchSmoke(t *testing.T) {
 	}
 }
 
+// TestBenchSmokePostgres runs the benchmark with --db on the test server,
+// at tiny sizes: every count adds up on PostgreSQL too, including the
+// reminders sent by three replicas at once, each exactly once; the
+// closed-loop target is issue #14's.
+func TestBenchSmokePostgres(t *testing.T) {
+	server := pgtest.ServerURL(t)
+	if testing.Short() {
+		t.Skip("runs the binary several times")
+	}
+	bin, err := buildBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := benchOptions{OpenN: 20, OpenRate: 200, SummaryN: 5, InFlight: 4, ClosedFor: duration(300 * time.Millisecond),
+		Reminders: 12, ReminderWait: duration(10 * time.Second), StartupDeals: 10, StartupRuns: 1, DB: server, bin: bin,
+		Skip: []string{"baseline", "startup"}}
+	var progress bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	rep, err := benchmark(ctx, opts, &progress)
+	if err != nil {
+		t.Fatalf("bench: %v\nprogress:\n%s", err, &progress)
+	}
+	var table bytes.Buffer
+	rep.print(&table)
+	t.Logf("\n%s", &table)
+	if len(rep.Problems) > 0 {
+		t.Errorf("problems: %q", rep.Problems)
+	}
+	checkLoad(t, "bot", rep.Bot, opts)
+	if rep.Bot.StoredOpen != opts.OpenN || rep.Bot.StoredClosed != rep.Bot.Closed.Sent {
+		t.Errorf("bot stored %d and %d risks, want %d and %d", rep.Bot.StoredOpen, rep.Bot.StoredClosed, opts.OpenN, rep.Bot.Closed.Sent)
+	}
+	checkReminders(t, rep.Reminders, opts.Reminders, false)
+	checkReminders(t, rep.Reminders429, opts.Reminders, true)
+	checkReminders(t, rep.RemindersReplicas, opts.Reminders, false)
+	if rm := rep.RemindersReplicas; rm == nil || rm.Replicas != benchReplicas {
+		t.Errorf("replicated reminder run: %+v, want %d replicas", rm, benchReplicas)
+	}
+	for _, want := range []string{"PostgreSQL", "≥ 3000/s", fmt.Sprintf("reminders ×12, %d replicas", benchReplicas)} {
+		if !strings.Contains(table.String(), want) {
+			t.Errorf("the table does not say %q", want)
+		}
+	}
+}
+
 func checkLoad(t *testing.T, name string, l *loadReport, opts benchOptions) {
 	t.Helper()
 	if l == nil {

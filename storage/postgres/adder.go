@@ -21,8 +21,11 @@ import (
 // SQLite's writer does: its goroutine takes the adds waiting (up to
 // maxAddBatch), sends them in one round trip as one transaction — BEGIN,
 // each add's one statement, COMMIT — and answers each caller once the
-// COMMIT is confirmed. Adds to one deal keep their order, so numbers
-// follow arrival; a batch locks its rows in one order (deals by id, then
+// COMMIT is confirmed. The adds of one kind in a batch (the risks, which
+// commands record most) are one statement: one INSERT of several rows per
+// table, each deal's counter moved once (see merger). Adds to one deal
+// keep their order, so numbers follow arrival; a batch locks its rows in
+// one order (deals by id, first of all when it adds to several, then
 // check-ins by id), as every batch of every replica does, so two batches
 // never wait on each other in a cycle (and if a transaction of another
 // kind makes them, the server breaks the deadlock and the adds run
@@ -51,6 +54,24 @@ type addOp struct {
 	args  []any
 	scan  func(pgx.Row) error // reads the statement's one row
 	done  chan error          // buffered: the adder never blocks on a reply
+
+	// merge, if set, writes this add and the others of its kind in the
+	// batch as one statement, from each one's item.
+	merge *merger
+	item  any
+}
+
+// merger makes one statement of the adds of one kind in a batch. Each
+// statement costs the server more to set up (its plan, its constraints'
+// expressions, its triggers) than to write a row, so that sixteen adds of
+// one row each cost it several times what one add of sixteen rows does.
+type merger struct {
+	// query writes the adds whose values args gives as arrays, in the
+	// adds' order, and returns one row for each add written: its
+	// position among them (from 1), then the columns the add's own
+	// statement returns. An add with no row found nothing to add to.
+	query string
+	args  func(items []any) []any
 }
 
 // adder owns the goroutine that commits adds in groups.
@@ -158,15 +179,68 @@ func compareIDs(x, y int64) int {
 	return 0
 }
 
+// statement is one statement of a batch: one add's own, or the merged
+// statement of several (their positions in the batch).
+type statement struct {
+	op     *addOp
+	at     int   // op's position in the batch
+	merged []int // nil for an add's own statement
+}
+
+// statements lays batch out as statements, in batch order: the adds of
+// one merger join the statement of the first of them (an add alone of its
+// kind keeps its own statement, which costs the server less).
+func statements(batch []*addOp) []statement {
+	var out []statement
+	at := map[*merger]int{}
+	for i, op := range batch {
+		if op.merge == nil {
+			out = append(out, statement{op: op, at: i})
+			continue
+		}
+		if j, ok := at[op.merge]; ok {
+			out[j].merged = append(out[j].merged, i)
+			continue
+		}
+		at[op.merge] = len(out)
+		out = append(out, statement{op: op, at: i, merged: []int{i}})
+	}
+	for j := range out {
+		if len(out[j].merged) == 1 {
+			out[j].merged = nil // alone, its own statement is the simpler
+		}
+	}
+	return out
+}
+
+// lockDealsQuery locks a batch's deals in the order of their ids before
+// any of its statements does: merged statements lock their deals in an
+// order of the plan's choosing, and two batches must never wait on each
+// other in a cycle.
+const lockDealsQuery = `SELECT id FROM deals WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE`
+
 // together runs batch as one transaction in one round trip and returns
 // each add's own result. It fails with errRolledBack when the server did
 // not commit it (nothing of it was written), and with the driver's error
 // when the outcome is not known.
 func (a *adder) together(ctx context.Context, batch []*addOp) ([]error, error) {
+	stmts := statements(batch)
 	b := &pgx.Batch{}
 	b.Queue("BEGIN")
-	for _, op := range batch {
-		b.Queue(op.query, op.args...)
+	deals := dealsOf(batch)
+	if len(deals) > 1 {
+		b.Queue(lockDealsQuery, deals)
+	}
+	for _, s := range stmts {
+		if s.merged == nil {
+			b.Queue(s.op.query, s.op.args...)
+			continue
+		}
+		items := make([]any, len(s.merged))
+		for j, i := range s.merged {
+			items[j] = batch[i].item
+		}
+		b.Queue(s.op.merge.query, s.op.merge.args(items)...)
 	}
 	b.Queue("COMMIT")
 	br := a.db.pool.SendBatch(ctx, b)
@@ -174,11 +248,23 @@ func (a *adder) together(ctx context.Context, batch []*addOp) ([]error, error) {
 	if _, err := br.Exec(); err != nil {
 		return nil, outcome(err)
 	}
+	if len(deals) > 1 {
+		if _, err := br.Exec(); err != nil {
+			return nil, outcome(err)
+		}
+	}
 	errs := make([]error, len(batch))
-	for i, op := range batch {
-		errs[i] = op.scan(br.QueryRow())
-		if errs[i] != nil && !errors.Is(errs[i], pgx.ErrNoRows) {
-			return nil, outcome(errs[i]) // a failed statement aborts the transaction
+	for _, s := range stmts {
+		if s.merged == nil {
+			err := s.op.scan(br.QueryRow())
+			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+				return nil, outcome(err) // a failed statement aborts the transaction
+			}
+			errs[s.at] = err
+			continue
+		}
+		if err := scanMerged(br, batch, s.merged, errs); err != nil {
+			return nil, outcome(err)
 		}
 	}
 	tag, err := br.Exec()
@@ -189,6 +275,61 @@ func (a *adder) together(ctx context.Context, batch []*addOp) ([]error, error) {
 		return nil, errRolledBack
 	}
 	return errs, nil
+}
+
+// dealsOf is the ids of the deals batch adds to, each once, in order.
+func dealsOf(batch []*addOp) []int64 {
+	var ids []int64
+	for _, op := range batch {
+		if op.kind == byDeal && (len(ids) == 0 || ids[len(ids)-1] != op.key) {
+			ids = append(ids, op.key) // batch is sorted
+		}
+	}
+	return ids
+}
+
+// scanMerged reads the rows of a merged statement, the adds at positions
+// merged of batch, into their results: each add's own scan reads its row
+// (without the position in front); an add with no row gets pgx.ErrNoRows.
+// An error is the statement's.
+func scanMerged(br pgx.BatchResults, batch []*addOp, merged []int, errs []error) error {
+	rows, err := br.Query()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	seen := make([]bool, len(merged))
+	for rows.Next() {
+		dest := make([]any, len(rows.FieldDescriptions()))
+		var pos int64
+		dest[0] = &pos
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		if pos < 1 || int(pos) > len(merged) || seen[pos-1] {
+			return fmt.Errorf("merged add: row for position %d of %d", pos, len(merged))
+		}
+		seen[pos-1] = true
+		i := merged[pos-1]
+		errs[i] = batch[i].scan(skipFirst{rows})
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for j, ok := range seen {
+		if !ok {
+			errs[merged[j]] = pgx.ErrNoRows
+		}
+	}
+	return nil
+}
+
+// skipFirst reads a row of a merged statement as the add's own statement
+// returns it: without the position in front.
+type skipFirst struct{ rows pgx.Rows }
+
+func (s skipFirst) Scan(dest ...any) error {
+	return s.rows.Scan(append([]any{nil}, dest...)...)
 }
 
 // outcome is errRolledBack for an error the server answered with (its
@@ -214,8 +355,9 @@ func (a *adder) alone(ctx context.Context, op *addOp) error {
 
 // addNumbered runs a numbered add through the adder: query returns the
 // added row, which scan reads; no row means the workspace has no deal
-// dealID (ErrNotFound).
-func (db *DB) addNumbered(ctx context.Context, dealID int64, query string, args []any, scan func(pgx.Row) error) error {
+// dealID (ErrNotFound). With a merger (nil: none), the adds of its kind in
+// a batch are written as one statement, each from its item.
+func (db *DB) addNumbered(ctx context.Context, dealID int64, query string, args []any, scan func(pgx.Row) error, merge *merger, item any) error {
 	if err := db.enter(); err != nil {
 		return err
 	}
@@ -223,7 +365,7 @@ func (db *DB) addNumbered(ctx context.Context, dealID int64, query string, args 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	err := db.adds.add(&addOp{kind: byDeal, key: dealID, query: query, args: args, scan: scan})
+	err := db.adds.add(&addOp{kind: byDeal, key: dealID, query: query, args: args, scan: scan, merge: merge, item: item})
 	return found(err, fmt.Sprintf("deal %d", dealID))
 }
 

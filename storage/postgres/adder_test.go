@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -17,23 +19,7 @@ import (
 // statement fails: the batch rolls back, the others run again alone and
 // are written, numbered in order; only the bad one fails.
 func TestBatchWithAFailedStatement(t *testing.T) {
-	server := os.Getenv("LONGGAME_TEST_POSTGRES")
-	if server == "" {
-		t.Skip("LONGGAME_TEST_POSTGRES is not set")
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	name := "lgtest_" + hex.EncodeToString(b[:])
-	if err := CreateDatabase(t.Context(), server, name, ""); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = DropDatabase(context.Background(), server, name) })
-	url, _ := WithDatabase(server, name)
-	db, err := Open(t.Context(), url, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openAdderTest(t)
 	alice := storage.Actor{TeamID: "T1", UserID: "UALICE"}
 	d, err := db.OpenDeal(t.Context(), alice, storage.NewDeal{ChannelID: "C1", Name: "Acme", OwnerID: "UALICE", Budget: 10})
 	if err != nil {
@@ -54,6 +40,105 @@ func TestBatchWithAFailedStatement(t *testing.T) {
 	}
 	if asks[0].Number != 1 || asks[2].Number != 2 {
 		t.Errorf("numbers %d and %d, want 1 and 2", asks[0].Number, asks[2].Number)
+	}
+	if err := db.IntegrityCheck(t.Context()); err != nil {
+		t.Error(err)
+	}
+}
+
+// openAdderTest opens a store on a database of its own, dropped after t.
+func openAdderTest(t *testing.T) *DB {
+	t.Helper()
+	server := os.Getenv("LONGGAME_TEST_POSTGRES")
+	if server == "" {
+		t.Skip("LONGGAME_TEST_POSTGRES is not set")
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	name := "lgtest_" + hex.EncodeToString(b[:])
+	if err := CreateDatabase(t.Context(), server, name, ""); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = DropDatabase(context.Background(), server, name) })
+	url, _ := WithDatabase(server, name)
+	db, err := Open(t.Context(), url, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// TestMergedRiskAdds gives the adder risk adds to two deals and to a deal
+// that does not exist, merged into one statement: each deal's risks are
+// numbered in the order they came, the add to no deal finds nothing, and
+// the tallies agree with the risks. Then the same with one add the server
+// refuses: the merged statement rolls back, the others are written alone,
+// and only the bad one fails.
+func TestMergedRiskAdds(t *testing.T) {
+	db := openAdderTest(t)
+	alice := storage.Actor{TeamID: "T1", UserID: "UALICE"}
+	var deals []int64
+	for _, ch := range []string{"C1", "C2"} {
+		d, err := db.OpenDeal(t.Context(), alice, storage.NewDeal{ChannelID: ch, Name: "Acme " + ch, OwnerID: "UALICE", Budget: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		deals = append(deals, d.ID)
+	}
+	now := time.Now().UTC().Truncate(time.Second)
+	run := func(adds []riskAdd) ([]storage.Risk, []error) {
+		risks := make([]storage.Risk, len(adds))
+		batch := make([]*addOp, len(adds))
+		for i, a := range adds {
+			batch[i] = &addOp{kind: byDeal, key: a.deal, query: insertRiskQuery, done: make(chan error, 1),
+				args:  []any{a.team, a.deal, a.risk.What, a.risk.Severity, a.risk.Area, a.risk.NeedsTest, a.risk.Scenario, a.by, a.at, a.detail},
+				scan:  func(r pgx.Row) error { return scanRisk(r, &risks[i]) },
+				merge: riskAdds, item: a}
+		}
+		ops := slices.Clone(batch) // run sorts batch by deal
+		db.adds.run(batch)
+		errs := make([]error, len(adds))
+		for i, op := range ops {
+			errs[i] = <-op.done
+		}
+		return risks, errs
+	}
+	add := func(deal int64, what string, sev storage.Severity) riskAdd {
+		return riskAdd{team: "T1", deal: deal, risk: storage.NewRisk{What: what, Severity: sev, Area: storage.AreaOther},
+			by: "UALICE", at: now, detail: `{}`}
+	}
+	risks, errs := run([]riskAdd{add(deals[1], "b1", "low"), add(deals[0], "a1", "high"), add(deals[1], "b2", "low"),
+		add(deals[0]+deals[1]+100, "nowhere", "low"), add(deals[0], "a2", "low")})
+	for i, want := range []struct {
+		what   string
+		number int
+	}{{"b1", 1}, {"a1", 1}, {"b2", 2}, {"", 0}, {"a2", 2}} {
+		if want.what == "" {
+			if !errors.Is(errs[i], pgx.ErrNoRows) {
+				t.Errorf("add %d to no deal: error %v, want no row", i, errs[i])
+			}
+			continue
+		}
+		if errs[i] != nil || risks[i].What != want.what || risks[i].Number != want.number {
+			t.Errorf("add %d: %q #%d (error %v), want %q #%d", i, risks[i].What, risks[i].Number, errs[i], want.what, want.number)
+		}
+	}
+	risks, errs = run([]riskAdd{add(deals[0], "a3", "low"), add(deals[0], "bad", "dire"), add(deals[1], "b3", "low")})
+	if errs[0] != nil || errs[2] != nil || risks[0].Number != 3 || risks[2].Number != 3 {
+		t.Errorf("good adds beside a bad one: #%d (%v) and #%d (%v), want #3 each", risks[0].Number, errs[0], risks[2].Number, errs[2])
+	}
+	if !errors.Is(errs[1], storage.ErrInvalid) {
+		t.Errorf("bad severity: error %v, want ErrInvalid", errs[1])
+	}
+	for i, d := range deals {
+		s, err := db.RiskSummary(t.Context(), "T1", d, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Undisclosed != 3 {
+			t.Errorf("deal %d: %d open risks in the summary, want 3", i, s.Undisclosed)
+		}
 	}
 	if err := db.IntegrityCheck(t.Context()); err != nil {
 		t.Error(err)

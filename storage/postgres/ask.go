@@ -77,7 +77,7 @@ func (db *DB) AddAsk(ctx context.Context, a storage.Actor, dealID int64, what st
 	var ask storage.Ask
 	err := db.addNumbered(ctx, dealID, insertAskQuery,
 		[]any{a.TeamID, dealID, what, cost, a.UserID, tsArg(db.now()), detail(map[string]any{"what": what, "cost": cost})},
-		func(r pgx.Row) error { return scanAsk(r, &ask) })
+		func(r pgx.Row) error { return scanAsk(r, &ask) }, nil, nil)
 	if err != nil {
 		return storage.Ask{}, fmt.Errorf("add ask: %w", err)
 	}
@@ -227,7 +227,7 @@ func (db *DB) AddGive(ctx context.Context, a storage.Actor, dealID int64, what s
 	var g storage.Give
 	err := db.addNumbered(ctx, dealID, insertGiveQuery,
 		[]any{a.TeamID, dealID, what, value, a.UserID, tsArg(db.now()), detail(map[string]any{"what": what, "value": value})},
-		func(r pgx.Row) error { return scanGive(r, &g) })
+		func(r pgx.Row) error { return scanGive(r, &g) }, nil, nil)
 	if err != nil {
 		return storage.Give{}, fmt.Errorf("add give: %w", err)
 	}

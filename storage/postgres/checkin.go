@@ -36,7 +36,7 @@ func (db *DB) AddCheckin(ctx context.Context, a storage.Actor, c storage.NewChec
 	var ci storage.Checkin
 	err := db.addNumbered(ctx, c.DealID, addCheckinQuery,
 		append(checkinArgs(a, db.now(), c, 0), detail(map[string]any{"checkin": c})),
-		func(r pgx.Row) error { return scanCheckin(r, &ci) })
+		func(r pgx.Row) error { return scanCheckin(r, &ci) }, nil, nil)
 	if err != nil {
 		return storage.Checkin{}, fmt.Errorf("add check-in: %w", err)
 	}

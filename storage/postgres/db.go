@@ -51,16 +51,21 @@ type Options struct {
 }
 
 // DefaultMaxConns is the pool's size unless the URL (pool_max_conns) or
-// Options say otherwise. A commit waits for the server's WAL flush, so
-// more connections than cores keep the cores busy while others wait.
-func DefaultMaxConns() int32 { return int32(max(8, 4*runtime.NumCPU())) }
+// Options say otherwise: enough that commands in flight and the reminders'
+// channels rarely queue for a connection (the reads of channels' deals and
+// the adds each share one), few enough that three replicas (48) stay well
+// under the server's default max_connections of 100, which 32 each did
+// not while other clients were connected. The pool opens them only as the
+// load needs them.
+func DefaultMaxConns() int32 { return int32(max(16, 4*runtime.NumCPU())) }
 
 // DB is the Long Game store on a PostgreSQL database, safe for concurrent
 // use by any number of goroutines and processes.
 type DB struct {
 	pool  *pgxpool.Pool
-	adds  *adder // commits the numbered adds in groups
-	url   string // redacted
+	adds  *adder         // commits the numbered adds in groups
+	deals *channelLookup // reads the deals of channels in groups
+	url   string         // redacted
 	clock func() time.Time
 
 	onCommit func(took time.Duration, writes int)
@@ -106,6 +111,7 @@ func open(ctx context.Context, url string, opts Options) (*DB, error) {
 		db.clock = time.Now
 	}
 	db.adds = startAdder(db)
+	db.deals = startChannelLookup(db)
 	return db, nil
 }
 
@@ -160,6 +166,7 @@ func (db *DB) Close() error {
 		db.closed = true
 		db.mu.Unlock()
 		db.adds.stop() // nothing in flight: every add was answered
+		db.deals.stop()
 		db.pool.Close()
 	})
 	return nil

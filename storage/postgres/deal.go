@@ -78,11 +78,8 @@ func moneyArgs(m storage.Money) (any, any) {
 
 // DealByChannel is the deal whose home is channelID.
 func (db *DB) DealByChannel(ctx context.Context, teamID, channelID string) (storage.Deal, error) {
-	d, err := read(ctx, db, func(q querier) (storage.Deal, error) {
-		var d storage.Deal
-		err := scanDeal(q.QueryRow(ctx, `SELECT `+dealCols+` FROM deals d
-			WHERE d.team_id = $1 AND d.channel_id = $2`, teamID, channelID), &d)
-		return d, found(err, "deal in channel "+channelID)
+	d, err := read(ctx, db, func(querier) (storage.Deal, error) {
+		return db.deals.get(ctx, teamID, channelID) // with the reads of other commands (lookup.go)
 	})
 	if err != nil {
 		return storage.Deal{}, fmt.Errorf("deal by channel: %w", err)

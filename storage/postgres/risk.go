@@ -33,11 +33,12 @@ func (db *DB) AddRisk(ctx context.Context, a storage.Actor, dealID int64, r stor
 		return storage.Risk{}, fmt.Errorf("add risk: %w", err)
 	}
 	r = r.WithDefaults()
+	now, what := db.now(), detail(map[string]any{"risk": r})
 	var risk storage.Risk
 	err := db.addNumbered(ctx, dealID, insertRiskQuery,
-		[]any{a.TeamID, dealID, r.What, r.Severity, r.Area, r.NeedsTest, r.Scenario, a.UserID, tsArg(db.now()),
-			detail(map[string]any{"risk": r})},
-		func(row pgx.Row) error { return scanRisk(row, &risk) })
+		[]any{a.TeamID, dealID, r.What, r.Severity, r.Area, r.NeedsTest, r.Scenario, a.UserID, tsArg(now), what},
+		func(row pgx.Row) error { return scanRisk(row, &risk) },
+		riskAdds, riskAdd{team: a.TeamID, deal: dealID, risk: r, by: a.UserID, at: now, detail: what})
 	if err != nil {
 		return storage.Risk{}, fmt.Errorf("add risk: %w", err)
 	}
@@ -54,6 +55,50 @@ var insertRiskQuery = `WITH ` + numbered("last_risk") + `,
 	au AS (INSERT INTO audit (team_id, user_id, at, action, deal_id, detail)
 		SELECT n.team_id, $8, $9, 'risk.add', n.id, $10::jsonb || jsonb_build_object('number', n.number) FROM n)
 	SELECT * FROM r`
+
+// riskAdd is one AddRisk, as riskAdds merges it with others.
+type riskAdd struct {
+	team   string
+	deal   int64
+	risk   storage.NewRisk
+	by     string
+	at     time.Time
+	detail string
+}
+
+// riskAdds writes the risks added at once as one statement: insertRiskQuery
+// for many. Each deal's counter moves once, by its number of adds, and its
+// adds take the numbers after it in their order.
+var riskAdds = &merger{
+	query: `WITH i AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[],
+			$6::boolean[], $7::text[], $8::text[], $9::timestamptz[], $10::text[])
+		WITH ORDINALITY AS i (team_id, deal_id, what, severity, area, needs_test, scenario, who, stamp, detail, pos)),
+	k AS (SELECT team_id, deal_id, count(*)::integer AS k FROM i GROUP BY team_id, deal_id),
+	n AS (UPDATE deals d SET last_risk = d.last_risk + k.k FROM k WHERE d.team_id = k.team_id AND d.id = k.deal_id
+		RETURNING d.team_id, d.id, d.last_risk - k.k AS base),
+	v AS (SELECT i.*, (n.base + row_number() OVER (PARTITION BY i.deal_id ORDER BY i.pos))::integer AS number
+		FROM i JOIN n ON n.team_id = i.team_id AND n.id = i.deal_id),
+	r AS (INSERT INTO risks AS r (team_id, deal_id, number, what, severity, area, needs_test,
+			scenario, created_by, created_at, updated_by, updated_at)
+		SELECT team_id, deal_id, number, what, severity, area, needs_test, scenario, who, stamp, who, stamp
+		FROM v ORDER BY pos
+		RETURNING ` + riskCols + `),
+	au AS (INSERT INTO audit (team_id, user_id, at, action, deal_id, detail)
+		SELECT team_id, who, stamp, 'risk.add', deal_id, detail::jsonb || jsonb_build_object('number', number)
+		FROM v ORDER BY pos)
+	SELECT v.pos, r.* FROM r JOIN v ON v.deal_id = r.deal_id AND v.number = r.number`,
+	args: func(items []any) []any {
+		n := len(items)
+		teams, deals, whats, sevs, areas := make([]string, n), make([]int64, n), make([]string, n), make([]string, n), make([]string, n)
+		tests, scenarios, bys, ats, details := make([]bool, n), make([]string, n), make([]string, n), make([]time.Time, n), make([]string, n)
+		for i, it := range items {
+			a := it.(riskAdd)
+			teams[i], deals[i], whats[i], sevs[i], areas[i] = a.team, a.deal, a.risk.What, string(a.risk.Severity), string(a.risk.Area)
+			tests[i], scenarios[i], bys[i], ats[i], details[i] = a.risk.NeedsTest, a.risk.Scenario, a.by, a.at, a.detail
+		}
+		return []any{teams, deals, whats, sevs, areas, tests, scenarios, bys, ats, details}
+	},
+}
 
 // Risks lists a deal's risks by number: the open ones, or all of them
 // (resolved and withdrawn too).
