@@ -53,6 +53,9 @@ func (b *bench) remindersReplicated(ctx context.Context, n, replicas int) (*remi
 		rep.PeakRSS = max(rep.PeakRSS, b.peakRSS(c))
 	}
 	rep.PostCalls = b.fake.Calls("chat.postMessage")
+	rep.InfoCalls = b.fake.Calls("conversations.info")
+	rep.MembersCalls = b.fake.Calls("conversations.members")
+	rep.UsersCalls = b.fake.Calls("users.info")
 	col.fill(rep, children[0].started)
 	if !rep.Wired {
 		rep.Note = fmt.Sprintf("not wired: no reminder reached Slack within %s of the start", b.opts.ReminderWait)
