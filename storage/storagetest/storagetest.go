@@ -101,6 +101,10 @@ var tests = []struct {
 	{"Nudges", testNudges},
 	{"ClaimDigestOncePerSlot", testClaimDigestOncePerSlot},
 	{"ReminderBacklog", testReminderBacklog},
+	{"TakeReminderDay", testTakeReminderDay},
+	{"TakeReminderDayOnceUnderConcurrency", testTakeReminderDayOnceUnderConcurrency},
+	{"TakeHomeRefresh", testTakeHomeRefresh},
+	{"SharesSince", testSharesSince},
 
 	{"MarkEventSeen", testMarkEventSeen},
 	{"PruneSeenEvents", testPruneSeenEvents},
