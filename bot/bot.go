@@ -56,6 +56,10 @@ type Config struct {
 	// told to try again, and an event is left for Slack to redeliver.
 	Workers int
 	Queue   int
+	// Replicas says other processes may serve the same app on the same
+	// database (PostgreSQL): App Home refreshes are then taken in the
+	// database, so that they do not multiply with the replicas.
+	Replicas bool
 	// Observer hears what became of each command and of the Socket Mode
 	// connection, for metrics; nil hears nothing.
 	Observer Observer
@@ -70,6 +74,9 @@ type Bot struct {
 	access   *access.Checker
 	locks    channelLocks
 	shares   sharing
+	// seenShares are the shares recorded in the database this replica
+	// has started or applied.
+	seenShares known
 	posts    *postLog
 	homes    homeRefreshes
 	queue    chan *pending
@@ -155,6 +162,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	var postLogDone sync.WaitGroup
 	postLogDone.Go(func() { b.posts.run(context.WithoutCancel(ctx), postsDone) })
 	b.inflight.Go(func() { b.resumeShares(context.WithoutCancel(ctx)) })
+	b.inflight.Go(func() { b.watchShares(ctx) })
 
 	socketDone, err := b.drain(ctx, client, runErr)
 	close(b.stopping)

@@ -64,6 +64,9 @@ func (b *Bot) share(ctx context.Context, teamID, channelID, why string) {
 	s, _, err := b.store.StartShare(ctx, teamID, channelID, why)
 	lock.Unlock()
 	if err == nil {
+		b.seenShares.note(keyOf(s), b.cfg.Now()) // the other replicas learn of it; this one knows
+	}
+	if err == nil {
 		err = b.posts.flush(ctx)
 	}
 	if err != nil {

@@ -146,12 +146,14 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, now func() time.Ti
 		Home:      access.Org{TeamID: auth.TeamID, EnterpriseID: auth.EnterpriseID},
 		BotUserID: auth.UserID,
 		BotID:     auth.BotID,
+		Replicas:  isPostgres(cfg.DB),
 		Observer:  tel,
 	})
 	d := reminders.New(db, api, checkin.Messages{}, reminders.Options{
 		Logger:    log.With("part", "reminders"),
 		Now:       now,
 		Location:  cfg.Timezone.Location,
+		Lease:     time.Duration(cfg.ReminderLease),
 		Shared:    b.SharedChannel,
 		Member:    b.Member,
 		Delivered: tel.delivered,
