@@ -47,8 +47,8 @@ type Options struct {
 	// retry_attempt 3. Default 3; negative: never. Slash commands and
 	// interactions are never delivered again: the user sees an error.
 	EventRetries int
-	Now            func() time.Time
-	Logger         *slog.Logger // default: discard
+	Now          func() time.Time
+	Logger       *slog.Logger // default: discard
 }
 
 // DefaultScopes are the bot scopes a Server grants unless Options.Scopes
