@@ -221,6 +221,9 @@ func TestThreeReplicasOnOnePostgres(t *testing.T) {
 	if err := fake.WaitConnections(ctx, 3); err != nil {
 		t.Fatal(err)
 	}
+	t.Run("App Home refreshes do not multiply", func(t *testing.T) {
+		checkHomeRefreshes(t, fake)
+	})
 	t.Run("a channel shared while three replicas run", func(t *testing.T) {
 		checkShare(t, ctx, fake)
 	})
@@ -368,6 +371,35 @@ func mapValues(m map[string]int64) []int64 {
 		out = append(out, v)
 	}
 	return out
+}
+
+// checkHomeRefreshes streams asks through the three replicas for a few
+// seconds. Every ask changes what U1's Home shows (capital left); the
+// replicas together refresh it at most once a second (each refresh
+// covering the changes before it), where each alone would.
+func checkHomeRefreshes(t *testing.T, fake *slackfake.Server) {
+	const window = 6 * time.Second
+	start := time.Now()
+	stream := startStream(fake, []string{"C1", "C3"}, 6)
+	waitFor(t, "a few seconds of commands", func() bool { return time.Since(start) > window })
+	stream.end()
+	took := time.Since(start)
+	// The last change's refresh comes at most a second after it.
+	waitFor(t, "the last refresh", func() bool { return time.Since(start) > took+1500*time.Millisecond })
+	counted := time.Since(start)
+	publishes := 0
+	for _, r := range fake.Replies() {
+		if r.Kind == slackfake.KindViewPublish && r.User == "U1" && r.Received.After(start) {
+			publishes++
+		}
+	}
+	// One a clock second at most (the database keeps whole seconds), and
+	// the first second may be cut.
+	most := int(counted.Seconds()) + 2
+	if publishes == 0 || publishes > most {
+		t.Errorf("U1's Home was published %d times during %s of %d commands, want 1 to %d", publishes, took.Round(time.Millisecond), len(stream.acked), most)
+	}
+	t.Logf("U1's Home published %d times during %s of %d commands", publishes, took.Round(time.Millisecond), len(stream.acked))
 }
 
 // checkShare records asks in C2 through every replica, shares C2 while
