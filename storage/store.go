@@ -196,10 +196,6 @@ type Store interface {
 	// claimant. Check-ins folded earlier into one of ids then count
 	// against into. All or nothing: ErrConflict if any claim was lost.
 	Fold(ctx context.Context, ids []int64, into int64, claimant string) error
-	// LastSentOn is when the latest reminder was posted in deal channel
-	// channel of the workspace within [dayStart, dayEnd); the zero time
-	// when none was.
-	LastSentOn(ctx context.Context, teamID, channel string, dayStart, dayEnd time.Time) (time.Time, error)
 	// TakeReminderDay takes, for the reminder of check-in id (claimed by
 	// the caller), the one reminder message deal channel channel of the
 	// workspace may get on the owner's day [dayStart, dayEnd). True when no

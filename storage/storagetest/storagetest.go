@@ -88,7 +88,6 @@ var tests = []struct {
 	{"MarkFailedKeepsTheError", testMarkFailedKeepsTheError},
 	{"Fold", testFold},
 	{"ReclaimStuck", testReclaimStuck},
-	{"LastSentOn", testLastSentOn},
 	{"MissFolded", testMissFolded},
 	{"AnsweringAnAsk", testAnsweringAnAsk},
 	{"EditAndWithdrawAsks", testEditAndWithdrawAsks},
