@@ -50,7 +50,9 @@ Then the bot alone:
                --reminders chat.postMessage calls answered 429
                (Retry-After: 1), against the floor: the unthrottled time
                plus one Retry-After. "not wired" means no reminder arrived
-               within --reminder-wait of connecting.
+               within --reminder-wait of connecting. With --db, once
+               more with three "longgame run" processes on one database,
+               started together: every reminder must still arrive once.
   start-up     --startup-deals open deals seeded with the storage package,
                then process start → Socket Mode connected, --startup-runs
                times (median and max).
@@ -111,7 +113,7 @@ var quickSizes = map[string]string{
 }
 
 // benchScenarios are what --skip may name.
-var benchScenarios = []string{"baseline", "bot", "reminders", "startup"}
+var benchScenarios = []string{"baseline", "bot", "reminders", "replicas", "startup"}
 
 func parseBenchFlags(args []string, stderr io.Writer) (benchOptions, error) {
 	o := defaultBenchOptions()
@@ -330,6 +332,13 @@ func (b *bench) run(ctx context.Context, rep *benchReport) error {
 			}
 			floor := time.Duration(rep.Reminders.Seconds * float64(time.Second))
 			rep.Reminders429, err = b.reminders(ctx, b.opts.Reminders, true, floor)
+			return
+		}},
+		{"reminders, 3 replicas", "replicas", func() (err error) {
+			if b.opts.DB == "" {
+				return nil // replicas share a PostgreSQL database
+			}
+			rep.RemindersReplicas, err = b.replicaReminders(ctx, b.opts.Reminders)
 			return
 		}},
 		{"start-up", "startup", func() (err error) { rep.Startup, err = b.startup(ctx); return }},

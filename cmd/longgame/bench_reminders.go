@@ -23,6 +23,7 @@ const dupQuiet = 500 * time.Millisecond
 type reminderReport struct {
 	Deals     int  `json:"deals"`
 	Throttled bool `json:"throttled"` // the first Deals posts were answered 429
+	Replicas  int  `json:"replicas,omitempty"` // processes on one database; 0 is one
 	Wired     bool `json:"wired"`     // any reminder reached the fake
 	Delivered int  `json:"delivered"` // distinct check-ins (or channels) reached
 	Dup       int  `json:"duplicates"`

@@ -23,6 +23,9 @@ type benchReport struct {
 	Bot          *loadReport     `json:"bot,omitempty"`
 	Reminders    *reminderReport `json:"reminders,omitempty"`
 	Reminders429 *reminderReport `json:"reminders_429,omitempty"`
+	// RemindersReplicas is the reminder run with three processes on one
+	// PostgreSQL database (--db only).
+	RemindersReplicas *reminderReport `json:"reminders_replicas,omitempty"`
 	Startup      *startupReport  `json:"startup,omitempty"`
 	Targets      []targetCheck   `json:"targets"`
 	// Problems are counts that do not match: a reply missing or doubled, a
@@ -55,6 +58,7 @@ const (
 	targetRSS          = "peak RSS after the load"
 	targetReminders    = "reminders unthrottled"
 	targetReminders429 = "reminders under 429"
+	targetReplicas     = "reminders, 3 replicas on one database"
 	targetStartup      = "start-up with 100k deals"
 )
 
@@ -82,14 +86,19 @@ func (r *benchReport) checkTargets() []targetCheck {
 			fmt.Sprintf("%.2fx (%.2f s vs %.2f s)", ratio, rm.Seconds, rm.FloorSeconds),
 			rm.Missing == 0 && rm.Dup == 0 && ratio <= 1.10)
 	}
+	if rm := r.RemindersReplicas; rm != nil {
+		add(targetReplicas, "0 dup, 0 missing", fmt.Sprintf("%s, %d dup, %d missing", fmtRate(rm.PerSecond), rm.Dup, rm.Missing),
+			rm.Wired && rm.Dup == 0 && rm.Missing == 0)
+	}
 	if st := r.Startup; st != nil {
 		add(targetStartup, "≤ 300 ms", fmtMS(st.MedianMS), st.MedianMS <= 300)
 	}
 	r.Problems = append(r.Problems, r.Baseline.problems("baseline")...)
 	r.Problems = append(r.Problems, r.Bot.problems("bot")...)
-	for _, rm := range []*reminderReport{r.Reminders, r.Reminders429} {
+	for _, rm := range []*reminderReport{r.Reminders, r.Reminders429, r.RemindersReplicas} {
 		if rm != nil && rm.Wired && (rm.Dup > 0 || rm.Missing > 0) {
-			r.Problems = append(r.Problems, fmt.Sprintf("reminders (throttled %v): %d duplicates, %d missing", rm.Throttled, rm.Dup, rm.Missing))
+			r.Problems = append(r.Problems, fmt.Sprintf("reminders (throttled %v, replicas %d): %d duplicates, %d missing",
+				rm.Throttled, max(rm.Replicas, 1), rm.Dup, rm.Missing))
 		}
 	}
 	return out
@@ -143,7 +152,7 @@ func (r *benchReport) print(w io.Writer) {
 			fmt.Fprintln(w, "  - "+p)
 		}
 	}
-	for _, rm := range []*reminderReport{r.Reminders, r.Reminders429} {
+	for _, rm := range []*reminderReport{r.Reminders, r.Reminders429, r.RemindersReplicas} {
 		if rm != nil && rm.Note != "" {
 			fmt.Fprintln(w, "\nreminders: "+rm.Note)
 		}
@@ -205,6 +214,9 @@ func (r *benchReport) rows() [][]string {
 	if rm := r.Reminders429; rm != nil {
 		rows = append(rows, reminderRows(rm, r.met(targetReminders429))...)
 	}
+	if rm := r.RemindersReplicas; rm != nil {
+		rows = append(rows, reminderRows(rm, r.met(targetReplicas))...)
+	}
 	if st := r.Startup; st != nil {
 		rows = append(rows, []string{fmt.Sprintf("start-up, %d deals", st.Deals), fmt.Sprintf("median of %d", len(st.RunsMS)),
 			"—", fmtMS(st.MedianMS) + " (max " + fmtMS(st.MaxMS) + ")", "", withMet("≤ 300 ms", r.met(targetStartup))})
@@ -218,6 +230,10 @@ func reminderRows(rm *reminderReport, met *bool) [][]string {
 	if rm.Throttled {
 		name += ", 429 on first posts"
 		target = "≤ 1.10 × floor"
+	}
+	if rm.Replicas > 1 {
+		name += fmt.Sprintf(", %d replicas", rm.Replicas)
+		target = "0 dup, 0 missing"
 	}
 	if !rm.Wired {
 		return [][]string{{name, "delivered", "—", "NOT WIRED (0 arrived)", "", withMet(target, met)}}
