@@ -22,10 +22,10 @@ const dupQuiet = 500 * time.Millisecond
 // reminderReport is what a reminder run measured.
 type reminderReport struct {
 	Deals     int  `json:"deals"`
-	Throttled bool `json:"throttled"` // the first Deals posts were answered 429
+	Throttled bool `json:"throttled"`          // the first Deals posts were answered 429
 	Replicas  int  `json:"replicas,omitempty"` // processes on one database; 0 is one
-	Wired     bool `json:"wired"`     // any reminder reached the fake
-	Delivered int  `json:"delivered"` // distinct check-ins (or channels) reached
+	Wired     bool `json:"wired"`              // any reminder reached the fake
+	Delivered int  `json:"delivered"`          // distinct check-ins (or channels) reached
 	Dup       int  `json:"duplicates"`
 	Missing   int  `json:"missing"`
 	PostCalls int  `json:"post_calls"` // chat.postMessage requests, 429s included

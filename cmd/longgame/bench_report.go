@@ -26,8 +26,8 @@ type benchReport struct {
 	// RemindersReplicas is the reminder run with three processes on one
 	// PostgreSQL database (--db only).
 	RemindersReplicas *reminderReport `json:"reminders_replicas,omitempty"`
-	Startup      *startupReport  `json:"startup,omitempty"`
-	Targets      []targetCheck   `json:"targets"`
+	Startup           *startupReport  `json:"startup,omitempty"`
+	Targets           []targetCheck   `json:"targets"`
 	// Problems are counts that do not match: a reply missing or doubled, a
 	// command answered with an error, a risk not stored. Speed is never a
 	// problem here; Targets say what is too slow.
