@@ -76,6 +76,7 @@ type DB struct {
 	read  *pool   // readConns query_only connections
 	w     *writer // the only writer
 	clock func() time.Time
+	days  reminderDays // the reminder days taken (TakeReminderDay)
 
 	closeOnce sync.Once
 	closeErr  error

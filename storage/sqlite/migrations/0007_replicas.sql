@@ -1,15 +1,8 @@
--- Several replicas on one database (PostgreSQL's migration 0003 is the
--- same): what one process decides for all is decided here, not in memory.
+-- What replicas decide together on PostgreSQL (its migration 0003). One
+-- process serves a SQLite file; the store keeps the same contract.
 
--- The one reminder message a deal channel gets a day: the check-in whose
--- reminder took the owner's day (day_start, its first instant).
-CREATE TABLE reminder_days (
-    team_id    TEXT NOT NULL,
-    channel_id TEXT NOT NULL,
-    day_start  INTEGER NOT NULL,
-    checkin_id INTEGER NOT NULL,
-    PRIMARY KEY (team_id, channel_id, day_start)
-) STRICT, WITHOUT ROWID;
+-- The reminder days (PostgreSQL's reminder_days) are held in memory: one
+-- process serves a SQLite file.
 
 -- Who refreshes a user's App Home: a change waits (dirty) until a refresh
 -- is taken, at most one before next_at.
