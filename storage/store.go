@@ -203,8 +203,8 @@ type Store interface {
 	// is free or id's already. A day stays taken by a reminder that was
 	// posted, is being posted or may have been (Uncertain); one that
 	// certainly was not (released for a retry, folded, refused) gives it
-	// up. It holds across processes: of replicas asking at once for one
-	// channel's day, one gets it.
+	// up. It holds for every process using the store (a SQLite file has
+	// one): of replicas asking at once for one channel's day, one gets it.
 	TakeReminderDay(ctx context.Context, teamID, channel string, id int64, dayStart, dayEnd time.Time) (bool, error)
 	// ReminderBacklog is how many reminders, across all workspaces, are
 	// queued and due at now, as ClaimDue would claim them (one claimed, or

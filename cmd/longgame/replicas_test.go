@@ -462,6 +462,19 @@ func checkShare(t *testing.T, ctx context.Context, fake *slackfake.Server) {
 		}
 		waitTick()
 	}
+	// The owner is told once, by whichever replica finished the share.
+	told := func() (n int) {
+		for _, r := range fake.Replies() {
+			if r.Kind == slackfake.KindPostMessage && r.Channel == fake.DM("U1") && strings.Contains(r.Text, "Long Game hid") {
+				n++
+			}
+		}
+		return n
+	}
+	waitFor(t, "the owner told of the share", func() bool { return told() > 0 })
+	if n := told(); n != 1 {
+		t.Errorf("the owner was told of the share %d times, want once", n)
+	}
 }
 
 // waitTick is one step of a poll.
