@@ -67,28 +67,29 @@ type Config struct {
 
 // Bot answers Slack over one Socket Mode client.
 type Bot struct {
-	api    *slack.Client
-	store  Store
-	cfg    Config
-	log    *slog.Logger
-	access *access.Checker
-	locks  channelLocks
-	shares sharing
-	// seenShares are the shares recorded in the database this replica
-	// has started or applied.
-	seenShares known
-	posts      *postLog
-	homes      homeRefreshes
-	queue      chan *pending
-	stopping   chan struct{} // closed when Run stops taking envelopes
-	cmds       *slash.Commands
-	obs        Observer
+	api      *slack.Client
+	store    Store
+	cfg      Config
+	log      *slog.Logger
+	access   *access.Checker
+	locks    channelLocks
+	shares   sharing
+	posts    *postLog
+	homes    homeRefreshes
+	queue    chan *pending
+	stopping chan struct{} // closed when Run stops taking envelopes
+	cmds     *slash.Commands
+	obs      Observer
 	// connections counts the Socket Mode connections opened, to tell the
 	// Observer a reconnect. Only route, on drain's goroutine, touches it.
 	connections int
 	clicks      *checkin.Clicks
 	zones       *zones.Zones
 	inflight    sync.WaitGroup
+
+	// seenShares are the shares recorded in the database that this
+	// replica started or applied.
+	seenShares known
 }
 
 // New returns a bot that talks to Slack through api and records in store.
