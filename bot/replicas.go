@@ -90,7 +90,12 @@ func (b *Bot) watchShares(ctx context.Context) {
 		}
 		for _, s := range shares {
 			if b.seenShares.note(keyOf(s), now) {
-				b.learnShare(ctx, s)
+				b.learnShare(s)
+				b.inflight.Go(func() {
+					ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shareTimeout)
+					defer cancel()
+					b.hideLearned(ctx, s)
+				})
 			}
 		}
 		b.seenShares.forget(now.Add(-2 * shareLookback))
@@ -98,15 +103,21 @@ func (b *Bot) watchShares(ctx context.Context) {
 }
 
 // learnShare applies a share another replica recorded: from now on this
-// replica posts nothing in the channel either, and it hides the records it
-// posted there before it knew, which the replica that saw the share may
-// have listed already.
-func (b *Bot) learnShare(ctx context.Context, s storage.ChannelShare) {
+// replica posts nothing in the channel either. Posts under way finish
+// first, and their ts is queued for hideLearned.
+func (b *Bot) learnShare(s storage.ChannelShare) {
 	lock := b.locks.of(s.ChannelID)
-	lock.Lock() // posts under way finish first, and their ts is queued
+	lock.Lock()
 	b.access.MarkShared(s.ChannelID, s.Why)
 	lock.Unlock()
 	b.log.Info("channel shared, seen by another replica", "channel", s.ChannelID, "why", s.Why)
+}
+
+// hideLearned hides the records this replica posted in a channel before
+// it learned the channel was shared: the replica that saw the share may
+// have listed the channel's records already. It runs in the background,
+// so that the next share is learned without waiting for Slack.
+func (b *Bot) hideLearned(ctx context.Context, s storage.ChannelShare) {
 	if err := b.posts.flush(ctx); err != nil {
 		b.log.Error("keeping the ts of posted records", "err", err)
 		return
@@ -120,7 +131,7 @@ func (b *Bot) learnShare(ctx context.Context, s storage.ChannelShare) {
 		}
 		for _, p := range posts {
 			if !b.hideOne(ctx, s, p.TS, &out) {
-				return // the share stays pending where it is, or was done: resumeShares takes it up
+				return // a later answer in the channel finds them still showing (sharedSeen) and hides them
 			}
 		}
 		if len(posts) < hidePage {
