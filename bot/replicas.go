@@ -39,29 +39,50 @@ func keyOf(s storage.ChannelShare) shareKey {
 // each is learned once.
 type known struct {
 	mu     sync.Mutex
-	shares map[shareKey]time.Time // → when it was noted, to forget it later
+	shares map[shareKey]noted
 }
 
-// note records k and reports whether it is new.
-func (k *known) note(key shareKey, now time.Time) bool {
+// noted is when a share was noted, to forget it later, and whether another
+// replica recorded it.
+type noted struct {
+	at      time.Time
+	learned bool
+}
+
+// note records k (learned: from another replica) and reports whether it is
+// new.
+func (k *known) note(key shareKey, now time.Time, learned bool) bool {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.shares == nil {
-		k.shares = map[shareKey]time.Time{}
+		k.shares = map[shareKey]noted{}
 	}
 	if _, ok := k.shares[key]; ok {
 		return false
 	}
-	k.shares[key] = now
+	k.shares[key] = noted{now, learned}
 	return true
+}
+
+// learned reports whether this replica learned lately of a share of the
+// channel that another replica recorded.
+func (k *known) learned(teamID, channelID string) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for key, n := range k.shares {
+		if n.learned && key.team == teamID && key.channel == channelID {
+			return true
+		}
+	}
+	return false
 }
 
 // forget drops what was noted before before: it is out of the lookback.
 func (k *known) forget(before time.Time) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	for key, at := range k.shares {
-		if at.Before(before) {
+	for key, n := range k.shares {
+		if n.at.Before(before) {
 			delete(k.shares, key)
 		}
 	}
@@ -89,7 +110,7 @@ func (b *Bot) watchShares(ctx context.Context) {
 			continue
 		}
 		for _, s := range shares {
-			if b.seenShares.note(keyOf(s), now) {
+			if b.seenShares.note(keyOf(s), now, true) {
 				b.learnShare(s)
 				b.inflight.Go(func() {
 					ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shareTimeout)

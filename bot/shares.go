@@ -64,7 +64,7 @@ func (b *Bot) share(ctx context.Context, teamID, channelID, why string) {
 	s, _, err := b.store.StartShare(ctx, teamID, channelID, why)
 	lock.Unlock()
 	if err == nil {
-		b.seenShares.note(keyOf(s), b.cfg.Now()) // the other replicas learn of it; this one knows
+		b.seenShares.note(keyOf(s), b.cfg.Now(), false) // the other replicas learn of it; this one knows
 	}
 	if err == nil {
 		err = b.posts.flush(ctx)
@@ -84,9 +84,17 @@ func (b *Bot) sharedSeen(ctx context.Context, teamID, channelID string, v access
 	if err != nil || len(posts) == 0 {
 		return
 	}
+	// Learned from another replica, the share is that replica's, and so
+	// is telling the owner: what is left showing is this one's, posted
+	// before it learned, and hidden quietly.
+	learned := b.seenShares.learned(teamID, channelID)
 	b.inflight.Go(func() {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shareTimeout)
 		defer cancel()
+		if learned {
+			b.hideLearned(ctx, storage.ChannelShare{TeamID: teamID, ChannelID: channelID, Why: v.Why})
+			return
+		}
 		b.share(ctx, teamID, channelID, v.Why)
 	})
 }

@@ -147,8 +147,8 @@ func (s *commandStream) end() {
 // TestThreeReplicasOnOnePostgres runs three `longgame run` processes on one
 // PostgreSQL database and one Slack (the fake spreading envelopes over
 // their three connections, as Slack does) while 1,000 reminders fall due
-// at once and users record asks; one replica is killed (-9) mid-stream and
-// another restarted. Every acknowledged ask is stored and was answered
+// at once and users record asks; one replica is killed (-9) mid-stream,
+// holding reminders it was sending, and another restarted. Every acknowledged ask is stored and was answered
 // once; every reminder reached its channel once; no channel got two in a
 // day. Then a channel becomes shared while all three run: within a second
 // none of them posts there, and every record posted there is hidden.
@@ -169,12 +169,27 @@ func TestThreeReplicasOnOnePostgres(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Deal channels for the commands, opened beforehand.
+	err = withStore(ctx, db, func(s storage.Store) error {
+		for _, c := range []string{"C1", "C2", "C3"} {
+			if _, err := s.OpenDeal(ctx, seedActor, storage.NewDeal{ChannelID: c, Name: "Deal " + c, OwnerID: "U1", Budget: 10}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	pool, err := pgxpool.New(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer pool.Close()
 
+	// Slack takes the first posts but answers them 3 s late: every
+	// replica is then mid-send, its claims in hand, when one is killed.
+	fake.InjectFault("chat.postMessage", slackfake.Fault{Times: 24, After: 3 * time.Second})
 	replicas := []*replica{
 		startReplica(t, fake, db, "replica 1"),
 		startReplica(t, fake, db, "replica 2"),
@@ -183,20 +198,19 @@ func TestThreeReplicasOnOnePostgres(t *testing.T) {
 	if err := fake.WaitConnections(ctx, 3); err != nil {
 		t.Fatal(err)
 	}
-	// Deal channels for the commands; the fake hands each command to one
-	// replica or another.
-	for _, c := range []string{"C1", "C2", "C3"} {
-		if _, err := fake.SlashCommand(ctx, slackfake.SlashCommand{UserID: "U1", ChannelID: c, Command: "/deal", Text: "open Deal " + c}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// A hundred of the won deals get a second check-in due in a moment:
-	// whichever replica claims it finds the channel had its reminder today.
+	// A hundred of the won deals get a second check-in due in a moment,
+	// while the first ones are being sent: whichever replica claims it
+	// finds the channel's day taken.
 	second := addSecondCheckins(t, ctx, db, channels[:100], 2*time.Second)
 
 	stream := startStream(fake, []string{"C1", "C3"}, 6)
-	stream.waitAcked(t, 30, "30 acknowledged asks")
 	killed, restarted := replicas[0], replicas[1]
+	waitFor(t, "the first replica holding reminders mid-send", func() bool {
+		var n int
+		err := pool.QueryRow(ctx, `SELECT count(*) FROM checkins WHERE delivery = 'sending' AND claimed_by LIKE $1`,
+			fmt.Sprintf("%%-%d-%%", killed.cmd.Process.Pid)).Scan(&n)
+		return err == nil && n > 0
+	})
 	killed.kill(t)
 	stream.waitAcked(t, 30, "30 asks acknowledged after the kill")
 	replicas[1].stop(t)
@@ -215,6 +229,9 @@ func TestThreeReplicasOnOnePostgres(t *testing.T) {
 		taken := 0
 		for _, r := range all {
 			taken += strings.Count(r.logs.String(), "reconciling reminders left mid-send")
+		}
+		if taken == 0 {
+			t.Error("no replica took over the claims of the one killed mid-send")
 		}
 		t.Logf("claims of the killed replica taken over in %d passes", taken)
 	})

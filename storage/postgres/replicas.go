@@ -25,44 +25,48 @@ const sentOtherQuery = `EXISTS (SELECT 1 FROM deals d
 // TakeReminderDay takes deal channel channel's reminder day [dayStart,
 // dayEnd) for the reminder of check-in id: true when no other reminder was
 // posted there that day and the day is free, id's, or held by a reminder
-// that certainly was not posted. The first reminder of a day takes it in
-// one statement; any other waits for the day's row lock, then reads its
-// holder as last committed.
+// that certainly was not posted (storage.ReminderDay.Free). The channel's
+// row is locked first; what its holder became is then read as last
+// committed. One round trip does the three statements.
 func (db *DB) TakeReminderDay(ctx context.Context, teamID, channel string, id int64, dayStart, dayEnd time.Time) (bool, error) {
 	args := []any{teamID, channel, tsArg(dayStart), tsArg(dayEnd), id}
-	var first bool
-	err := db.exec1(ctx, func(ctx context.Context, q querier) error {
-		tag, err := q.Exec(ctx, `INSERT INTO reminder_days (team_id, channel_id, day_start, checkin_id)
-			SELECT $1, $2, $3, $5 WHERE NOT `+sentOtherQuery+` ON CONFLICT DO NOTHING`, args...)
-		first = tag.RowsAffected() == 1
-		return err
-	})
-	if err != nil || first {
-		return first, wrapDay(channel, err)
-	}
 	ok, err := writeValue(ctx, db, func(ctx context.Context, tx pgx.Tx, _ time.Time) (bool, error) {
-		var sent bool
-		if err := tx.QueryRow(ctx, `SELECT `+sentOtherQuery, args...).Scan(&sent); err != nil || sent {
+		b := &pgx.Batch{}
+		b.Queue(`INSERT INTO reminder_days (team_id, channel_id, day_start, day_end, checkin_id)
+			SELECT $1, $2, $3, $4, $5 WHERE NOT `+sentOtherQuery+` ON CONFLICT DO NOTHING`, args...)
+		b.Queue(`SELECT checkin_id, day_start, day_end FROM reminder_days
+			WHERE team_id = $1 AND channel_id = $2 FOR UPDATE`, teamID, channel)
+		b.Queue(`SELECT `+sentOtherQuery+`, EXISTS (SELECT 1 FROM reminder_days r JOIN checkins h ON h.id = r.checkin_id
+			WHERE r.team_id = $1 AND r.channel_id = $2 AND (h.delivery IN ('sent', 'sending') OR h.post_uncertain))`, args...)
+		res := tx.SendBatch(ctx, b)
+		tag, err := res.Exec()
+		if err != nil {
+			res.Close()
 			return false, err
 		}
-		var holder int64
-		err := tx.QueryRow(ctx, `SELECT checkin_id FROM reminder_days
-			WHERE team_id = $1 AND channel_id = $2 AND day_start = $3 FOR UPDATE`, teamID, channel, tsArg(dayStart)).Scan(&holder)
-		if errors.Is(err, pgx.ErrNoRows) {
-			// Not taken: the first statement found another's post.
+		var d storage.ReminderDay
+		err = res.QueryRow().Scan(&d.Checkin, ts(&d.Start), ts(&d.End))
+		noRow := errors.Is(err, pgx.ErrNoRows)
+		if err != nil && !noRow {
+			res.Close()
+			return false, err
+		}
+		var sent, keeps bool
+		if err := res.QueryRow().Scan(&sent, &keeps); err != nil {
+			res.Close()
+			return false, err
+		}
+		if err := res.Close(); err != nil {
+			return false, err
+		}
+		switch {
+		case tag.RowsAffected() == 1:
+			return true, nil // the channel's first reminder
+		case noRow || sent || !d.Free(id, dayStart, dayEnd, keeps):
 			return false, nil
 		}
-		if err != nil || holder == id {
-			return err == nil, err
-		}
-		var keeps bool
-		err = tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM checkins
-			WHERE id = $1 AND (delivery IN ('sent', 'sending') OR post_uncertain))`, holder).Scan(&keeps)
-		if err != nil || keeps {
-			return false, err
-		}
-		_, err = tx.Exec(ctx, `UPDATE reminder_days SET checkin_id = $4
-			WHERE team_id = $1 AND channel_id = $2 AND day_start = $3`, teamID, channel, tsArg(dayStart), id)
+		_, err = tx.Exec(ctx, `UPDATE reminder_days SET day_start = $3, day_end = $4, checkin_id = $5
+			WHERE team_id = $1 AND channel_id = $2`, args...)
 		return err == nil, err
 	})
 	return ok, wrapDay(channel, err)

@@ -16,104 +16,81 @@ import (
 // SQLite file is served by one process, whose writer serializes every
 // write, so these decisions hold for all who use the store.
 
-// reminderDays are the deal channels' reminder days taken in this process.
-// One process owns a SQLite file, so the day is held in memory, not
+// reminderDays are the days the deal channels' reminders last took in this
+// process. One process owns a SQLite file, so they are held in memory, not
 // written: the reminders use the disk's sync for what they post
-// (MarkSent), not for a row read back only by this process. After a
-// restart what matters was written: the reminders posted that day, and
-// the claims, reconciled with the channel's history before any post.
+// (MarkSent), not for rows read back only by this process. After a restart
+// what matters was written: the reminders posted that day, and the
+// claims, reconciled with the channel's history before any post.
 type reminderDays struct {
-	// channels serializes the takes of one channel's day (a stripe per
-	// hash of the channel), so that takes of other channels read at once.
+	// channels serializes the takes of one channel (a stripe per hash of
+	// the channel), so that takes of other channels read at once.
 	channels [64]sync.Mutex
 	mu       sync.Mutex // guards held
-	held     map[dayKey]dayHolder
+	held     map[channelKey]storage.ReminderDay
 }
 
+type channelKey struct{ team, channel string }
+
+// maxHeldDays bounds the days kept before the past ones are dropped.
+const maxHeldDays = 10_000
+
 // lock locks the stripe of a channel and returns its unlock.
-func (d *reminderDays) lock(teamID, channel string) func() {
+func (d *reminderDays) lock(k channelKey) func() {
 	h := fnv.New32a()
-	_, _ = h.Write([]byte(teamID + "/" + channel))
+	_, _ = h.Write([]byte(k.team + "/" + k.channel))
 	m := &d.channels[h.Sum32()%uint32(len(d.channels))]
 	m.Lock()
 	return m.Unlock
 }
 
-func (d *reminderDays) holder(k dayKey) (dayHolder, bool) {
+func (d *reminderDays) day(k channelKey) storage.ReminderDay {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	h, ok := d.held[k]
-	return h, ok
+	return d.held[k]
 }
 
-func (d *reminderDays) hold(k dayKey, h dayHolder, now time.Time) {
+func (d *reminderDays) take(k channelKey, day storage.ReminderDay, now time.Time) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.held == nil {
-		d.held = map[dayKey]dayHolder{}
+		d.held = map[channelKey]storage.ReminderDay{}
 	}
 	if len(d.held) >= maxHeldDays {
-		d.dropPast(now)
+		// Forget the days that ended more than a day ago: no reminder is
+		// sent for them any more.
+		for k, h := range d.held {
+			if h.End.Before(now.AddDate(0, 0, -1)) {
+				delete(d.held, k)
+			}
+		}
 	}
-	d.held[k] = h
+	d.held[k] = day
 }
-
-type dayKey struct {
-	team, channel string
-	start         int64
-}
-
-type dayHolder struct {
-	checkin int64
-	end     time.Time
-}
-
-// maxHeldDays bounds the days kept before the past ones are dropped.
-const maxHeldDays = 10_000
 
 // TakeReminderDay takes deal channel channel's reminder day [dayStart,
 // dayEnd) for the reminder of check-in id: true when no other reminder was
 // posted there that day and the day is free, id's, or held by a reminder
-// that certainly was not posted.
+// that certainly was not posted (storage.ReminderDay.Free).
 func (db *DB) TakeReminderDay(ctx context.Context, teamID, channel string, id int64, dayStart, dayEnd time.Time) (bool, error) {
-	d := &db.days
-	defer d.lock(teamID, channel)()
-	var other int
-	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM deals d
-		JOIN checkins c ON c.team_id = d.team_id AND c.deal_id = d.id
-		WHERE d.team_id = ? AND d.channel_id = ? AND c.delivery = 'sent' AND c.message_channel = d.channel_id
-			AND c.sent_at >= ? AND c.sent_at < ? AND c.id <> ?`,
-		teamID, channel, unixArg(dayStart), unixArg(dayEnd), id).Scan(&other)
+	k := channelKey{teamID, channel}
+	defer db.days.lock(k)()
+	day := db.days.day(k)
+	var sent, keeps int
+	err := db.read.QueryRowContext(ctx, `SELECT
+			(SELECT COUNT(*) FROM deals d JOIN checkins c ON c.team_id = d.team_id AND c.deal_id = d.id
+			WHERE d.team_id = ? AND d.channel_id = ? AND c.delivery = 'sent' AND c.message_channel = d.channel_id
+				AND c.sent_at >= ? AND c.sent_at < ? AND c.id <> ?),
+			(SELECT COUNT(*) FROM checkins WHERE id = ? AND (delivery IN ('sent', 'sending') OR post_uncertain))`,
+		teamID, channel, unixArg(dayStart), unixArg(dayEnd), id, day.Checkin).Scan(&sent, &keeps)
 	if err != nil {
 		return false, fmt.Errorf("take the reminder day of %s: %w", channel, err)
 	}
-	if other > 0 {
+	if sent > 0 || !day.Free(id, dayStart, dayEnd, keeps > 0) {
 		return false, nil
 	}
-	k := dayKey{teamID, channel, dayStart.Unix()}
-	if h, ok := d.holder(k); ok && h.checkin != id {
-		var keeps int
-		err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM checkins
-			WHERE id = ? AND (delivery IN ('sent', 'sending') OR post_uncertain)`, h.checkin).Scan(&keeps)
-		if err != nil {
-			return false, fmt.Errorf("take the reminder day of %s: %w", channel, err)
-		}
-		if keeps > 0 {
-			return false, nil
-		}
-	}
-	d.hold(k, dayHolder{checkin: id, end: dayEnd}, db.now())
+	db.days.take(k, storage.ReminderDay{Checkin: id, Start: dayStart, End: dayEnd}, db.now())
 	return true, nil
-}
-
-// dropPast forgets the days that ended more than a day before now: no
-// reminder is sent for them any more. Called with d.mu held.
-func (d *reminderDays) dropPast(now time.Time) {
-	for k, h := range d.held {
-		if h.end.Before(now.AddDate(0, 0, -1)) {
-			delete(d.held, k)
-		}
-	}
 }
 
 // TakeHomeRefresh decides whether the caller refreshes userID's Home now,

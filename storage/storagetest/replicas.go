@@ -39,7 +39,6 @@ func testTakeReminderDay(t *testing.T, db storage.Store, clk *Clock) {
 		{"taken again by its holder", nil, "T1", s2, start, true},
 		{"another reminder while the holder is being sent", nil, "T1", s1, start, false},
 		{"another workspace's channel", nil, "T2", other[2].ID, start, true},
-		{"the next day", nil, "T1", s1, end, true},
 		{"the holder released for a retry: it did not post", func() {
 			WantErr(t, db.Release(ctx, s2, "w1", now.Add(time.Minute), "ratelimited"), nil)
 		}, "T1", s1, start, true},
@@ -47,6 +46,8 @@ func testTakeReminderDay(t *testing.T, db storage.Store, clk *Clock) {
 		{"the holder may have posted", func() {
 			WantErr(t, db.ReleaseUncertain(ctx, s1, "w1", now.Add(time.Minute), "timeout"), nil)
 		}, "T1", s0, start, false},
+		{"the holder's day counted in another zone, overlapping", nil, "T1", s0, start.Add(-time.Hour), false},
+		{"the next day", nil, "T1", s0, end, true},
 	} {
 		if step.do != nil {
 			step.do()

@@ -2,13 +2,16 @@
 -- process decides for all is decided here, not in memory.
 
 -- The one reminder message a deal channel gets a day: the check-in whose
--- reminder took the owner's day (day_start, its first instant).
+-- reminder last took the channel's day, and that day [day_start, day_end)
+-- in its owner's zone. One row per channel, so that deciding holds its
+-- lock whatever zone each decision counted the day in.
 CREATE TABLE reminder_days (
     team_id    text COLLATE "C" NOT NULL,
     channel_id text COLLATE "C" NOT NULL,
     day_start  timestamptz NOT NULL,
+    day_end    timestamptz NOT NULL,
     checkin_id bigint NOT NULL,
-    PRIMARY KEY (team_id, channel_id, day_start)
+    PRIMARY KEY (team_id, channel_id)
 );
 
 -- Who refreshes a user's App Home: a change waits (dirty) until a refresh
