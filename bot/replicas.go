@@ -39,38 +39,30 @@ func keyOf(s storage.ChannelShare) shareKey {
 // each is learned once.
 type known struct {
 	mu     sync.Mutex
-	shares map[shareKey]noted
+	shares map[shareKey]time.Time // → when it was noted, to forget it later
 }
 
-// noted is when a share was noted, to forget it later, and whether another
-// replica recorded it.
-type noted struct {
-	at      time.Time
-	learned bool
-}
-
-// note records k (learned: from another replica) and reports whether it is
-// new.
-func (k *known) note(key shareKey, now time.Time, learned bool) bool {
+// note records k and reports whether it is new.
+func (k *known) note(key shareKey, now time.Time) bool {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.shares == nil {
-		k.shares = map[shareKey]noted{}
+		k.shares = map[shareKey]time.Time{}
 	}
 	if _, ok := k.shares[key]; ok {
 		return false
 	}
-	k.shares[key] = noted{now, learned}
+	k.shares[key] = now
 	return true
 }
 
-// learned reports whether this replica learned lately of a share of the
-// channel that another replica recorded.
-func (k *known) learned(teamID, channelID string) bool {
+// knows reports whether this replica started or learned of a share of the
+// channel lately.
+func (k *known) knows(teamID, channelID string) bool {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	for key, n := range k.shares {
-		if n.learned && key.team == teamID && key.channel == channelID {
+	for key := range k.shares {
+		if key.team == teamID && key.channel == channelID {
 			return true
 		}
 	}
@@ -81,8 +73,8 @@ func (k *known) learned(teamID, channelID string) bool {
 func (k *known) forget(before time.Time) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	for key, n := range k.shares {
-		if n.at.Before(before) {
+	for key, at := range k.shares {
+		if at.Before(before) {
 			delete(k.shares, key)
 		}
 	}
@@ -110,7 +102,7 @@ func (b *Bot) watchShares(ctx context.Context) {
 			continue
 		}
 		for _, s := range shares {
-			if b.seenShares.note(keyOf(s), now, true) {
+			if b.seenShares.note(keyOf(s), now) {
 				b.learnShare(s)
 				b.inflight.Go(func() {
 					ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shareTimeout)

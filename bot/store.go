@@ -30,6 +30,7 @@ type Store interface {
 	StartShare(ctx context.Context, teamID, channelID, why string) (storage.ChannelShare, bool, error)
 	ProgressShare(ctx context.Context, teamID, channelID string, hidden int, done bool) (storage.ChannelShare, error)
 	PendingShares(ctx context.Context, limit int) ([]storage.ChannelShare, error)
+	Share(ctx context.Context, teamID, channelID string) (storage.ChannelShare, error)
 
 	// What replicas on one database decide together.
 	SharesSince(ctx context.Context, since time.Time, limit int) ([]storage.ChannelShare, error)

@@ -43,7 +43,7 @@ func startReplica(t *testing.T, fake *slackfake.Server, db, name string) *replic
 	r := &replica{name: name, cmd: exec.Command(bin, "run"), logs: &syncBuffer{}, done: make(chan struct{})}
 	r.cmd.Env = append(os.Environ(), append([]string{
 		"SLACK_BOT_TOKEN=" + testBotToken, "SLACK_APP_TOKEN=" + testAppToken, "SLACK_API_URL=" + fake.APIURL(),
-		"LONGGAME_DB=" + db, "LONGGAME_LOG_LEVEL=debug"}, replicaEnv...)...)
+		"LONGGAME_DB=" + withSmallPool(db), "LONGGAME_LOG_LEVEL=debug"}, replicaEnv...)...)
 	r.cmd.Stdout, r.cmd.Stderr = r.logs, r.logs
 	if err := r.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -60,6 +60,17 @@ func startReplica(t *testing.T, fake *slackfake.Server, db, name string) *replic
 		}
 	})
 	return r
+}
+
+// withSmallPool is the database URL db with a pool of 4 connections: the
+// test server is shared, and three replicas of the default size take a
+// quarter of its connections.
+func withSmallPool(db string) string {
+	sep := "?"
+	if strings.Contains(db, "?") {
+		sep = "&"
+	}
+	return db + sep + "pool_max_conns=4"
 }
 
 // kill is kill -9.
