@@ -2,11 +2,11 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/longgame/longgame/storage"
 )
@@ -25,51 +25,39 @@ const sentOtherQuery = `EXISTS (SELECT 1 FROM deals d
 // TakeReminderDay takes deal channel channel's reminder day [dayStart,
 // dayEnd) for the reminder of check-in id: true when no other reminder was
 // posted there that day and the day is free, id's, or held by a reminder
-// that certainly was not posted (storage.ReminderDay.Free). The channel's
-// row is locked first; what its holder became is then read as last
-// committed. One round trip does the three statements.
+// that certainly was not posted — storage.ReminderDay.Free, here in SQL.
+// The three statements go in one round trip and one implicit transaction:
+// the channel's row is made, then locked, then updated by a statement
+// whose snapshot, taken after the lock, sees what its holder became.
 func (db *DB) TakeReminderDay(ctx context.Context, teamID, channel string, id int64, dayStart, dayEnd time.Time) (bool, error) {
 	args := []any{teamID, channel, tsArg(dayStart), tsArg(dayEnd), id}
-	ok, err := writeValue(ctx, db, func(ctx context.Context, tx pgx.Tx, _ time.Time) (bool, error) {
+	var took bool
+	err := db.exec1(ctx, func(ctx context.Context, _ querier) error {
 		b := &pgx.Batch{}
 		b.Queue(`INSERT INTO reminder_days (team_id, channel_id, day_start, day_end, checkin_id)
 			SELECT $1, $2, $3, $4, $5 WHERE NOT `+sentOtherQuery+` ON CONFLICT DO NOTHING`, args...)
-		b.Queue(`SELECT checkin_id, day_start, day_end FROM reminder_days
-			WHERE team_id = $1 AND channel_id = $2 FOR UPDATE`, teamID, channel)
-		b.Queue(`SELECT `+sentOtherQuery+`, EXISTS (SELECT 1 FROM reminder_days r JOIN checkins h ON h.id = r.checkin_id
-			WHERE r.team_id = $1 AND r.channel_id = $2 AND (h.delivery IN ('sent', 'sending') OR h.post_uncertain))`, args...)
-		res := tx.SendBatch(ctx, b)
-		tag, err := res.Exec()
-		if err != nil {
-			res.Close()
-			return false, err
+		b.Queue(`SELECT 1 FROM reminder_days WHERE team_id = $1 AND channel_id = $2 FOR UPDATE`, teamID, channel)
+		b.Queue(`UPDATE reminder_days r SET day_start = $3, day_end = $4, checkin_id = $5
+			WHERE r.team_id = $1 AND r.channel_id = $2 AND NOT `+sentOtherQuery+` AND (
+				r.checkin_id = $5 OR r.day_end <= $3 OR r.day_start >= $4
+				OR NOT EXISTS (SELECT 1 FROM checkins h WHERE h.id = r.checkin_id
+					AND (h.delivery IN ('sent', 'sending') OR h.post_uncertain)))`, args...)
+		res := db.pool.SendBatch(ctx, b)
+		inserted, err := res.Exec()
+		if err == nil {
+			_, err = res.Exec()
 		}
-		var d storage.ReminderDay
-		err = res.QueryRow().Scan(&d.Checkin, ts(&d.Start), ts(&d.End))
-		noRow := errors.Is(err, pgx.ErrNoRows)
-		if err != nil && !noRow {
-			res.Close()
-			return false, err
+		var updated pgconn.CommandTag
+		if err == nil {
+			updated, err = res.Exec()
 		}
-		var sent, keeps bool
-		if err := res.QueryRow().Scan(&sent, &keeps); err != nil {
-			res.Close()
-			return false, err
+		if cerr := res.Close(); err == nil {
+			err = cerr
 		}
-		if err := res.Close(); err != nil {
-			return false, err
-		}
-		switch {
-		case tag.RowsAffected() == 1:
-			return true, nil // the channel's first reminder
-		case noRow || sent || !d.Free(id, dayStart, dayEnd, keeps):
-			return false, nil
-		}
-		_, err = tx.Exec(ctx, `UPDATE reminder_days SET day_start = $3, day_end = $4, checkin_id = $5
-			WHERE team_id = $1 AND channel_id = $2`, args...)
-		return err == nil, err
+		took = inserted.RowsAffected() == 1 || updated.RowsAffected() == 1
+		return err
 	})
-	return ok, wrapDay(channel, err)
+	return took && err == nil, wrapDay(channel, err)
 }
 
 func wrapDay(channel string, err error) error {
