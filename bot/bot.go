@@ -60,6 +60,10 @@ type Config struct {
 	// told to try again, and an event is left for Slack to redeliver.
 	Workers int
 	Queue   int
+	// Replicas says other processes may serve the same app on the same
+	// database (PostgreSQL): App Home refreshes are then taken in the
+	// database, so that they do not multiply with the replicas.
+	Replicas bool
 	// Observer hears what became of each command and of the Socket Mode
 	// connection, for metrics; nil hears nothing.
 	Observer Observer
@@ -86,6 +90,10 @@ type Bot struct {
 	clicks      *checkin.Clicks
 	zones       *zones.Zones
 	inflight    sync.WaitGroup
+
+	// seenShares are the shares recorded in the database that this
+	// replica started or applied.
+	seenShares known
 }
 
 // New returns a bot that talks to Slack through api and records in store.
@@ -159,6 +167,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	var postLogDone sync.WaitGroup
 	postLogDone.Go(func() { b.posts.run(context.WithoutCancel(ctx), postsDone) })
 	b.inflight.Go(func() { b.resumeShares(context.WithoutCancel(ctx)) })
+	b.inflight.Go(func() { b.watchShares(ctx) })
 
 	socketDone, err := b.drain(ctx, client, runErr)
 	close(b.stopping)

@@ -74,7 +74,9 @@ const homeRefreshGap = time.Second
 // refreshHomes republishes the App Home of each user after a change, in the
 // background: the answer to the command does not wait for it. Refreshes of
 // one user coalesce: while one runs, further changes ask for one more run
-// after it (and after homeRefreshGap), not one each.
+// after it (and after homeRefreshGap), not one each. With replicas, the
+// database decides which one refreshes (takeHomeRefresh): a change another
+// replica's later refresh covers needs none here.
 func (b *Bot) refreshHomes(ctx context.Context, teamID string, userIDs ...string) {
 	seen := map[string]bool{}
 	for _, u := range userIDs {
@@ -87,21 +89,45 @@ func (b *Bot) refreshHomes(ctx context.Context, teamID string, userIDs ...string
 			defer b.inflight.Done()
 			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), workTimeout)
 			defer cancel()
+			changed := true
 			for {
-				if err := b.publishHome(ctx, teamID, u); err != nil {
-					b.log.Warn("app home refresh failed", "user", u, "err", err)
+				take, wait := b.takeHomeRefresh(ctx, teamID, u, changed)
+				changed = false
+				if take || b.isStopping() {
+					// Stopping, a change still waiting is published now
+					// rather than left to a replica that may not come.
+					if err := b.publishHome(ctx, teamID, u); err != nil {
+						b.log.Warn("app home refresh failed", "user", u, "err", err)
+					}
+					wait = homeRefreshGap
 				}
-				gap := time.NewTimer(homeRefreshGap)
-				select {
-				case <-gap.C:
-				case <-b.stopping:
-					gap.Stop()
+				if wait > 0 {
+					gap := time.NewTimer(wait)
+					select {
+					case <-gap.C:
+					case <-b.stopping:
+						gap.Stop()
+					}
+				}
+				if !take && wait > 0 && !b.isStopping() {
+					continue // another replica's window: ask again once it passed
 				}
 				if !b.homes.again(teamID, u) {
 					return
 				}
+				changed = true
 			}
 		}()
+	}
+}
+
+// isStopping reports whether Run stopped taking envelopes.
+func (b *Bot) isStopping() bool {
+	select {
+	case <-b.stopping:
+		return true
+	default:
+		return false
 	}
 }
 

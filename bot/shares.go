@@ -64,6 +64,9 @@ func (b *Bot) share(ctx context.Context, teamID, channelID, why string) {
 	s, _, err := b.store.StartShare(ctx, teamID, channelID, why)
 	lock.Unlock()
 	if err == nil {
+		b.seenShares.note(keyOf(s), b.cfg.Now()) // the other replicas learn of it; this one knows
+	}
+	if err == nil {
 		err = b.posts.flush(ctx)
 	}
 	if err != nil {
@@ -75,15 +78,27 @@ func (b *Bot) share(ctx context.Context, teamID, channelID, why string) {
 }
 
 // sharedSeen starts a share when an answer finds a channel shared (an
-// event was missed, say) that still shows records. It does not wait.
+// event was missed, say) that still shows records; when the channel's
+// share is known here and was applied already, it only hides what still
+// shows. It does not wait.
 func (b *Bot) sharedSeen(ctx context.Context, teamID, channelID string, v access.Verdict) {
 	posts, err := b.store.UnredactedPosts(ctx, teamID, channelID, 1)
 	if err != nil || len(posts) == 0 {
 		return
 	}
+	known := b.seenShares.knows(teamID, channelID)
 	b.inflight.Go(func() {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shareTimeout)
 		defer cancel()
+		if known {
+			if s, err := b.store.Share(ctx, teamID, channelID); err == nil && s.Done() {
+				// The share was applied and its owner told, here or by
+				// another replica: what still shows was posted by a
+				// replica that had not learned of it yet. Hidden quietly.
+				b.hideLearned(ctx, s)
+				return
+			}
+		}
 		b.share(ctx, teamID, channelID, v.Why)
 	})
 }

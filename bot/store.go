@@ -12,7 +12,8 @@ import (
 
 // Store is what the bot records and reads: what its commands, the
 // check-in buttons and the time zones need, and its own bookkeeping
-// (events seen, records posted, channels shared, the App Home).
+// (events seen, records posted, channels shared, the App Home), shared
+// with the other replicas on the same database.
 type Store interface {
 	slash.Store
 	checkin.Store
@@ -29,4 +30,9 @@ type Store interface {
 	StartShare(ctx context.Context, teamID, channelID, why string) (storage.ChannelShare, bool, error)
 	ProgressShare(ctx context.Context, teamID, channelID string, hidden int, done bool) (storage.ChannelShare, error)
 	PendingShares(ctx context.Context, limit int) ([]storage.ChannelShare, error)
+	Share(ctx context.Context, teamID, channelID string) (storage.ChannelShare, error)
+
+	// What replicas on one database decide together.
+	SharesSince(ctx context.Context, since time.Time, limit int) ([]storage.ChannelShare, error)
+	TakeHomeRefresh(ctx context.Context, teamID, userID string, changed bool, gap time.Duration) (bool, time.Time, error)
 }

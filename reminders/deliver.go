@@ -175,6 +175,12 @@ func (p *pass) send(ctx context.Context, r storage.DueCheckin) {
 	channel := r.Deal.ChannelID
 	if p.d.shared != nil {
 		shared, err := callSlack(ctx, p.d.callTimeout, func(ctx context.Context) (bool, error) { return p.d.shared(ctx, channel) })
+		if err != nil && ctx.Err() != nil {
+			// Shutting down, nothing posted: the claim goes back at once,
+			// for another replica (or this one, restarted) to take.
+			p.holdAll(ctx, []storage.DueCheckin{r}, p.now)
+			return
+		}
 		if err != nil || shared {
 			if err != nil {
 				p.d.log.Warn("cannot tell whether the deal channel is shared; sending the reminder privately",

@@ -29,7 +29,7 @@ type Store interface {
 	ReleaseUncertain(ctx context.Context, id int64, claimant string, next time.Time, reason string) error
 	Hold(ctx context.Context, id int64, claimant string, until time.Time) error
 	MarkFailed(ctx context.Context, id int64, claimant, errText, dmChannel, dmTS string) error
-	LastSentOn(ctx context.Context, teamID, channel string, dayStart, dayEnd time.Time) (time.Time, error)
+	TakeReminderDay(ctx context.Context, teamID, channel string, id int64, dayStart, dayEnd time.Time) (bool, error)
 
 	Workspaces(ctx context.Context) ([]string, error)
 	Nudges(ctx context.Context, teamID string, w storage.NudgeWindow) ([]storage.Nudge, error)
@@ -102,8 +102,8 @@ type Options struct {
 
 // Dispatcher delivers due check-in reminders and the weekly nudge. Its
 // methods are safe for concurrent use; Dispatch passes run one at a time.
-// Run one Dispatcher per database: two would each respect the other's
-// claims, but not each other's daily cap.
+// Replicas on one database each run theirs: claims, the daily cap and the
+// weekly nudge are decided in the database.
 type Dispatcher struct {
 	store       Store
 	slack       Poster
@@ -359,16 +359,13 @@ func byDeal(claimed []storage.DueCheckin) [][]storage.DueCheckin {
 }
 
 // deliverDeal delivers one deal's claimed reminders: reconciles those that
-// may have been posted already, applies the daily cap, folds the older ones
-// into the newest and sends that one.
+// may have been posted already, folds the older ones into the newest,
+// applies the daily cap and sends that one. The fold comes first so that
+// an older reminder of the group that took the day and certainly did not
+// post (folded now) hands it to the newest.
 func (p *pass) deliverDeal(ctx context.Context, group []storage.DueCheckin) {
 	group, ok := p.reconcile(ctx, group)
 	if !ok || len(group) == 0 {
-		return
-	}
-	loc := p.d.location(group[0].OwnerTZ)
-	if capped, until := p.dailyCap(ctx, group[0], loc); capped {
-		p.holdAll(ctx, group, until)
 		return
 	}
 	group, moves := apart(group)
@@ -376,6 +373,7 @@ func (p *pass) deliverDeal(ctx context.Context, group []storage.DueCheckin) {
 		// A champion's job change is its own conversation, not an adoption
 		// check-in: it neither covers nor is covered by one, and waits for
 		// the next day's reminder.
+		loc := p.d.location(moves[0].OwnerTZ)
 		p.holdAll(ctx, moves, storage.DueAt(storage.Today(p.now, loc).AddDate(0, 0, 1), loc))
 	}
 	newest := group[len(group)-1]
@@ -391,6 +389,10 @@ func (p *pass) deliverDeal(ctx context.Context, group []storage.DueCheckin) {
 			return
 		}
 		newest.Missed += len(older)
+	}
+	if capped, until := p.dailyCap(ctx, newest, p.d.location(newest.OwnerTZ)); capped {
+		p.holdAll(ctx, []storage.DueCheckin{newest}, until)
+		return
 	}
 	p.send(ctx, newest)
 }
@@ -413,18 +415,20 @@ func apart(group []storage.DueCheckin) (now, later []storage.DueCheckin) {
 	return now, later
 }
 
-// dailyCap reports whether the deal channel already had a reminder today
-// in the owner's time zone, and if so when the next may go: 09:00 the next
-// day. On a database error it holds too, and retries soon.
+// dailyCap takes the deal channel's reminder of the day, in the owner's
+// time zone, for r, the reminder about to be sent; when another reminder
+// has it (posted, or being posted by another replica) it reports when the
+// next may go: 09:00 the next day. On a database error it holds too, and
+// retries soon.
 func (p *pass) dailyCap(ctx context.Context, r storage.DueCheckin, loc *time.Location) (bool, time.Time) {
 	y, m, day := p.now.In(loc).Date()
 	start, end := time.Date(y, m, day, 0, 0, 0, 0, loc), time.Date(y, m, day+1, 0, 0, 0, 0, loc)
-	last, err := p.d.store.LastSentOn(ctx, r.Deal.TeamID, r.Deal.ChannelID, start, end)
+	ok, err := p.d.store.TakeReminderDay(ctx, r.Deal.TeamID, r.Deal.ChannelID, r.Checkin.ID, start, end)
 	if err != nil {
 		p.fail(err)
 		return true, p.now.Add(backoffBase)
 	}
-	if last.IsZero() {
+	if ok {
 		return false, time.Time{}
 	}
 	tomorrow := storage.DueAt(time.Date(y, m, day+1, 0, 0, 0, 0, time.UTC), loc)

@@ -212,10 +212,16 @@ type Store interface {
 	// claimant. Check-ins folded earlier into one of ids then count
 	// against into. All or nothing: ErrConflict if any claim was lost.
 	Fold(ctx context.Context, ids []int64, into int64, claimant string) error
-	// LastSentOn is when the latest reminder was posted in deal channel
-	// channel of the workspace within [dayStart, dayEnd); the zero time
-	// when none was.
-	LastSentOn(ctx context.Context, teamID, channel string, dayStart, dayEnd time.Time) (time.Time, error)
+	// TakeReminderDay takes, for the reminder of check-in id (claimed by
+	// the caller), the one reminder message deal channel channel of the
+	// workspace may get on the owner's day [dayStart, dayEnd). True when no
+	// other reminder was posted in the channel within that day and the day
+	// is free or id's already. A day stays taken by a reminder that was
+	// posted, is being posted or may have been (Uncertain); one that
+	// certainly was not (released for a retry, folded, refused) gives it
+	// up. It holds for every process using the store (a SQLite file has
+	// one): of replicas asking at once for one channel's day, one gets it.
+	TakeReminderDay(ctx context.Context, teamID, channel string, id int64, dayStart, dayEnd time.Time) (bool, error)
 	// ReminderBacklog is how many reminders, across all workspaces, are
 	// queued and due at now, as ClaimDue would claim them (one claimed, or
 	// waiting for its retry time, is in hand and left out), and the due
@@ -238,6 +244,14 @@ type Store interface {
 	// MarkDigestFailed keeps why the claimed nudge could not be posted.
 	// ErrNotFound if it was not claimed.
 	MarkDigestFailed(ctx context.Context, teamID, userID, slot, errText string) error
+
+	// TakeHomeRefresh decides, across processes, who refreshes userID's
+	// App Home and when: changed says something the Home shows changed.
+	// take is true when the caller is to refresh it now: a change waits
+	// and no refresh was taken within gap (to the second) before. Else
+	// retryAt is when the caller must ask again, a change still waiting,
+	// or zero when none waits: a refresh taken after the change covers it.
+	TakeHomeRefresh(ctx context.Context, teamID, userID string, changed bool, gap time.Duration) (take bool, retryAt time.Time, err error)
 
 	// MarkEventSeen records an events_api event id and reports whether it
 	// is the first time: Slack may deliver an event more than once.
@@ -265,6 +279,10 @@ type Store interface {
 	StartShare(ctx context.Context, teamID, channelID, why string) (share ChannelShare, started bool, err error)
 	// Share is the latest share of a channel; ErrNotFound if it never was.
 	Share(ctx context.Context, teamID, channelID string) (ChannelShare, error)
+	// SharesSince lists up to limit shares, of every workspace, started at
+	// or after since, oldest first: how a replica learns of the channels
+	// another one saw become shared.
+	SharesSince(ctx context.Context, since time.Time, limit int) ([]ChannelShare, error)
 	// PendingShares lists up to limit shares whose hiding is not finished,
 	// oldest first.
 	PendingShares(ctx context.Context, limit int) ([]ChannelShare, error)

@@ -2,8 +2,10 @@ package slackfake
 
 import (
 	"encoding/json"
+	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/gorilla/websocket"
@@ -178,5 +180,120 @@ func TestTenConnectionsShareEnvelopes(t *testing.T) {
 	want := []int{2, 2, 2, 2, 2, 2, 2, 2, 2, 2}
 	if diff := cmp.Diff(want, counts); diff != "" {
 		t.Errorf("envelopes per connection (-want +got):\n%s", diff)
+	}
+}
+
+// envelopeFrame is what a raw connection reads of an envelope.
+type envelopeFrame struct {
+	EnvelopeID   string `json:"envelope_id"`
+	Type         string `json:"type"`
+	RetryAttempt int    `json:"retry_attempt"`
+	RetryReason  string `json:"retry_reason"`
+	Payload      struct {
+		EventID string `json:"event_id"`
+	} `json:"payload"`
+}
+
+// A replica dies holding an event: Slack delivers it again to another
+// connection, marked as a retry. A slash command it held is not: its user
+// sees an error.
+func TestUnackedEventGoesToAnotherConnection(t *testing.T) {
+	fake, api := newAPI(t, Options{AckTimeout: 10 * time.Second})
+	ctx := testCtx(t)
+	dial := func() *websocket.Conn {
+		t.Helper()
+		_, url, err := api.StartSocketModeContext(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws, res, err := websocket.DefaultDialer.DialContext(ctx, url, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		var hello envelopeFrame
+		if err := ws.ReadJSON(&hello); err != nil || hello.Type != "hello" {
+			t.Fatalf("first frame %+v (%v), want hello", hello, err)
+		}
+		return ws
+	}
+	// read returns the next envelope a connection gets.
+	read := func(ws *websocket.Conn) envelopeFrame {
+		t.Helper()
+		var f envelopeFrame
+		if err := ws.ReadJSON(&f); err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	dying := dial()
+	if err := fake.WaitConnections(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		ack *Ack
+		err error
+	}
+	acked := make(chan result, 1)
+	go func() {
+		ack, err := fake.Event(ctx, fake.NewAppHomeOpened("U1"))
+		acked <- result{ack, err}
+	}()
+	first := read(dying)
+	if first.Type != "events_api" || first.RetryAttempt != 0 {
+		t.Fatalf("first delivery %+v, want an events_api envelope, no retry", first)
+	}
+
+	survivor := dial()
+	defer survivor.Close()
+	if err := fake.WaitConnections(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	dying.Close() // the replica is killed before it acks
+	again := read(survivor)
+	if again.Payload.EventID != first.Payload.EventID || again.RetryAttempt != 1 || again.RetryReason != "timeout" ||
+		again.EnvelopeID == first.EnvelopeID {
+		t.Errorf("redelivery %+v, want event %s again, retry_attempt 1, reason timeout, a new envelope id", again, first.Payload.EventID)
+	}
+	if err := survivor.WriteJSON(ackFrame{EnvelopeID: again.EnvelopeID}); err != nil {
+		t.Fatal(err)
+	}
+	if r := <-acked; r.err != nil || r.ack.EnvelopeID != again.EnvelopeID {
+		t.Errorf("Event = %+v, %v; want the survivor's ack", r.ack, r.err)
+	}
+
+	// A slash command whose connection closes before its ack is lost.
+	dying = dial()
+	if err := fake.WaitConnections(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	survivor.Close()
+	waitFor(t, "the survivor's close seen", func() bool { return fake.Connections() == 1 })
+	go func() {
+		ack, err := fake.SlashCommand(ctx, SlashCommand{ChannelID: "C1", UserID: "U1", Command: "/deal"})
+		acked <- result{ack, err}
+	}()
+	if f := read(dying); f.Type != "slash_commands" {
+		t.Fatalf("got %+v, want the slash command", f)
+	}
+	third := dial()
+	defer third.Close()
+	dying.Close()
+	if r := <-acked; !errors.Is(r.err, ErrNoAck) {
+		t.Errorf("slash command on a closed connection: %+v, %v; want ErrNoAck", r.ack, r.err)
+	}
+}
+
+// waitFor polls cond until it holds, failing t after 10 seconds.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within 10s", what)
+		}
+		<-tick.C
 	}
 }

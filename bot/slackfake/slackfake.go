@@ -40,8 +40,15 @@ type Options struct {
 	Scopes         []string      // bot token scopes; default DefaultScopes
 	PingInterval   time.Duration // WebSocket PING period; default 1s
 	AckTimeout     time.Duration // how long Slack waits for an ack; default 3s
-	Now            func() time.Time
-	Logger         *slog.Logger // default: discard
+	// EventRetries is how often Slack delivers an events_api envelope
+	// again when no ack came (the ack timed out, or its connection closed
+	// first): each time to another connection when there is one, with
+	// retry_attempt counting up and retry_reason "timeout", at most up to
+	// retry_attempt 3. Default 3; negative: never. Slash commands and
+	// interactions are never delivered again: the user sees an error.
+	EventRetries int
+	Now          func() time.Time
+	Logger       *slog.Logger // default: discard
 }
 
 // DefaultScopes are the bot scopes a Server grants unless Options.Scopes
@@ -131,6 +138,9 @@ func setDefaults(o *Options) {
 	}
 	if o.AckTimeout <= 0 {
 		o.AckTimeout = 3 * time.Second
+	}
+	if o.EventRetries == 0 {
+		o.EventRetries = maxRetryAttempt
 	}
 	if o.Now == nil {
 		o.Now = time.Now

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -275,12 +276,16 @@ func (s *Server) WaitConnections(ctx context.Context, n int) error {
 	}
 }
 
-// nextConn picks a connection round-robin, waiting for one if none is open.
-func (s *Server) nextConn(ctx context.Context) (*wsConn, error) {
+// nextConn picks a connection round-robin, another than avoid when there
+// is one, waiting for one if none is open.
+func (s *Server) nextConn(ctx context.Context, avoid *wsConn) (*wsConn, error) {
 	for {
 		s.mu.Lock()
 		live := s.liveConns()
 		wake := s.connAdded.wait()
+		if len(live) > 1 && avoid != nil {
+			live = slices.DeleteFunc(live, func(c *wsConn) bool { return c == avoid })
+		}
 		if len(live) > 0 {
 			s.rr++
 			c := live[s.rr%len(live)]
@@ -308,8 +313,30 @@ type envelope struct {
 	retryReason     string
 }
 
-// deliver sends env on a live connection and waits for its ack.
+// maxRetryAttempt is the last retry_attempt Slack sends an event with.
+const maxRetryAttempt = 3
+
+// deliver sends env on a live connection and waits for its ack. An event
+// that gets none is delivered again, to another connection, as
+// Options.EventRetries says; the Ack is the one that came.
 func (s *Server) deliver(ctx context.Context, env envelope) (*Ack, error) {
+	var last *wsConn
+	for {
+		ack, c, err := s.deliverOnce(ctx, env, last)
+		retry := env.events && errors.Is(err, ErrNoAck) && s.opts.EventRetries > 0 &&
+			env.retryAttempt < min(s.opts.EventRetries, maxRetryAttempt)
+		if !retry {
+			return ack, err
+		}
+		s.log.Debug("socket envelope not acked; delivering it again", "type", env.typ, "error", err)
+		env.retryAttempt, env.retryReason, last = env.retryAttempt+1, "timeout", c
+	}
+}
+
+// deliverOnce sends env on one live connection (another than avoid, if
+// there is one) and waits for its ack: ErrNoAck when the deadline passes
+// or the connection closes first. It returns the connection used.
+func (s *Server) deliverOnce(ctx context.Context, env envelope, avoid *wsConn) (*Ack, *wsConn, error) {
 	id := envelopeID()
 	frame := obj{"envelope_id": id, "type": env.typ, "payload": env.payload,
 		"accepts_response_payload": env.acceptsResponse}
@@ -318,7 +345,7 @@ func (s *Server) deliver(ctx context.Context, env envelope) (*Ack, error) {
 	}
 	data, err := json.Marshal(frame)
 	if err != nil {
-		return nil, fmt.Errorf("slackfake: encoding %s envelope: %w", env.typ, err)
+		return nil, nil, fmt.Errorf("slackfake: encoding %s envelope: %w", env.typ, err)
 	}
 	got := make(chan ackFrame, 1)
 	s.mu.Lock()
@@ -329,33 +356,45 @@ func (s *Server) deliver(ctx context.Context, env envelope) (*Ack, error) {
 		delete(s.pending, id)
 		s.mu.Unlock()
 	}()
-	if err := s.send(ctx, data); err != nil {
-		return nil, err
+	c, err := s.send(ctx, data, avoid)
+	if err != nil {
+		return nil, nil, err
 	}
 	s.log.Debug("socket envelope sent", "type", env.typ, "envelope_id", id)
 	t := time.NewTimer(s.opts.AckTimeout)
 	defer t.Stop()
 	select {
 	case a := <-got:
-		return newAck(a)
+		ack, err := newAck(a)
+		return ack, c, err
 	case <-t.C:
-		return nil, fmt.Errorf("%s envelope %s: %w", env.typ, id, ErrNoAck)
+		return nil, c, fmt.Errorf("%s envelope %s: %w", env.typ, id, ErrNoAck)
+	case <-c.done:
+		// An ack read just before the close still counts.
+		select {
+		case a := <-got:
+			ack, err := newAck(a)
+			return ack, c, err
+		default:
+		}
+		return nil, c, fmt.Errorf("%s envelope %s: its connection closed: %w", env.typ, id, ErrNoAck)
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, c, ctx.Err()
 	case <-s.done:
-		return nil, ErrClosed
+		return nil, c, ErrClosed
 	}
 }
 
-// send writes data to one live connection, moving on from broken ones.
-func (s *Server) send(ctx context.Context, data []byte) error {
+// send writes data to one live connection (another than avoid, if there
+// is one), moving on from broken ones, and returns it.
+func (s *Server) send(ctx context.Context, data []byte, avoid *wsConn) (*wsConn, error) {
 	for {
-		c, err := s.nextConn(ctx)
+		c, err := s.nextConn(ctx, avoid)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := c.write(data); err == nil {
-			return nil
+			return c, nil
 		}
 		s.unregister(c)
 		c.close()

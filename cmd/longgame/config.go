@@ -32,6 +32,7 @@ type config struct {
 	LostFollowup     days     `envconfig:"LONGGAME_LOST_FOLLOWUP" default:"90d"`
 	DigestSchedule   cronSpec `envconfig:"LONGGAME_DIGEST_SCHEDULE"` // "": each owner at 09:00 on their first working day
 	DispatchInterval interval `envconfig:"LONGGAME_DISPATCH_INTERVAL" default:"1m"`
+	ReminderLease    interval `envconfig:"LONGGAME_REMINDER_LEASE" default:"5m"`
 	LogLevel         logLevel `envconfig:"LONGGAME_LOG_LEVEL" default:"info"`
 	HTTPAddr         httpAddr `envconfig:"LONGGAME_HTTP_ADDR"`
 	KeepInTouch      days     `envconfig:"LONGGAME_KEEP_IN_TOUCH" default:"90d"`

@@ -167,6 +167,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, now func() time.Ti
 		Home:       access.Org{TeamID: auth.TeamID, EnterpriseID: auth.EnterpriseID},
 		BotUserID:  auth.UserID,
 		BotID:      auth.BotID,
+		Replicas:   isPostgres(cfg.DB),
 		Observer:   tel,
 	})
 	keepInTouch := time.Duration(cfg.KeepInTouch) * 24 * time.Hour
@@ -174,6 +175,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, now func() time.Ti
 		Logger:      log.With("part", "reminders"),
 		Now:         now,
 		Location:    cfg.Timezone.Location,
+		Lease:       time.Duration(cfg.ReminderLease),
 		Shared:      b.SharedChannel,
 		Member:      b.Member,
 		Delivered:   tel.delivered,

@@ -34,7 +34,7 @@ const claimable = `c.delivery = 'queued' AND c.status = 'pending' AND GREATEST(c
 // as it now stands (no longer queued), so two dispatchers never claim one
 // check-in, and never wait on each other. Two dispatchers claiming at the
 // same instant may split one deal's check-ins between them; the daily cap
-// (LastSentOn) then holds the second part back.
+// (TakeReminderDay) then holds the second part back.
 const claimQuery = `WITH picked AS MATERIALIZED (
 		SELECT c.id, c.team_id, c.deal_id FROM checkins c WHERE ` + claimable + `
 		ORDER BY GREATEST(c.due_at, c.next_attempt_at), c.id
@@ -349,25 +349,6 @@ func fold(ctx context.Context, tx pgx.Tx, ids []int64, into int64, claimant stri
 	}
 	_, err = tx.Exec(ctx, `UPDATE checkins SET folded_into = $1 WHERE folded_into = ANY($2::bigint[])`, into, ids)
 	return err
-}
-
-// LastSentOn is when the latest reminder was posted in deal channel
-// channel of the workspace within [dayStart, dayEnd); the zero time when
-// none was. The daily cap: one reminder message per deal channel a day.
-func (db *DB) LastSentOn(ctx context.Context, teamID, channel string, dayStart, dayEnd time.Time) (time.Time, error) {
-	last, err := read(ctx, db, func(q querier) (time.Time, error) {
-		var last time.Time
-		err := q.QueryRow(ctx, `SELECT MAX(c.sent_at) FROM deals d
-			JOIN checkins c ON c.team_id = d.team_id AND c.deal_id = d.id
-			WHERE d.team_id = $1 AND d.channel_id = $2 AND c.delivery = 'sent' AND c.message_channel = d.channel_id
-				AND c.sent_at >= $3 AND c.sent_at < $4`,
-			teamID, channel, tsArg(dayStart), tsArg(dayEnd)).Scan(ts(&last))
-		return last, err
-	})
-	if err != nil {
-		return time.Time{}, fmt.Errorf("last reminder in %s: %w", channel, err)
-	}
-	return last, nil
 }
 
 // MissFolded marks missed the pending check-ins folded into check-in

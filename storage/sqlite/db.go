@@ -76,7 +76,8 @@ type DB struct {
 	read  *pool   // readConns query_only connections
 	w     *writer // the only writer
 	clock func() time.Time
-	cache *readCache // summaries and overviews until the next commit
+	cache *readCache   // summaries and overviews until the next commit
+	days  reminderDays // the reminder days taken (TakeReminderDay)
 
 	closeOnce sync.Once
 	closeErr  error

@@ -353,22 +353,6 @@ func fold(ctx context.Context, tx *txn, ids []int64, into int64, claimant string
 	return err
 }
 
-// LastSentOn is when the latest reminder was posted in deal channel
-// channel of the workspace within [dayStart, dayEnd); the zero time when
-// none was. The daily cap: one reminder message per deal channel a day.
-func (db *DB) LastSentOn(ctx context.Context, teamID, channel string, dayStart, dayEnd time.Time) (time.Time, error) {
-	var last time.Time
-	err := db.read.QueryRowContext(ctx, `SELECT MAX(c.sent_at) FROM deals d
-		JOIN checkins c ON c.team_id = d.team_id AND c.deal_id = d.id
-		WHERE d.team_id = ? AND d.channel_id = ? AND c.delivery = 'sent' AND c.message_channel = d.channel_id
-			AND c.sent_at >= ? AND c.sent_at < ?`,
-		teamID, channel, unixArg(dayStart), unixArg(dayEnd)).Scan(unix(&last))
-	if err != nil {
-		return time.Time{}, fmt.Errorf("last reminder in %s: %w", channel, err)
-	}
-	return last, nil
-}
-
 // MissFolded marks missed the pending check-ins folded into check-in
 // into: its reminder covered them, and they never happened.
 func (db *DB) MissFolded(ctx context.Context, a storage.Actor, into int64) (int, error) {

@@ -184,34 +184,6 @@ func testReclaimStuck(t *testing.T, db storage.Store, clk *Clock) {
 	}
 }
 
-func testLastSentOn(t *testing.T, db storage.Store, clk *Clock) {
-	_, series := WonDeal(t, db, Alice, "C1")
-	WonDeal(t, db, Mallory, "C1") // same channel id, another workspace
-	at := T0.AddDate(0, 0, 14)
-	Must(db.ClaimDue(t.Context(), "w1", at, 10))
-	WantErr(t, db.MarkSent(t.Context(), series[0].ID, "w1", "C1", "1.1", at), nil)
-	day := day(at)
-	for _, tc := range []struct {
-		name        string
-		team, chann string
-		start, end  time.Time
-		want        time.Time
-	}{
-		{"that day", "T1", "C1", day, day.AddDate(0, 0, 1), at},
-		{"the day after", "T1", "C1", day.AddDate(0, 0, 1), day.AddDate(0, 0, 2), time.Time{}},
-		{"end is exclusive", "T1", "C1", day, at, time.Time{}},
-		{"another channel", "T1", "C2", day, day.AddDate(0, 0, 1), time.Time{}},
-		{"another workspace", "T2", "C1", day, day.AddDate(0, 0, 1), time.Time{}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got := Must(db.LastSentOn(t.Context(), tc.team, tc.chann, tc.start, tc.end))
-			if !got.Equal(tc.want) {
-				t.Errorf("got %s, want %s", got, tc.want)
-			}
-		})
-	}
-}
-
 // testMissFolded checks that the check-ins a reminder covered are marked
 // missed, never done: they did not happen.
 func testMissFolded(t *testing.T, db storage.Store, clk *Clock) {

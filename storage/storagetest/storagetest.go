@@ -94,7 +94,6 @@ var tests = []struct {
 	{"MarkFailedKeepsTheError", testMarkFailedKeepsTheError},
 	{"Fold", testFold},
 	{"ReclaimStuck", testReclaimStuck},
-	{"LastSentOn", testLastSentOn},
 	{"MissFolded", testMissFolded},
 	{"AnsweringAnAsk", testAnsweringAnAsk},
 	{"EditAndWithdrawAsks", testEditAndWithdrawAsks},
@@ -107,6 +106,10 @@ var tests = []struct {
 	{"Nudges", testNudges},
 	{"ClaimDigestOncePerSlot", testClaimDigestOncePerSlot},
 	{"ReminderBacklog", testReminderBacklog},
+	{"TakeReminderDay", testTakeReminderDay},
+	{"TakeReminderDayOnceUnderConcurrency", testTakeReminderDayOnceUnderConcurrency},
+	{"TakeHomeRefresh", testTakeHomeRefresh},
+	{"SharesSince", testSharesSince},
 
 	{"MarkEventSeen", testMarkEventSeen},
 	{"PruneSeenEvents", testPruneSeenEvents},
