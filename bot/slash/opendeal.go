@@ -64,12 +64,25 @@ const unexpectedProblem = "Long Game could not do this because of an error on it
 // deal, and the champion who moved, whom userID must be allowed to see.
 func (c *championCommands) jobChange(ctx context.Context, teamID, userID string, checkinID int64) (storage.Deal, storage.Champion, string) {
 	const gone = "This reminder is out of date: its check-in or champion no longer exists."
+	failed := func(what string, err error) (storage.Deal, storage.Champion, string) {
+		if errors.Is(err, storage.ErrNotFound) {
+			return storage.Deal{}, storage.Champion{}, gone
+		}
+		c.log.Error("job-change reminder: "+what, "checkin", checkinID, "err", err)
+		return storage.Deal{}, storage.Champion{}, unexpectedProblem
+	}
 	k, err := c.store.CheckinByID(ctx, teamID, checkinID)
-	if err != nil || k.Kind != storage.KindJobChange {
+	if err != nil {
+		return failed("check-in", err)
+	}
+	if k.Kind != storage.KindJobChange {
 		return storage.Deal{}, storage.Champion{}, gone
 	}
 	d, err := c.store.DealByID(ctx, teamID, k.DealID)
-	if err != nil || d.ChampionID == 0 {
+	if err != nil {
+		return failed("deal", err)
+	}
+	if d.ChampionID == 0 {
 		return storage.Deal{}, storage.Champion{}, gone
 	}
 	v := c.viewer(ctx, userID)
@@ -78,7 +91,7 @@ func (c *championCommands) jobChange(ctx context.Context, teamID, userID string,
 	}
 	ch, err := c.store.ChampionByID(ctx, teamID, d.ChampionID)
 	if err != nil {
-		return storage.Deal{}, storage.Champion{}, gone
+		return failed("champion", err)
 	}
 	return d, ch, ""
 }
