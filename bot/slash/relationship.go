@@ -50,7 +50,7 @@ func (c *championCommands) moved(ctx context.Context, req *request) (views.Reply
 	if err := checkLength("title", title, command.MaxName, movedExample); err != nil {
 		return views.Reply{}, err
 	}
-	reminders, err := c.moveReminders(ctx, req.actor.TeamID, ch.ID, on)
+	reminders, remindedDeals, err := c.moveReminders(ctx, req.actor.TeamID, ch.ID, on)
 	if err != nil {
 		return views.Reply{}, err
 	}
@@ -64,7 +64,7 @@ func (c *championCommands) moved(ctx context.Context, req *request) (views.Reply
 	if inDeal && deal.ChampionID == ch.ID {
 		req.owner = deal.OwnerID
 	}
-	return c.movedReply(ctx, req, m, on, reminders, inDeal && deal.ChampionID == ch.ID), nil
+	return c.movedReply(ctx, req, m, on, reminders, remindedDeals, inDeal && deal.ChampionID == ch.ID), nil
 }
 
 // moveDate takes the move's date off the end of words: today when none is
@@ -194,11 +194,11 @@ func (c *championCommands) findVisible(ctx context.Context, req *request, words 
 
 // moveReminders are the keep-in-touch reminders of a move on day on: one
 // for the owner of each closed deal the person champions, on that owner's
-// working days.
-func (c *championCommands) moveReminders(ctx context.Context, teamID string, championID int64, on time.Time) ([]storage.NewCheckin, error) {
+// working days, with the deal each is for.
+func (c *championCommands) moveReminders(ctx context.Context, teamID string, championID int64, on time.Time) ([]storage.NewCheckin, []storage.Deal, error) {
 	p, err := c.store.ChampionHistory(ctx, teamID, championID, nil, maxMoveDeals)
 	if err != nil {
-		return nil, fmt.Errorf("deals of the champion: %w", err)
+		return nil, nil, fmt.Errorf("deals of the champion: %w", err)
 	}
 	var theirs []storage.Deal
 	for _, cd := range p.Items {
@@ -206,11 +206,12 @@ func (c *championCommands) moveReminders(ctx context.Context, teamID string, cha
 			theirs = append(theirs, cd.Deal)
 		}
 	}
-	var out []storage.NewCheckin
-	for _, d := range storage.MoveReminderDeals(theirs) {
-		out = append(out, storage.MoveReminder(d.ID, on, c.zones.Week(ctx, teamID, d.OwnerID)))
+	deals := storage.MoveReminderDeals(theirs)
+	out := make([]storage.NewCheckin, len(deals))
+	for i, d := range deals {
+		out[i] = storage.MoveReminder(d.ID, on, c.zones.Week(ctx, teamID, d.OwnerID))
 	}
-	return out, nil
+	return out, deals, nil
 }
 
 // maxMoveDeals bounds the deals a move looks through for reminders: far
@@ -220,15 +221,16 @@ const maxMoveDeals = 500
 // movedReply answers a move, naming only the deals the caller may see. It
 // goes to the channel when the channel is the person's deal's; elsewhere
 // to the caller alone, since it names deals.
-func (c *championCommands) movedReply(ctx context.Context, req *request, m storage.Moved, on time.Time, reminders []storage.NewCheckin, inChannel bool) views.Reply {
+func (c *championCommands) movedReply(ctx context.Context, req *request, m storage.Moved, on time.Time, reminders []storage.NewCheckin,
+	remindedDeals []storage.Deal, inChannel bool) views.Reply {
 	v := c.viewer(ctx, req.actor.UserID)
 	seen := func(d storage.Deal) bool {
 		return d.OwnerID == v.UserID || (!v.Unknown && slices.Contains(v.Channels, d.ChannelID))
 	}
 	m.Left = slices.DeleteFunc(m.Left, func(d storage.Deal) bool { return !seen(d) })
 	var mine []storage.NewCheckin
-	for _, r := range reminders {
-		if d, err := c.store.DealByID(ctx, req.actor.TeamID, r.DealID); err == nil && seen(d) {
+	for i, r := range reminders {
+		if seen(remindedDeals[i]) {
 			mine = append(mine, r)
 		}
 	}
