@@ -170,6 +170,19 @@ func (p *pass) findPosted(ctx context.Context, channel string, r storage.DueChec
 	return "", false, nil
 }
 
+// lookAhead starts asking whether channel is shared while the deal's
+// claims are folded and its day is taken, so that send finds the answer
+// ready (or joins the look-up under way) instead of waiting for it after
+// them. send still asks, just before it posts: a share seen meanwhile wins.
+func (p *pass) lookAhead(ctx context.Context, channel string) {
+	if p.d.shared == nil {
+		return
+	}
+	p.wg.Go(func() {
+		_, _ = callSlack(ctx, p.d.callTimeout, func(ctx context.Context) (bool, error) { return p.d.shared(ctx, channel) })
+	})
+}
+
 // send posts r's reminder in its deal channel and records the outcome.
 func (p *pass) send(ctx context.Context, r storage.DueCheckin) {
 	channel := r.Deal.ChannelID

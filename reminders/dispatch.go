@@ -204,7 +204,7 @@ func (d *Dispatcher) Claimant() string { return d.claimant }
 func (d *Dispatcher) Dispatch(ctx context.Context, now time.Time) (next time.Time, err error) {
 	d.passMu.Lock()
 	defer d.passMu.Unlock()
-	p := &pass{d: d, now: now}
+	p := &pass{d: d, now: now, sem: make(chan struct{}, d.concurrency)}
 	stuck, err := d.store.ReclaimStuck(ctx, d.claimant, now, now.Add(-d.lease), d.batch)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("dispatch: %w", err)
@@ -212,18 +212,26 @@ func (d *Dispatcher) Dispatch(ctx context.Context, now time.Time) (next time.Tim
 	if len(stuck) > 0 {
 		d.log.Warn("reconciling reminders left mid-send", "count", len(stuck))
 	}
+	// The stuck ones are settled before anything new is claimed: a fresh
+	// reminder of the same deal must not be folded or capped against one
+	// whose post is still being looked for.
 	p.deliver(ctx, stuck)
+	p.wg.Wait()
 	for ctx.Err() == nil {
 		due, err := d.store.ClaimDue(ctx, d.claimant, now, d.batch)
 		if err != nil {
 			p.fail(fmt.Errorf("dispatch: %w", err))
 			break
 		}
+		// The next batch is claimed as soon as this one's deals all have a
+		// slot, not when they are done: a batch's slowest channel does not
+		// leave the others idle.
 		p.deliver(ctx, due)
 		if len(due) < d.batch {
 			break
 		}
 	}
+	p.wg.Wait()
 	return p.result()
 }
 
@@ -232,6 +240,8 @@ func (d *Dispatcher) Dispatch(ctx context.Context, now time.Time) (next time.Tim
 type pass struct {
 	d   *Dispatcher
 	now time.Time
+	sem chan struct{}  // a slot per deal being delivered, Concurrency in all
+	wg  sync.WaitGroup // the deals' deliveries and their look-ahead
 
 	mu   sync.Mutex
 	next time.Time
@@ -292,26 +302,24 @@ func (p *pass) fail(err error) {
 	}
 }
 
-// deliver sends claimed reminders, one goroutine per deal (one deal per
-// channel, so per channel), at most Concurrency at once: a slow or
-// rate-limited channel never holds up the others.
+// deliver starts sending claimed reminders, one goroutine per deal (one
+// deal per channel, so per channel), at most Concurrency at once across
+// the pass: a slow or rate-limited channel never holds up the others. It
+// returns once every deal has its slot; p.wg tells when they are done.
 func (p *pass) deliver(ctx context.Context, claimed []storage.DueCheckin) {
-	sem := make(chan struct{}, p.d.concurrency)
-	var wg sync.WaitGroup
 	for _, group := range byDeal(claimed) {
-		if !acquire(ctx, sem) {
+		if !acquire(ctx, p.sem) {
 			// Shutting down: give the claims back rather than leave them
 			// to the lease.
 			p.holdAll(ctx, group, p.now)
 			continue
 		}
-		wg.Go(func() {
-			defer func() { <-sem }()
+		p.wg.Go(func() {
+			defer func() { <-p.sem }()
 			defer p.recover(group)
 			p.deliverDeal(ctx, group)
 		})
 	}
-	wg.Wait()
 }
 
 // acquire takes a slot of sem, unless ctx ends first.
@@ -368,6 +376,7 @@ func (p *pass) deliverDeal(ctx context.Context, group []storage.DueCheckin) {
 	if !ok || len(group) == 0 {
 		return
 	}
+	p.lookAhead(ctx, group[0].Deal.ChannelID)
 	group, moves := apart(group)
 	if len(moves) > 0 {
 		// A champion's job change is its own conversation, not an adoption
