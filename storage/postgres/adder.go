@@ -1,10 +1,12 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -42,18 +44,24 @@ const maxAddBatch = 64
 const (
 	byDeal    = iota // a numbered add: the deal's row, by deal id
 	byCheckin        // a dispatcher's mark: the check-in's row, by id
+	byChannel        // a reminder day taken: the channel's row, by team and channel
 )
 
 // addOp is one write of one statement waiting for its batch, and its
 // caller.
 type addOp struct {
-	kind int   // byDeal or byCheckin
-	key  int64 // the id of the row it locks first
+	kind int    // byDeal, byCheckin or byChannel
+	key  int64  // the id of the row it locks first
+	name string // byChannel's key: team and channel
 
-	query string
-	args  []any
-	scan  func(pgx.Row) error // reads the statement's one row
-	done  chan error          // buffered: the adder never blocks on a reply
+	// prelude runs just before query, in its transaction, its results
+	// dropped: e.g. a row made and locked, so that query's snapshot, taken
+	// after the lock, sees what the lock's last holder wrote.
+	prelude []queued
+	query   string
+	args    []any
+	scan    func(pgx.Row) error // reads the statement's one row
+	done    chan error          // buffered: the adder never blocks on a reply
 
 	// merge, if set, writes this add and the others of its kind in the
 	// batch as one statement, from each one's item.
@@ -72,6 +80,12 @@ type merger struct {
 	// statement returns. An add with no row found nothing to add to.
 	query string
 	args  func(items []any) []any
+}
+
+// queued is a statement and its arguments.
+type queued struct {
+	query string
+	args  []any
 }
 
 // adder owns the goroutine that commits adds in groups.
@@ -136,7 +150,7 @@ func (a *adder) run(batch []*addOp) {
 			if x.kind != y.kind {
 				return x.kind - y.kind
 			}
-			return compareIDs(x.key, y.key)
+			return cmp.Or(compareIDs(x.key, y.key), strings.Compare(x.name, y.name))
 		})
 		start := time.Now()
 		errs, err := a.together(ctx, batch)
@@ -233,6 +247,9 @@ func (a *adder) together(ctx context.Context, batch []*addOp) ([]error, error) {
 	}
 	for _, s := range stmts {
 		if s.merged == nil {
+			for _, q := range s.op.prelude {
+				b.Queue(q.query, q.args...)
+			}
 			b.Queue(s.op.query, s.op.args...)
 			continue
 		}
@@ -256,6 +273,11 @@ func (a *adder) together(ctx context.Context, batch []*addOp) ([]error, error) {
 	errs := make([]error, len(batch))
 	for _, s := range stmts {
 		if s.merged == nil {
+			for range s.op.prelude {
+				if _, err := br.Exec(); err != nil {
+					return nil, outcome(err)
+				}
+			}
 			err := s.op.scan(br.QueryRow())
 			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 				return nil, outcome(err) // a failed statement aborts the transaction
@@ -346,11 +368,35 @@ func outcome(err error) error {
 func (a *adder) alone(ctx context.Context, op *addOp) error {
 	var err error
 	for try := 1; try <= maxTries; try++ {
-		if err = op.scan(a.db.pool.QueryRow(ctx, op.query, op.args...)); err == nil || !retryable(err) {
+		if err = a.once(ctx, op); err == nil || !retryable(err) {
 			break
 		}
 	}
 	return domainError(err)
+}
+
+// once runs op by itself: with its prelude, all in one round trip and one
+// implicit transaction.
+func (a *adder) once(ctx context.Context, op *addOp) error {
+	if len(op.prelude) == 0 {
+		return op.scan(a.db.pool.QueryRow(ctx, op.query, op.args...))
+	}
+	b := &pgx.Batch{}
+	for _, q := range op.prelude {
+		b.Queue(q.query, q.args...)
+	}
+	b.Queue(op.query, op.args...)
+	br := a.db.pool.SendBatch(ctx, b)
+	var err error
+	for range op.prelude {
+		if _, err = br.Exec(); err != nil {
+			break
+		}
+	}
+	if err == nil {
+		err = op.scan(br.QueryRow())
+	}
+	return cmp.Or(err, br.Close())
 }
 
 // addNumbered runs a numbered add through the adder: query returns the

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -142,5 +143,58 @@ func TestMergedRiskAdds(t *testing.T) {
 	}
 	if err := db.IntegrityCheck(t.Context()); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestTakeDayPlanLooksUpTheDeal checks the plan the server keeps for the
+// daily cap when many reminders were sent before autovacuum gathered
+// statistics on them (a database just filled by migrate-to, a busy first
+// day): the check-ins it reads are found by their deal, not among every
+// sent check-in of the workspace (the join it replaced was planned so, and
+// made a dispatch pass quadratic in the deals).
+func TestTakeDayPlanLooksUpTheDeal(t *testing.T) {
+	db := openAdderTest(t)
+	ctx := t.Context()
+	seed := []string{
+		`INSERT INTO workspaces VALUES ('T1', now())`,
+		`INSERT INTO deals (team_id, channel_id, name, stage, owner_id, budget, closed_on, closed_at,
+			created_by, created_at, updated_by, updated_at)
+			SELECT 'T1', 'C' || g, 'deal ' || g, 'won', 'U1', 5, current_date, now(), 'U1', now(), 'U1', now()
+			FROM generate_series(1, 2000) g`,
+		`INSERT INTO checkins (team_id, deal_id, number, kind, due_on, due_at, delivery, message_channel,
+			message_ts, sent_at, created_by, created_at, updated_by, updated_at)
+			SELECT 'T1', d.id, 1, 'post_close', current_date, now(), 'sent', d.channel_id, '1.0', now(),
+				'U1', now(), 'U1', now() FROM deals d`,
+	}
+	for _, q := range seed {
+		if _, err := db.pool.Exec(ctx, q); err != nil {
+			t.Fatalf("%.40s: %v", q, err)
+		}
+	}
+	conn, err := db.pool.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SET plan_cache_mode = force_generic_plan`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, `PREPARE take(text, text, timestamptz, timestamptz, bigint) AS `+takeDayQuery); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := conn.Query(ctx, `EXPLAIN EXECUTE take('T1', 'C7', now() - interval '1 day', now(), 7)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := strings.Join(lines, "\n")
+	if !strings.Contains(plan, "deal_id = ") {
+		t.Errorf("the sent check-ins are not looked up by deal:\n%s", plan)
+	}
+	if strings.Contains(plan, "Seq Scan on checkins") {
+		t.Errorf("the plan scans the check-ins:\n%s", plan)
 	}
 }

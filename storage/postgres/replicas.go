@@ -2,11 +2,11 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/longgame/longgame/storage"
 )
@@ -16,48 +16,57 @@ import (
 // processes asking at once are served one after the other.
 
 // sentOtherQuery is whether a reminder other than check-in $5 was posted in
-// deal channel $2 of workspace $1 within [$3, $4).
-const sentOtherQuery = `EXISTS (SELECT 1 FROM deals d
-	JOIN checkins c ON c.team_id = d.team_id AND c.deal_id = d.id
-	WHERE d.team_id = $1 AND d.channel_id = $2 AND c.delivery = 'sent' AND c.message_channel = d.channel_id
+// deal channel $2 of workspace $1 within [$3, $4). The deal's id is a
+// subquery of its own, not a join, so that the check-ins are looked up by
+// (team, deal) in every plan: joined, a generic plan could scan every sent
+// check-in of the workspace for each reminder, and a dispatch pass grew
+// quadratic with the deals.
+const sentOtherQuery = `EXISTS (SELECT 1 FROM checkins c
+	WHERE c.team_id = $1 AND c.deal_id = (SELECT d.id FROM deals d WHERE d.team_id = $1 AND d.channel_id = $2)
+		AND c.delivery = 'sent' AND c.message_channel = $2
 		AND c.sent_at >= $3 AND c.sent_at < $4 AND c.id <> $5)`
+
+// takeDayQuery gives deal channel $2 of workspace $1 the day [$3, $4) for
+// check-in $5 when it is free, and returns a row when it did.
+const takeDayQuery = `UPDATE reminder_days r SET day_start = $3, day_end = $4, checkin_id = $5
+	WHERE r.team_id = $1 AND r.channel_id = $2 AND NOT ` + sentOtherQuery + ` AND (
+		r.checkin_id = $5 OR r.day_end <= $3 OR r.day_start >= $4
+		OR NOT EXISTS (SELECT 1 FROM checkins h WHERE h.id = r.checkin_id
+			AND (h.delivery IN ('sent', 'sending') OR h.post_uncertain)))
+	RETURNING 1`
 
 // TakeReminderDay takes deal channel channel's reminder day [dayStart,
 // dayEnd) for the reminder of check-in id: true when no other reminder was
 // posted there that day and the day is free, id's, or held by a reminder
 // that certainly was not posted — storage.ReminderDay.Free, here in SQL.
-// The three statements go in one round trip and one implicit transaction:
-// the channel's row is made, then locked, then updated by a statement
-// whose snapshot, taken after the lock, sees what its holder became.
+// The channel's row is made (already id's, unless another reminder was
+// posted that day), then locked, then updated by a statement whose
+// snapshot, taken after the lock, sees what its holder became; the update
+// returns a row when the day is id's. The three go through the adder, so
+// that the takes of a dispatch pass share their commits as its marks do.
 func (db *DB) TakeReminderDay(ctx context.Context, teamID, channel string, id int64, dayStart, dayEnd time.Time) (bool, error) {
+	if err := db.enter(); err != nil {
+		return false, wrapDay(channel, err)
+	}
+	defer db.mu.RUnlock()
+	if err := ctx.Err(); err != nil {
+		return false, wrapDay(channel, err)
+	}
 	args := []any{teamID, channel, tsArg(dayStart), tsArg(dayEnd), id}
-	var took bool
-	err := db.exec1(ctx, func(ctx context.Context, _ querier) error {
-		b := &pgx.Batch{}
-		b.Queue(`INSERT INTO reminder_days (team_id, channel_id, day_start, day_end, checkin_id)
-			SELECT $1, $2, $3, $4, $5 WHERE NOT `+sentOtherQuery+` ON CONFLICT DO NOTHING`, args...)
-		b.Queue(`SELECT 1 FROM reminder_days WHERE team_id = $1 AND channel_id = $2 FOR UPDATE`, teamID, channel)
-		b.Queue(`UPDATE reminder_days r SET day_start = $3, day_end = $4, checkin_id = $5
-			WHERE r.team_id = $1 AND r.channel_id = $2 AND NOT `+sentOtherQuery+` AND (
-				r.checkin_id = $5 OR r.day_end <= $3 OR r.day_start >= $4
-				OR NOT EXISTS (SELECT 1 FROM checkins h WHERE h.id = r.checkin_id
-					AND (h.delivery IN ('sent', 'sending') OR h.post_uncertain)))`, args...)
-		res := db.pool.SendBatch(ctx, b)
-		inserted, err := res.Exec()
-		if err == nil {
-			_, err = res.Exec()
-		}
-		var updated pgconn.CommandTag
-		if err == nil {
-			updated, err = res.Exec()
-		}
-		if cerr := res.Close(); err == nil {
-			err = cerr
-		}
-		took = inserted.RowsAffected() == 1 || updated.RowsAffected() == 1
-		return err
+	err := db.adds.add(&addOp{kind: byChannel, name: teamID + "\x00" + channel,
+		prelude: []queued{
+			{`INSERT INTO reminder_days (team_id, channel_id, day_start, day_end, checkin_id)
+				SELECT $1, $2, $3, $4, $5 WHERE NOT ` + sentOtherQuery + ` ON CONFLICT DO NOTHING`, args},
+			{`SELECT 1 FROM reminder_days WHERE team_id = $1 AND channel_id = $2 FOR UPDATE`, args[:2]},
+		},
+		query: takeDayQuery,
+		args:  args,
+		scan:  func(r pgx.Row) error { var one int; return r.Scan(&one) },
 	})
-	return took && err == nil, wrapDay(channel, err)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, wrapDay(channel, err)
 }
 
 func wrapDay(channel string, err error) error {
