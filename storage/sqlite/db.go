@@ -220,13 +220,21 @@ func (db *DB) now() time.Time {
 // transaction is committed. fn runs in its own savepoint: its error rolls
 // back only its own changes.
 func (db *DB) write(ctx context.Context, fn writeFunc) error {
-	return db.w.write(ctx, fn, false)
+	return db.w.write(ctx, fn, changesDeals)
 }
 
 // writeKeepingDeals is write for a change that never touches the deals
 // table, so the deals read cache outlives it.
 func (db *DB) writeKeepingDeals(ctx context.Context, fn writeFunc) error {
-	return db.w.write(ctx, fn, true)
+	return db.w.write(ctx, fn, keepsDeals)
+}
+
+// writeKeepingReads is write for bookkeeping no kept read shows (the ts of
+// a posted record, a seen event): every read cache outlives it. A summary
+// posted in its channel records its ts, and must not void the summary the
+// next one would read.
+func (db *DB) writeKeepingReads(ctx context.Context, fn writeFunc) error {
+	return db.w.write(ctx, fn, keepsReads)
 }
 
 // readTx runs fn in a read-only transaction, so its queries see one snapshot.

@@ -11,7 +11,7 @@ import (
 // MarkEventSeen records an events_api event id and reports whether it is
 // the first time: Slack may deliver an event more than once.
 func (db *DB) MarkEventSeen(ctx context.Context, teamID, eventID string) (first bool, err error) {
-	first, err = writeValue(ctx, db, func(ctx context.Context, tx *txn, now time.Time) (bool, error) {
+	first, err = writeValueWith(ctx, db.writeKeepingReads, db, func(ctx context.Context, tx *txn, now time.Time) (bool, error) {
 		if teamID == "" || eventID == "" {
 			return false, storage.Invalidf("an event needs a team id and an event id")
 		}

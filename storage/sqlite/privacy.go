@@ -10,7 +10,7 @@ import (
 
 // RecordPosts keeps messages Long Game posted in channels, in one write.
 func (db *DB) RecordPosts(ctx context.Context, posts ...storage.PostedMessage) error {
-	err := db.writeKeepingDeals(ctx, func(ctx context.Context, tx *txn) error {
+	err := db.writeKeepingReads(ctx, func(ctx context.Context, tx *txn) error {
 		for _, p := range posts {
 			if p.TeamID == "" || p.ChannelID == "" || p.TS == "" || p.Kind == "" {
 				return storage.Invalidf("a posted message needs a team, a channel, a ts and a kind")
@@ -52,7 +52,7 @@ func scanPost(s rowScanner, p *storage.PostedMessage) error {
 
 // MarkRedacted records that a posted message was edited to hide it.
 func (db *DB) MarkRedacted(ctx context.Context, teamID, channelID, ts string) error {
-	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
+	err := db.writeKeepingReads(ctx, func(ctx context.Context, tx *txn) error {
 		_, err := tx.ExecContext(ctx, `UPDATE posted_messages SET redacted_at = ?
 			WHERE team_id = ? AND channel_id = ? AND ts = ? AND redacted_at IS NULL`,
 			unixArg(db.now()), teamID, channelID, ts)

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"context"
 	"maps"
 	"slices"
 	"sync"
@@ -37,6 +38,21 @@ type readCache struct {
 	summaries map[summaryKey]cached[storage.RiskSummary]
 	overviews map[dealKey]cached[storage.DealOverview]
 	deals     map[channelKey]cached[storage.Deal]
+	// reading are the summaries being read: sixteen requests that miss
+	// together (the first after a commit) share one read, instead of
+	// each reading the 2,000 risks at once and queueing for the CPU.
+	reading map[summaryKey]*flight
+	// testHookJoined, if set, hears of each read that waits for another.
+	testHookJoined func()
+}
+
+// flight is a summary read under way, at generation gen; done is closed
+// once val (the reader's own copy kept for the others) and err are set.
+type flight struct {
+	gen  uint64
+	done chan struct{}
+	val  storage.RiskSummary
+	err  error
 }
 
 type channelKey struct{ team, channel string }
@@ -62,16 +78,20 @@ const readCacheMax = 512
 
 func newReadCache() *readCache {
 	return &readCache{summaries: map[summaryKey]cached[storage.RiskSummary]{},
-		overviews: map[dealKey]cached[storage.DealOverview]{}, deals: map[channelKey]cached[storage.Deal]{}}
+		overviews: map[dealKey]cached[storage.DealOverview]{}, deals: map[channelKey]cached[storage.Deal]{},
+		reading: map[summaryKey]*flight{}}
 }
 
-// committed voids the answers kept (the deals too when dealsChanged):
-// called by the writer after each batch, before its callers are answered.
-func (c *readCache) committed(dealsChanged bool) {
-	if dealsChanged {
+// committed voids the answers a batch whose writes reach as far as reach
+// may have changed: called by the writer after each batch, before its
+// callers are answered.
+func (c *readCache) committed(reach scope) {
+	if reach == changesDeals {
 		c.dealsGen.Add(1)
 	}
-	c.gen.Add(1)
+	if reach <= keepsDeals {
+		c.gen.Add(1)
+	}
 }
 
 // generation is the tag of a read about to start.
@@ -144,6 +164,44 @@ func (c *readCache) putOverview(k dealKey, gen uint64, o storage.DealOverview) {
 		clear(c.overviews)
 	}
 	c.overviews[k] = cached[storage.DealOverview]{gen, cloneOverview(o)}
+}
+
+// readSummary returns the summary read (at generation gen) for k, or the
+// answer of a read of k at the same generation already under way. A failed
+// read is not shared (its error may be its caller's cancellation): those
+// waiting for it read for themselves.
+func (c *readCache) readSummary(ctx context.Context, k summaryKey, gen uint64, read func() (storage.RiskSummary, error)) (storage.RiskSummary, error) {
+	c.mu.Lock()
+	if f, ok := c.reading[k]; ok && f.gen == gen {
+		c.mu.Unlock()
+		if c.testHookJoined != nil {
+			c.testHookJoined()
+		}
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			return storage.RiskSummary{}, ctx.Err()
+		}
+		if f.err == nil {
+			return cloneSummary(f.val), nil
+		}
+		return read()
+	}
+	f := &flight{gen: gen, done: make(chan struct{})}
+	c.reading[k] = f
+	c.mu.Unlock()
+	s, err := read()
+	if err == nil {
+		f.val = cloneSummary(s)
+	}
+	f.err = err
+	c.mu.Lock()
+	if c.reading[k] == f {
+		delete(c.reading, k)
+	}
+	c.mu.Unlock()
+	close(f.done)
+	return s, err
 }
 
 // cloneSummary copies what a caller could change through s: its maps and

@@ -1,9 +1,13 @@
 package sqlite
 
 import (
+	"errors"
 	"fmt"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/longgame/longgame/storage"
 	"github.com/longgame/longgame/storage/storagetest"
@@ -99,5 +103,137 @@ func TestCachedDealFollowsEveryChange(t *testing.T) {
 	exec(t, db, `UPDATE deals SET owner_id = 'UBOB' WHERE id = ?`, d.ID)
 	if got := byChannel().OwnerID; got != "UBOB" {
 		t.Errorf("after a change by hand: owner %q, want UBOB", got)
+	}
+}
+
+// TestKeptReadsOutliveBookkeeping: keeping the ts of posted records and
+// the ids of seen events changes nothing a summary, an overview or a deal
+// shows, so their commits leave the kept answers be (a summary posted in
+// its channel keeps its ts: that commit used to void the summary the next
+// reader wanted). A recorded risk voids the summary and the overview, not
+// the deal.
+func TestKeptReadsOutliveBookkeeping(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := t.Context()
+	d := storagetest.SeedRisks(t, db, alice, "C1", 30, storagetest.Varied)
+	kept := func() (summary, overview, deal bool) {
+		_, summary = db.cache.summary(summaryKey{dealKey{"T1", d.ID}, 5})
+		_, overview = db.cache.overview(dealKey{"T1", d.ID})
+		_, deal = db.cache.deal(channelKey{"T1", "C1"})
+		return summary, overview, deal
+	}
+	must(db.RiskSummary(ctx, "T1", d.ID, 5))
+	must(db.DealOverview(ctx, "T1", d.ID))
+	must(db.DealByChannel(ctx, "T1", "C1"))
+	if s, o, dl := kept(); !s || !o || !dl {
+		t.Fatalf("after reading: summary %v, overview %v, deal %v kept; want all", s, o, dl)
+	}
+	if err := db.RecordPosts(ctx, storage.PostedMessage{TeamID: "T1", ChannelID: "C1", TS: "1.000100",
+		DealID: d.ID, Kind: storage.PostRecord, PostedAt: d.CreatedAt}); err != nil {
+		t.Fatal(err)
+	}
+	must(db.MarkEventSeen(ctx, "T1", "Ev1"))
+	if err := db.MarkRedacted(ctx, "T1", "C1", "1.000100"); err != nil {
+		t.Fatal(err)
+	}
+	if s, o, dl := kept(); !s || !o || !dl {
+		t.Errorf("after bookkeeping: summary %v, overview %v, deal %v kept; want all", s, o, dl)
+	}
+	must(db.AddRisk(ctx, alice, d.ID, storage.NewRisk{What: "SSO untested"}))
+	if s, o, dl := kept(); s || o || !dl {
+		t.Errorf("after a risk: summary %v, overview %v, deal %v kept; want the deal alone", s, o, dl)
+	}
+}
+
+// TestConcurrentMissesShareOneRead: requests that miss the kept summary
+// together read it once (the first after a commit used to read the 2,000
+// risks sixteen times at once); a failed read is not handed on, and a read
+// of an older generation is never joined.
+func TestConcurrentMissesShareOneRead(t *testing.T) {
+	c := newReadCache()
+	key := summaryKey{dealKey{"T1", 1}, 5}
+	var joined atomic.Int64
+	c.testHookJoined = func() { joined.Add(1) }
+	var reads atomic.Int64
+	release := make(chan struct{})
+	read := func() (storage.RiskSummary, error) {
+		reads.Add(1)
+		<-release
+		return storage.RiskSummary{ByArea: map[storage.Area]int{storage.AreaTrust: 3}}, nil
+	}
+	gen := c.generation()
+	var wg sync.WaitGroup
+	got := make([]storage.RiskSummary, 16)
+	for i := range got {
+		wg.Go(func() { got[i] = must(c.readSummary(t.Context(), key, gen, read)) })
+	}
+	waitUntil(t, func() bool { return reads.Load() == 1 && joined.Load() == 15 })
+	close(release)
+	wg.Wait()
+	if n := reads.Load(); n != 1 {
+		t.Errorf("%d reads for 16 requests, want 1", n)
+	}
+	for i, s := range got {
+		if s.ByArea[storage.AreaTrust] != 3 {
+			t.Fatalf("request %d got %v", i, s.ByArea)
+		}
+	}
+	got[0].ByArea[storage.AreaTrust] = -1
+	if got[1].ByArea[storage.AreaTrust] != 3 {
+		t.Error("two requests share one map")
+	}
+
+	// A failed read: the one waiting reads for itself.
+	failing := make(chan struct{})
+	joined.Store(0)
+	var second atomic.Int64
+	wg.Go(func() {
+		_, err := c.readSummary(t.Context(), key, gen, func() (storage.RiskSummary, error) {
+			<-failing
+			return storage.RiskSummary{}, errors.New("disk on fire")
+		})
+		if err == nil {
+			t.Error("the failed read reported no error")
+		}
+	})
+	waitUntil(t, func() bool { c.mu.Lock(); defer c.mu.Unlock(); return c.reading[key] != nil })
+	wg.Go(func() {
+		must(c.readSummary(t.Context(), key, gen, func() (storage.RiskSummary, error) {
+			second.Add(1)
+			return storage.RiskSummary{}, nil
+		}))
+	})
+	waitUntil(t, func() bool { return joined.Load() == 1 })
+	close(failing)
+	wg.Wait()
+	if second.Load() != 1 {
+		t.Errorf("after a failed read the waiting request read %d times, want 1", second.Load())
+	}
+
+	// Another generation reads for itself.
+	block := make(chan struct{})
+	wg.Go(func() {
+		must(c.readSummary(t.Context(), key, gen, func() (storage.RiskSummary, error) { <-block; return storage.RiskSummary{}, nil }))
+	})
+	waitUntil(t, func() bool { c.mu.Lock(); defer c.mu.Unlock(); return c.reading[key] != nil })
+	c.committed(keepsDeals)
+	fresh := false
+	must(c.readSummary(t.Context(), key, c.generation(), func() (storage.RiskSummary, error) { fresh = true; return storage.RiskSummary{}, nil }))
+	close(block)
+	wg.Wait()
+	if !fresh {
+		t.Error("a read after a commit joined one from before it")
+	}
+}
+
+// waitUntil polls cond until it holds, failing t after a few seconds.
+func waitUntil(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met in 5s")
+		}
+		runtime.Gosched()
 	}
 }

@@ -24,16 +24,21 @@ func (db *DB) RiskSummary(ctx context.Context, teamID string, dealID int64, limi
 		return s, nil
 	}
 	gen := db.cache.generation()
-	var s storage.RiskSummary
-	err := db.readTx(ctx, func(tx *txn) error {
-		var err error
-		s, err = riskSummary(ctx, tx, teamID, dealID, limit)
-		return err
+	s, err := db.cache.readSummary(ctx, key, gen, func() (storage.RiskSummary, error) {
+		var s storage.RiskSummary
+		err := db.readTx(ctx, func(tx *txn) error {
+			var err error
+			s, err = riskSummary(ctx, tx, teamID, dealID, limit)
+			return err
+		})
+		if err == nil {
+			db.cache.putSummary(key, gen, s)
+		}
+		return s, err
 	})
 	if err != nil {
 		return storage.RiskSummary{}, fmt.Errorf("risk summary: %w", err)
 	}
-	db.cache.putSummary(key, gen, s)
 	return s, nil
 }
 

@@ -20,10 +20,18 @@ type writeOp struct {
 	ctx  context.Context
 	fn   writeFunc
 	done chan error // buffered: the writer never blocks on a reply
-	// keepsDeals says fn never changes the deals table (AddRisk, say):
-	// the deals read cache then survives its batch (readcache.go).
-	keepsDeals bool
+	// scope is what of the kept reads fn may change (readcache.go).
+	scope scope
 }
+
+// scope is what a write may change of what the read cache keeps.
+type scope uint8
+
+const (
+	changesDeals scope = iota // anything, the deals table included
+	keepsDeals                // never the deals table (AddRisk, say); a deal's summary, yes
+	keepsReads                // nothing a kept read shows: the ts of a posted record, a seen event
+)
 
 // writer owns the one write connection. Its goroutine takes the writes that
 // are waiting (up to maxBatch), runs them in one BEGIN IMMEDIATE transaction,
@@ -42,18 +50,18 @@ type writer struct {
 	batches  atomic.Int64 // transactions begun; tests read it
 	onCommit func(time.Duration, int)
 	// committed runs after each batch, before its callers are answered:
-	// it voids the read cache (readcache.go); dealsChanged unless every
-	// write of the batch keeps the deals table as it was.
-	committed func(dealsChanged bool)
+	// it voids the read cache (readcache.go) as far as the batch's writes
+	// reach: the narrowest scope of any of them.
+	committed func(scope)
 
 	ckpt checkpointer
 }
 
 // startWriter starts the writer goroutine on conn; onCommit, if not nil,
 // hears of each batch's transaction.
-func startWriter(conn *pool, maxBatch int, policy checkpointPolicy, onCommit func(time.Duration, int), committed func(bool)) *writer {
+func startWriter(conn *pool, maxBatch int, policy checkpointPolicy, onCommit func(time.Duration, int), committed func(scope)) *writer {
 	if committed == nil {
-		committed = func(bool) {}
+		committed = func(scope) {}
 	}
 	w := &writer{
 		committed: committed,
@@ -72,8 +80,8 @@ func startWriter(conn *pool, maxBatch int, policy checkpointPolicy, onCommit fun
 // write hands fn to the writer and waits for the commit of its batch. Until
 // the writer takes it, ctx can cancel it; once taken, the answer is awaited,
 // so a nil error always means committed and an error means not written.
-func (w *writer) write(ctx context.Context, fn writeFunc, keepsDeals bool) error {
-	op := &writeOp{ctx: ctx, fn: fn, done: make(chan error, 1), keepsDeals: keepsDeals}
+func (w *writer) write(ctx context.Context, fn writeFunc, sc scope) error {
+	op := &writeOp{ctx: ctx, fn: fn, done: make(chan error, 1), scope: sc}
 	select {
 	case w.ops <- op:
 	case <-ctx.Done():
@@ -194,11 +202,11 @@ func (w *writer) commit(batch []*writeOp) {
 	if w.onCommit != nil {
 		w.onCommit(time.Since(start), len(batch))
 	}
-	dealsChanged := false
+	reach := keepsReads
 	for _, op := range batch {
-		dealsChanged = dealsChanged || !op.keepsDeals
+		reach = min(reach, op.scope)
 	}
-	w.committed(dealsChanged) // even after a rollback: cheap, and never wrong
+	w.committed(reach) // even after a rollback: cheap, and never wrong
 	for i, op := range batch {
 		err := opErrs[i]
 		if err == nil {
