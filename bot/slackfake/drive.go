@@ -84,9 +84,11 @@ func (s *Server) SlashCommand(ctx context.Context, cmd SlashCommand) (*Ack, erro
 	if err != nil || (ack.Text == "" && ack.Blocks == nil) {
 		return ack, err
 	}
+	msg := responseMsg{Text: ack.Text, Blocks: ack.Blocks, ResponseType: ack.ResponseType}
+	d := responseDraft(msg) // the costly part, outside the lock
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, e := s.respond(KindAck, o, responseMsg{Text: ack.Text, Blocks: ack.Blocks, ResponseType: ack.ResponseType})
+	_, e := s.respond(KindAck, o, msg, d)
 	if e != nil {
 		return ack, fmt.Errorf("slackfake: slash command response refused: %s %v", e.code, e.messages)
 	}

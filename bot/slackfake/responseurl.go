@@ -62,6 +62,7 @@ func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, obj{"ok": false, "error": "invalid_payload"})
 		return
 	}
+	d := responseDraft(msg)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, ok := s.st.respURLs[r.PathValue("id")]
@@ -76,7 +77,7 @@ func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 		writeJSONStatus(w, http.StatusNotFound, obj{"ok": false, "error": "expired_url"})
 		return
 	}
-	if _, e := s.respond(KindResponseURL, u.origin, msg); e != nil {
+	if _, e := s.respond(KindResponseURL, u.origin, msg, d); e != nil {
 		s.log.Debug("response_url refused", "error", e.code)
 		writeJSON(w, obj{"ok": false, "error": e.code})
 		return
@@ -89,16 +90,16 @@ func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 // respond shows msg where o says: it deletes or replaces the original
 // message, or posts a new message in the channel or to the user alone.
 // Called with s.mu held.
-func (s *Server) respond(kind ReplyKind, o origin, msg responseMsg) (Reply, *apiErr) {
+func (s *Server) respond(kind ReplyKind, o origin, msg responseMsg, d draft) (Reply, *apiErr) {
 	r := Reply{Kind: kind, Channel: o.channel, User: o.user, ResponseType: msg.ResponseType,
 		ReplaceOriginal: msg.ReplaceOriginal, DeleteOriginal: msg.DeleteOriginal, ThreadTS: msg.ThreadTS}
 	if msg.DeleteOriginal {
 		return s.deleteOriginal(r, o)
 	}
-	text, blocks, e := s.responseContent(msg)
-	if e != nil {
-		return Reply{}, e
+	if d.err != nil {
+		return Reply{}, d.err
 	}
+	text, blocks := s.finish(d)
 	meta, e := metadataOf(msg.Metadata)
 	if e != nil {
 		return Reply{}, e
@@ -147,9 +148,10 @@ func (s *Server) replaceOriginal(r Reply, o origin) (Reply, *apiErr) {
 	return s.addReply(r), nil
 }
 
-// responseContent validates a response's text and blocks as chat.postMessage
-// does. Called with s.mu held.
-func (s *Server) responseContent(msg responseMsg) (string, json.RawMessage, *apiErr) {
+// responseDraft reads and checks a response's text and blocks as
+// chat.postMessage does. It needs no lock: a 5 KB summary's blocks are
+// parsed while other replies are recorded.
+func responseDraft(msg responseMsg) draft {
 	blocks := msg.Blocks
 	if string(blocks) == "null" {
 		blocks = nil
@@ -159,5 +161,5 @@ func (s *Server) responseContent(msg responseMsg) (string, json.RawMessage, *api
 	if blocks != nil {
 		p.js["blocks"] = blocks
 	}
-	return s.content(p, true)
+	return parseContent(p, true)
 }
