@@ -415,3 +415,34 @@ func BenchmarkRiskSummary(b *testing.B) {
 		})
 	}
 }
+
+// TestBenchTargetsFollowTheEngine: the reminder and closed-loop targets
+// are issue #15's on SQLite and issue #14's on PostgreSQL.
+func TestBenchTargetsFollowTheEngine(t *testing.T) {
+	for _, tc := range []struct {
+		db          string
+		perSecond   float64
+		met         bool
+		wantTarget  string
+		wantClosedS string
+	}{
+		{"", 1200, false, "≥ 1500/s, 0 dup, 0 missing", "≥ 5000/s"},
+		{"", 1600, true, "≥ 1500/s, 0 dup, 0 missing", "≥ 5000/s"},
+		{"postgres://u@h/db", 1200, true, "≥ 1000/s, 0 dup, 0 missing", "≥ 3000/s"},
+		{"postgres://u@h/db", 900, false, "≥ 1000/s, 0 dup, 0 missing", "≥ 3000/s"},
+	} {
+		r := &benchReport{Options: benchOptions{DB: tc.db},
+			Reminders: &reminderReport{Deals: 1000, Wired: true, Delivered: 1000, PerSecond: tc.perSecond},
+			Bot:       &loadReport{}}
+		checks := map[string]targetCheck{}
+		for _, c := range r.checkTargets() {
+			checks[c.Name] = c
+		}
+		if c := checks[targetReminders]; c.Met != tc.met || c.Target != tc.wantTarget {
+			t.Errorf("db %q, %.0f/s: reminders %q met %v, want %q met %v", tc.db, tc.perSecond, c.Target, c.Met, tc.wantTarget, tc.met)
+		}
+		if c := checks[targetClosed]; c.Target != tc.wantClosedS {
+			t.Errorf("db %q: closed loop target %q, want %q", tc.db, c.Target, tc.wantClosedS)
+		}
+	}
+}
