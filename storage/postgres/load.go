@@ -176,7 +176,8 @@ func refuseRows(ctx context.Context, pool *pgxpool.Pool) error {
 // fill runs copy in one transaction whose foreign keys are checked at its
 // commit (rows may come in any order, check-ins referencing later ones),
 // then moves each identity sequence past the largest id loaded and each
-// deal's counters to its largest numbers.
+// deal's counters to its largest numbers, and gathers the planner's
+// statistics.
 func fill(ctx context.Context, pool *pgxpool.Pool, copy func(tx pgx.Tx, ts []Table) (map[string]int64, error)) (map[string]int64, error) {
 	var counts map[string]int64
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
@@ -200,7 +201,17 @@ func fill(ctx context.Context, pool *pgxpool.Pool, copy func(tx pgx.Tx, ts []Tab
 				return fmt.Errorf("table %s: move its id sequence: %w", t.Name, err)
 			}
 		}
-		return moveCounters(ctx, tx, ts)
+		if err := moveCounters(ctx, tx, ts); err != nil {
+			return err
+		}
+		// Statistics now, not when autovacuum comes by: planned without
+		// them, a query may scan a whole table where an index would find
+		// the rows (the daily cap's did, before its rewrite), and a
+		// database just filled is about to be used.
+		if _, err := tx.Exec(ctx, `ANALYZE`); err != nil {
+			return fmt.Errorf("gather statistics: %w", err)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -1,11 +1,14 @@
 package postgres_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/longgame/longgame/storage"
 	"github.com/longgame/longgame/storage/postgres"
@@ -20,9 +23,11 @@ func TestBackupAndRestoreCarryTheFirstWeek(t *testing.T) {
 	ctx := t.Context()
 	src := openTest(t, migrated.New(t), storagetest.NewClock(storagetest.T0).Now)
 	d, champions := storagetest.FirstWeek(t, src)
-	dst := openTest(t, restored(t, src), nil)
+	url := restored(t, src)
+	dst := openTest(t, url, nil)
 
 	storagetest.Diff(t, storagetest.Snapshot(t, dst, d.ID), storagetest.Snapshot(t, src, d.ID))
+	wantAnalyzed(t, url, "deals", "checkins", "asks", "risks")
 	for _, c := range champions {
 		storagetest.Diff(t, must(dst.ChampionRoles(ctx, "T1", c.ID)), must(src.ChampionRoles(ctx, "T1", c.ID)))
 	}
@@ -119,5 +124,26 @@ func recordRelationships(t *testing.T, s storage.Store) {
 	}
 	if c := ex.Champions[0]; len(c.Roles) != 2 || c.Roles[1].MovedFrom != "Acme" || len(c.Touches) != 1 {
 		t.Errorf("Jane: %+v, want a move from Acme and a touch", c)
+	}
+}
+
+// wantAnalyzed checks that the planner has statistics on tables of the
+// database at url: a restored database is used at once, and a plan made
+// without them may scan what an index would find.
+func wantAnalyzed(t *testing.T, url string, tables ...string) {
+	t.Helper()
+	conn, err := pgx.Connect(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	for _, table := range tables {
+		var tuples float64
+		if err := conn.QueryRow(t.Context(), `SELECT reltuples FROM pg_class WHERE relname = $1 AND relkind = 'r'`, table).Scan(&tuples); err != nil {
+			t.Fatalf("%s: %v", table, err)
+		}
+		if tuples < 0 {
+			t.Errorf("table %s has no statistics after the restore", table)
+		}
 	}
 }
