@@ -15,16 +15,24 @@ import (
 	"github.com/longgame/longgame/bot/slackfake"
 	"github.com/longgame/longgame/bot/slash"
 	"github.com/longgame/longgame/storage/sqlite"
+	"github.com/longgame/longgame/storage/storagetest"
 )
 
 // liveBot runs the bot, as main wires it, against a fake Slack.
 type liveBot struct {
 	fake *slackfake.Server
+	db   *sqlite.DB
 	done chan error
 	stop context.CancelFunc
 }
 
 func startLiveBot(t *testing.T, pingTimeout time.Duration, before func(*slackfake.Server)) *liveBot {
+	t.Helper()
+	return startLiveBotOn(t, filepath.Join(t.TempDir(), "lg.db"), pingTimeout, before)
+}
+
+// startLiveBotOn is startLiveBot on the database file at path.
+func startLiveBotOn(t *testing.T, path string, pingTimeout time.Duration, before func(*slackfake.Server)) *liveBot {
 	t.Helper()
 	fake := slackfake.New(slackfake.Options{PingInterval: 50 * time.Millisecond})
 	if err := fake.Start(); err != nil {
@@ -36,7 +44,7 @@ func startLiveBot(t *testing.T, pingTimeout time.Duration, before func(*slackfak
 	if before != nil {
 		before(fake)
 	}
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "lg.db"), sqlite.Options{})
+	db, err := sqlite.Open(context.Background(), path, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +54,7 @@ func startLiveBot(t *testing.T, pingTimeout time.Duration, before func(*slackfak
 	b := bot.New(api, db, bot.Config{PingTimeout: pingTimeout, Config: slash.Config{Budget: 10, Currency: "USD",
 		Logger: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))}})
 	ctx, cancel := context.WithCancel(context.Background())
-	lb := &liveBot{fake: fake, done: make(chan error, 1), stop: cancel}
+	lb := &liveBot{fake: fake, db: db, done: make(chan error, 1), stop: cancel}
 	go func() { lb.done <- b.Run(ctx) }()
 	t.Cleanup(func() {
 		cancel()
@@ -92,7 +100,9 @@ func TestReconnectsAfterDroppedSocket(t *testing.T) {
 }
 
 func TestReconnectsWhenPingsStop(t *testing.T) {
-	lb := startLiveBot(t, 300*time.Millisecond, nil)
+	// Pings come every 50 ms; a second without one is a dead socket, not a
+	// busy machine (300 ms was, now and then, under a heavily loaded CI).
+	lb := startLiveBot(t, time.Second, nil)
 	lb.command(t, "open Acme")
 	before := lb.fake.Calls("apps.connections.open")
 	lb.fake.StopPings()
@@ -151,4 +161,38 @@ type testWriter struct{ t *testing.T }
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
+}
+
+// TestOldEventIDsArePrunedAtStart: the event ids kept to drop Slack's
+// redeliveries are kept a day; a bot that starts forgets the older ones
+// (and again every hour it runs), so the table does not grow forever.
+func TestOldEventIDsArePrunedAtStart(t *testing.T) {
+	clock := storagetest.NewClock(time.Now().Add(-48 * time.Hour))
+	dir := t.TempDir()
+	seed, err := sqlite.Open(t.Context(), filepath.Join(dir, "lg.db"), sqlite.Options{Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"Ev-old", "Ev-recent"} {
+		if _, err := seed.MarkEventSeen(t.Context(), "T1", id); err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(47 * time.Hour) // Ev-recent: an hour ago
+	}
+	if err := seed.Close(); err != nil {
+		t.Fatal(err)
+	}
+	lb := startLiveBotOn(t, filepath.Join(dir, "lg.db"), 0, nil)
+	// A first sighting again means the old id was forgotten; the probe
+	// itself keeps it from then on, as a new delivery would.
+	waitUntil(t, "the day-old event id to be pruned", func() bool {
+		first, err := lb.db.MarkEventSeen(t.Context(), "T1", "Ev-old")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return first
+	})
+	if first, err := lb.db.MarkEventSeen(t.Context(), "T1", "Ev-recent"); err != nil || first {
+		t.Errorf("the event id seen an hour ago was forgotten (first %v, err %v): a redelivery would be answered twice", first, err)
+	}
 }
