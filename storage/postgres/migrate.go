@@ -186,7 +186,7 @@ func PeekSchemaVersion(ctx context.Context, url string) (int, error) {
 }
 
 func peekSchemaVersion(ctx context.Context, url string) (int, error) {
-	conn, err := pgx.Connect(ctx, url)
+	conn, err := connect(ctx, url)
 	if err != nil {
 		return 0, fmt.Errorf("connect to %s: %w", Redact(url), err)
 	}
@@ -216,13 +216,24 @@ func DropDatabase(ctx context.Context, url, name string) error {
 }
 
 func onServer(ctx context.Context, url, stmt string) error {
-	conn, err := pgx.Connect(ctx, url)
+	conn, err := connect(ctx, url)
 	if err != nil {
 		return fmt.Errorf("connect to %s: %w", Redact(url), err)
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	_, err = conn.Exec(ctx, stmt)
 	return err
+}
+
+// connect opens one connection to url outside the pool. The URL may carry
+// the pool's own settings (pool_max_conns…), which the pool's parser takes
+// out: given to the server, they would be refused as unknown parameters.
+func connect(ctx context.Context, url string) (*pgx.Conn, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.ConnectConfig(ctx, cfg.ConnConfig)
 }
 
 // WithDatabase is url with its database replaced by name.

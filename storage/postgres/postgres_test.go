@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"fmt"
+	neturl "net/url"
 	"os"
 	"testing"
 	"time"
@@ -53,4 +54,37 @@ func openTest(t testing.TB, url string, now func() time.Time) *postgres.DB {
 		}
 	})
 	return db
+}
+
+// TestAdminAcceptsThePoolsSettings: a URL that sizes the pool
+// (pool_max_conns, as the README shows) works for the commands that open
+// a single connection too (migrate-to's check of the target, creating and
+// dropping a database), instead of the server refusing an unknown
+// parameter.
+func TestAdminAcceptsThePoolsSettings(t *testing.T) {
+	server := pgtest.ServerURL(t)
+	u, err := neturl.Parse(server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("pool_max_conns", "2")
+	q.Set("pool_min_conns", "1")
+	u.RawQuery = q.Encode()
+	name := fmt.Sprintf("lgtest_pool_%d", time.Now().UnixNano())
+	if err := postgres.CreateDatabase(t.Context(), u.String(), name, ""); err != nil {
+		t.Fatalf("create a database through a URL with pool settings: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := postgres.DropDatabase(context.Background(), u.String(), name); err != nil {
+			t.Errorf("drop: %v", err)
+		}
+	})
+	db, err := postgres.WithDatabase(u.String(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := postgres.PeekSchemaVersion(t.Context(), db); err != nil || v != 0 {
+		t.Errorf("schema version of a new database: %d, %v; want 0 and no error", v, err)
+	}
 }
