@@ -90,14 +90,17 @@ func (b *Bot) sharedSeen(ctx context.Context, teamID, channelID string, v access
 	b.inflight.Go(func() {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shareTimeout)
 		defer cancel()
-		if known {
-			if s, err := b.store.Share(ctx, teamID, channelID); err == nil && s.Done() {
-				// The share was applied and its owner told, here or by
-				// another replica: what still shows was posted by a
-				// replica that had not learned of it yet. Hidden quietly.
-				b.hideLearned(ctx, s)
-				return
-			}
+		s, err := b.store.Share(ctx, teamID, channelID)
+		if err == nil && s.Done() && (known || b.cfg.Now().Sub(s.SeenAt) < shareLookback) {
+			// The share was applied and its owner told, here or by
+			// another replica: what still shows was posted by a replica
+			// that had not learned of it yet. Hidden quietly. A replica
+			// may see the channel shared (a member from outside joined,
+			// and Slack says so) before its look for other replicas'
+			// shares finds this one: a share applied within the lookback
+			// is the same share, not a new one to tell the owner of again.
+			b.hideLearned(ctx, s)
+			return
 		}
 		b.share(ctx, teamID, channelID, v.Why)
 	})
