@@ -61,6 +61,16 @@ func (b *Bot) share(ctx context.Context, teamID, channelID, why string) {
 	lock := b.locks.of(channelID)
 	lock.Lock() // posts under way finish first, and their ts is queued
 	b.access.MarkShared(channelID, why)
+	if s, err := b.store.Share(ctx, teamID, channelID); err == nil && s.Done() && b.cfg.Now().Sub(s.SeenAt) < shareLookback {
+		// Applied moments ago, here or by another replica, and its owner
+		// told: this is more of the same sharing (a guest's join right
+		// after the Slack Connect share, the event another replica took),
+		// not a new one. What still shows is hidden quietly.
+		lock.Unlock()
+		b.seenShares.note(keyOf(s), b.cfg.Now())
+		b.hideLearned(ctx, s)
+		return
+	}
 	s, _, err := b.store.StartShare(ctx, teamID, channelID, why)
 	lock.Unlock()
 	if err == nil {
@@ -90,18 +100,18 @@ func (b *Bot) sharedSeen(ctx context.Context, teamID, channelID string, v access
 	b.inflight.Go(func() {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shareTimeout)
 		defer cancel()
-		s, err := b.store.Share(ctx, teamID, channelID)
-		if err == nil && s.Done() && (known || b.cfg.Now().Sub(s.SeenAt) < shareLookback) {
-			// The share was applied and its owner told, here or by
-			// another replica: what still shows was posted by a replica
-			// that had not learned of it yet. Hidden quietly. A replica
-			// may see the channel shared (a member from outside joined,
-			// and Slack says so) before its look for other replicas'
-			// shares finds this one: a share applied within the lookback
-			// is the same share, not a new one to tell the owner of again.
-			b.hideLearned(ctx, s)
-			return
+		if known {
+			if s, err := b.store.Share(ctx, teamID, channelID); err == nil && s.Done() {
+				// The share was applied and its owner told, here or by
+				// another replica: what still shows was posted by a
+				// replica that had not learned of it yet. Hidden quietly.
+				b.hideLearned(ctx, s)
+				return
+			}
 		}
+		// A share applied within the lookback that this replica has not
+		// learned of yet (it saw the channel shared through an event
+		// another replica took) is found by share, and not told twice.
 		b.share(ctx, teamID, channelID, v.Why)
 	})
 }

@@ -472,34 +472,50 @@ func TestMemberMadeGuestHidesTheirChannels(t *testing.T) {
 }
 
 // A share another replica applied a few seconds ago, and told the owner
-// of, is not a new share here: this replica learns the channel is shared
-// from a redelivered channel_shared event (its dedupe says another replica
-// handled it) before its look for other replicas' shares finds it, and
-// finds records of its own still showing there. It hides them quietly,
-// rather than starting the share again and telling the owner twice (seen
-// once in CI with three replicas).
+// of, is not a new share here, however this replica learns the channel is
+// shared before its look for other replicas' shares finds it: a
+// redelivered channel_shared event (its dedupe says another replica
+// handled it) then an answer there, or a guest's member_joined_channel
+// that came to it. It finds records of its own still showing and hides
+// them quietly, rather than starting the share again and telling the
+// owner twice (seen once in CI with three replicas).
 func TestAShareAppliedElsewhereIsNotStartedAgain(t *testing.T) {
-	h := newE2E(t)
-	dealWithSecrets(h)
-	waitFor(t, "the records' ts kept", func() bool { return h.count("posted_messages") == 4 })
-	// What the replica that took the event recorded: the share, seen ten
-	// seconds ago, applied (its own posts hidden) and its owner told.
-	seen := time.Now().Add(-10 * time.Second).Unix()
-	h.exec(`INSERT INTO channel_shares (team_id, channel_id, why, seen_at, hidden, done_at)
-		VALUES ('T1', 'C1', 'slack_connect', ?, 0, ?)`, seen, seen+1)
-	h.exec(`INSERT INTO seen_events (team_id, event_id, seen_at) VALUES ('T1', 'EvShared1', ?)`, seen)
-	ev, err := h.fake.NewChannelShared("C1", "T2")
-	ev.EventID = "EvShared1" // the redelivery: same event id
-	h.event(ev, err)
+	for _, tc := range []struct {
+		name  string
+		learn func(h *e2e)
+	}{
+		{"a redelivered channel_shared, then an answer there", func(h *e2e) {
+			h.exec(`INSERT INTO seen_events (team_id, event_id, seen_at) VALUES ('T1', 'EvShared1', ?)`, time.Now().Unix())
+			ev, err := h.fake.NewChannelShared("C1", "T2")
+			ev.EventID = "EvShared1" // the redelivery: same event id
+			h.event(ev, err)
+			h.private("U1", "C1", "/champion ask another favor", "Only you can see this", "ask #2")
+		}},
+		{"a guest joining", func(h *e2e) {
+			h.event(h.fake.NewMemberJoinedChannel("C1", "UG", "U1"))
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newE2E(t)
+			addStrangers(h)
+			dealWithSecrets(h)
+			waitFor(t, "the records' ts kept", func() bool { return h.count("posted_messages") == 4 })
+			// What the replica that took the share recorded: seen ten
+			// seconds ago, applied (its own posts hidden), owner told.
+			seen := time.Now().Add(-10 * time.Second).Unix()
+			h.exec(`INSERT INTO channel_shares (team_id, channel_id, why, seen_at, hidden, done_at)
+				VALUES ('T1', 'C1', 'slack_connect', ?, 0, ?)`, seen, seen+1)
 
-	h.private("U1", "C1", "/champion ask another favor", "Only you can see this", "ask #2")
-	expectAllHidden(t, h, "C1", 4)
-	if n := h.count(fmt.Sprintf("channel_shares WHERE seen_at = %d AND hidden = 0", seen)); n != 1 {
-		t.Errorf("the share applied elsewhere was started again here (%d rows as it was recorded, want 1)", n)
-	}
-	if dms := h.fake.Replies(); slices.ContainsFunc(dms, func(r slackfake.Reply) bool {
-		return r.Channel == h.fake.DM("U1") && strings.Contains(r.Text, "hid")
-	}) {
-		t.Error("the owner was told of the share again")
+			tc.learn(h)
+			expectAllHidden(t, h, "C1", 4)
+			if n := h.count(fmt.Sprintf("channel_shares WHERE seen_at = %d AND hidden = 0", seen)); n != 1 {
+				t.Errorf("the share applied elsewhere was started again here (%d rows as it was recorded, want 1)", n)
+			}
+			if slices.ContainsFunc(h.fake.Replies(), func(r slackfake.Reply) bool {
+				return r.Channel == h.fake.DM("U1") && strings.Contains(r.Text, "hid")
+			}) {
+				t.Error("the owner was told of the share again")
+			}
+		})
 	}
 }
