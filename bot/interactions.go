@@ -93,17 +93,7 @@ func (b *Bot) submitDealOpen(ctx context.Context, p *pending, cb slack.Interacti
 		b.log.Error("deal form failed", "err", err)
 		sub.Problems = slash.DealFormProblem(slash.Message(err))
 	}
-	if sub.Problems != nil {
-		if !p.ack(ctx, b, viewErrors(sub.Problems)) {
-			for _, problem := range sub.Problems {
-				b.tellUser(ctx, cb, problem)
-			}
-		}
-		return
-	}
-	p.ack(ctx, b, nil)
-	b.say(ctx, place{team: cb.Team.ID, channel: sub.Deal.ChannelID, user: cb.User.ID}, sub.Reply)
-	b.refreshHomes(ctx, cb.Team.ID, cb.User.ID)
+	b.finishForm(ctx, p, cb, sub)
 }
 
 // submitAsk records the ask form before acking when it can, so a failure
@@ -116,9 +106,16 @@ func (b *Bot) submitAsk(ctx context.Context, p *pending, cb slack.InteractionCal
 		b.log.Error("ask form failed", "err", err)
 		sub.Problems = slash.AskFormProblem(slash.Message(err))
 	}
+	b.finishForm(ctx, p, cb, sub)
+}
+
+// finishForm acks a submitted form: open, with its problems under their
+// fields (said where the user was when the deadline closed it), or closed,
+// its answer said in the deal's channel and the Homes of the submitter and
+// the deal's owner refreshed.
+func (b *Bot) finishForm(ctx context.Context, p *pending, cb slack.InteractionCallback, sub slash.Submission) {
 	if sub.Problems != nil {
 		if !p.ack(ctx, b, viewErrors(sub.Problems)) {
-			// The deadline closed the form: say it where the user was.
 			for _, problem := range sub.Problems {
 				b.tellUser(ctx, cb, problem)
 			}
