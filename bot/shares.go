@@ -61,11 +61,13 @@ func (b *Bot) share(ctx context.Context, teamID, channelID, why string) {
 	lock := b.locks.of(channelID)
 	lock.Lock() // posts under way finish first, and their ts is queued
 	b.access.MarkShared(channelID, why)
-	if s, err := b.store.Share(ctx, teamID, channelID); err == nil && s.Done() && b.cfg.Now().Sub(s.SeenAt) < shareLookback {
-		// Applied moments ago, here or by another replica, and its owner
-		// told: this is more of the same sharing (a guest's join right
-		// after the Slack Connect share, the event another replica took),
-		// not a new one. What still shows is hidden quietly.
+	if s, err := b.store.Share(ctx, teamID, channelID); err == nil && s.Done() &&
+		(b.cfg.Now().Sub(s.SeenAt) < shareLookback || b.seenShares.knows(teamID, channelID)) {
+		// Applied lately, here or by another replica, and its owner told:
+		// this is more of the same sharing (a guest's join right after the
+		// Slack Connect share, the event another replica took, records a
+		// replica posted before it learned of it), not a new one. What
+		// still shows is hidden quietly.
 		lock.Unlock()
 		b.seenShares.note(keyOf(s), b.cfg.Now())
 		b.hideLearned(ctx, s)
@@ -88,30 +90,16 @@ func (b *Bot) share(ctx context.Context, teamID, channelID, why string) {
 }
 
 // sharedSeen starts a share when an answer finds a channel shared (an
-// event was missed, say) that still shows records; when the channel's
-// share is known here and was applied already, it only hides what still
-// shows. It does not wait.
+// event was missed, say) that still shows records; share finds a share
+// applied lately and only hides what still shows. It does not wait.
 func (b *Bot) sharedSeen(ctx context.Context, teamID, channelID string, v access.Verdict) {
 	posts, err := b.store.UnredactedPosts(ctx, teamID, channelID, 1)
 	if err != nil || len(posts) == 0 {
 		return
 	}
-	known := b.seenShares.knows(teamID, channelID)
 	b.inflight.Go(func() {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shareTimeout)
 		defer cancel()
-		if known {
-			if s, err := b.store.Share(ctx, teamID, channelID); err == nil && s.Done() {
-				// The share was applied and its owner told, here or by
-				// another replica: what still shows was posted by a
-				// replica that had not learned of it yet. Hidden quietly.
-				b.hideLearned(ctx, s)
-				return
-			}
-		}
-		// A share applied within the lookback that this replica has not
-		// learned of yet (it saw the channel shared through an event
-		// another replica took) is found by share, and not told twice.
 		b.share(ctx, teamID, channelID, v.Why)
 	})
 }
