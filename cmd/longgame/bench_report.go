@@ -258,13 +258,13 @@ func (r *benchReport) rows() [][]string {
 		}
 	}
 	if rm := r.Reminders; rm != nil {
-		rows = append(rows, reminderRows(rm, r.Options.remindersTarget(), r.met(targetReminders))...)
+		rows = append(rows, reminderRows(rm, r.Options, r.met(targetReminders))...)
 	}
 	if rm := r.Reminders429; rm != nil {
-		rows = append(rows, reminderRows(rm, "", r.met(targetReminders429))...)
+		rows = append(rows, reminderRows(rm, r.Options, r.met(targetReminders429))...)
 	}
 	if rm := r.RemindersReplicas; rm != nil {
-		rows = append(rows, reminderRows(rm, "", r.met(targetReplicas))...)
+		rows = append(rows, reminderRows(rm, r.Options, r.met(targetReplicas))...)
 	}
 	if st := r.Startup; st != nil {
 		rows = append(rows, []string{fmt.Sprintf("start-up, %d deals", st.Deals), fmt.Sprintf("median of %d", len(st.RunsMS)),
@@ -273,9 +273,10 @@ func (r *benchReport) rows() [][]string {
 	return rows
 }
 
-// reminderRows are a reminder run's rows; target is the unthrottled run's.
-func reminderRows(rm *reminderReport, target string, met *bool) [][]string {
+// reminderRows are a reminder run's rows, with the target of its kind.
+func reminderRows(rm *reminderReport, o benchOptions, met *bool) [][]string {
 	name := fmt.Sprintf("reminders ×%d", rm.Deals)
+	target := o.remindersTarget()
 	if rm.Throttled {
 		name += ", 429 on first posts"
 		target = "≤ 1.10 × floor"
