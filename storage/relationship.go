@@ -54,6 +54,26 @@ func (m ChampionMove) Validate() error {
 	return nil
 }
 
+// Audit is what the audit keeps of m, the move of champion id from
+// company from that left the open deals left: the detail of its
+// "champion.move" rows, and the deals that get one, each deal left; with
+// none and no reminder scheduled, one row of the workspace (deal 0), so
+// that the move is kept all the same.
+func (m ChampionMove) Audit(id int64, from string, left []Deal) (detail map[string]any, deals []int64) {
+	var on any
+	if !m.On.IsZero() {
+		on = m.On.Format(time.DateOnly)
+	}
+	detail = map[string]any{"champion_id": id, "from": from, "to": m.Company, "title": m.Title, "on": on}
+	for _, d := range left {
+		deals = append(deals, d.ID)
+	}
+	if len(deals) == 0 && len(m.Reminders) == 0 {
+		deals = []int64{0}
+	}
+	return detail, deals
+}
+
 // Moved is what a job change did.
 type Moved struct {
 	Champion Champion // as they are now, at the new company

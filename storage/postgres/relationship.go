@@ -65,20 +65,14 @@ func moveChampion(ctx context.Context, tx pgx.Tx, a storage.Actor, now time.Time
 		return storage.Moved{}, err
 	}
 	slices.SortFunc(out.Left, func(x, y storage.Deal) int { return int(x.ID - y.ID) })
-	detail := map[string]any{"champion_id": id, "from": c.Company, "to": m.Company, "title": m.Title, "on": dateText(m.On)}
-	for _, d := range out.Left {
-		if err := audit(ctx, tx, a, now, "champion.move", d.ID, detail); err != nil {
+	detail, deals := m.Audit(id, c.Company, out.Left)
+	for _, dealID := range deals {
+		if err := audit(ctx, tx, a, now, "champion.move", dealID, detail); err != nil {
 			return storage.Moved{}, err
 		}
 	}
 	for _, r := range m.Reminders {
 		if err := addReminder(ctx, tx, a, now, r); err != nil {
-			return storage.Moved{}, err
-		}
-	}
-	if len(out.Left) == 0 && len(m.Reminders) == 0 {
-		// A move with no deal to speak of is still kept in the audit.
-		if err := audit(ctx, tx, a, now, "champion.move", 0, detail); err != nil {
 			return storage.Moved{}, err
 		}
 	}

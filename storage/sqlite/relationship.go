@@ -52,9 +52,9 @@ func moveChampion(ctx context.Context, tx *txn, a storage.Actor, now time.Time, 
 	if err != nil {
 		return storage.Moved{}, err
 	}
-	detail := map[string]any{"champion_id": id, "from": c.Company, "to": m.Company, "title": m.Title, "on": dateArg(m.On)}
-	for _, d := range out.Left {
-		if err := audit(ctx, tx, a, now, "champion.move", d.ID, detail); err != nil {
+	detail, deals := m.Audit(id, c.Company, out.Left)
+	for _, dealID := range deals {
+		if err := audit(ctx, tx, a, now, "champion.move", dealID, detail); err != nil {
 			return storage.Moved{}, err
 		}
 	}
@@ -64,12 +64,6 @@ func moveChampion(ctx context.Context, tx *txn, a storage.Actor, now time.Time, 
 			return storage.Moved{}, err
 		}
 		if err := audit(ctx, tx, a, now, "checkin.add", r.DealID, map[string]any{"checkin_id": cid, "checkin": r}); err != nil {
-			return storage.Moved{}, err
-		}
-	}
-	if len(out.Left) == 0 && len(m.Reminders) == 0 {
-		// A move with no deal to speak of is still kept in the audit.
-		if err := audit(ctx, tx, a, now, "champion.move", 0, detail); err != nil {
 			return storage.Moved{}, err
 		}
 	}
