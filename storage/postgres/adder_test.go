@@ -50,6 +50,13 @@ func TestBatchWithAFailedStatement(t *testing.T) {
 // openAdderTest opens a store on a database of its own, dropped after t.
 func openAdderTest(t *testing.T) *DB {
 	t.Helper()
+	return openInternal(t, newInternalDatabase(t))
+}
+
+// newInternalDatabase creates a database of its own on the test server,
+// dropped after t, and returns its URL.
+func newInternalDatabase(t *testing.T) string {
+	t.Helper()
 	server := os.Getenv("LONGGAME_TEST_POSTGRES")
 	if server == "" {
 		t.Skip("LONGGAME_TEST_POSTGRES is not set")
@@ -62,6 +69,12 @@ func openAdderTest(t *testing.T) *DB {
 	}
 	t.Cleanup(func() { _ = DropDatabase(context.Background(), server, name) })
 	url, _ := WithDatabase(server, name)
+	return url
+}
+
+// openInternal opens the store at url, closed after t.
+func openInternal(t *testing.T, url string) *DB {
+	t.Helper()
 	db, err := Open(t.Context(), url, Options{})
 	if err != nil {
 		t.Fatal(err)

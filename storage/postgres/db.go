@@ -65,6 +65,8 @@ type DB struct {
 	pool  *pgxpool.Pool
 	adds  *adder         // commits the numbered adds in groups
 	deals *channelLookup // reads the deals of channels in groups
+	kept  *dealCache     // the deals read, until a change is heard of
+	hear  *dealListener  // hears of the changes
 	url   string         // redacted
 	clock func() time.Time
 
@@ -112,6 +114,8 @@ func open(ctx context.Context, url string, opts Options) (*DB, error) {
 	}
 	db.adds = startAdder(db)
 	db.deals = startChannelLookup(db)
+	db.kept = newDealCache()
+	db.hear = startDealListener(pool.Config().ConnConfig.Copy(), db.kept)
 	return db, nil
 }
 
@@ -167,6 +171,7 @@ func (db *DB) Close() error {
 		db.mu.Unlock()
 		db.adds.stop() // nothing in flight: every add was answered
 		db.deals.stop()
+		db.hear.stop()
 		db.pool.Close()
 	})
 	return nil
@@ -217,6 +222,7 @@ func writeValue[T any](ctx context.Context, db *DB, fn func(ctx context.Context,
 		})
 		if err == nil {
 			db.committed(start, 1)
+			db.kept.forgetAll() // this replica's next read sees the write
 			return v, nil
 		}
 		if try == maxTries || !retryable(err) {
@@ -280,6 +286,7 @@ func (db *DB) exec1(ctx context.Context, fn func(ctx context.Context, q querier)
 		return err
 	}
 	ctx = context.WithoutCancel(ctx)
+	defer db.kept.forgetAll() // this replica's next read sees the write
 	for try := 1; ; try++ {
 		err := fn(ctx, db.pool)
 		if err == nil || try == maxTries || !retryable(err) {

@@ -78,8 +78,17 @@ func moneyArgs(m storage.Money) (any, any) {
 
 // DealByChannel is the deal whose home is channelID.
 func (db *DB) DealByChannel(ctx context.Context, teamID, channelID string) (storage.Deal, error) {
+	k := dealKey{team: teamID, channel: channelID}
 	d, err := read(ctx, db, func(querier) (storage.Deal, error) {
-		return db.deals.get(ctx, teamID, channelID) // with the reads of other commands (lookup.go)
+		if d, ok := db.kept.get(k); ok {
+			return d, nil
+		}
+		t := db.kept.begin()
+		d, err := db.deals.get(ctx, teamID, channelID) // with the reads of other commands (lookup.go)
+		if err == nil {
+			db.kept.put(t, k, d)
+		}
+		return d, err
 	})
 	if err != nil {
 		return storage.Deal{}, fmt.Errorf("deal by channel: %w", err)
