@@ -78,12 +78,15 @@ func (s *Server) Replies() []Reply {
 
 // WaitReply returns the first Reply, already seen or yet to come, for which
 // match is true. It blocks until one arrives, ctx ends or the server closes.
+// match must neither change nor keep the Reply it is given.
 func (s *Server) WaitReply(ctx context.Context, match func(Reply) bool) (Reply, error) {
 	return s.WaitReplyAfter(ctx, 0, match)
 }
 
 // WaitReplyAfter is WaitReply over the Replies whose Seq is greater than
 // after: to wait for a new Reply, pass the Seq of the last one seen.
+// match sees the log's own Reply, which it must neither change nor keep;
+// the Reply returned is a copy.
 func (s *Server) WaitReplyAfter(ctx context.Context, after int, match func(Reply) bool) (Reply, error) {
 	next := max(after, 0)
 	for {
@@ -93,7 +96,7 @@ func (s *Server) WaitReplyAfter(ctx context.Context, after int, match func(Reply
 		wake := s.replyAdded.wait()
 		s.mu.Unlock()
 		for _, r := range seen {
-			if match(r.clone()) {
+			if match(r) {
 				return r.clone(), nil
 			}
 		}
