@@ -1,14 +1,14 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
-	"strings"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -52,29 +52,16 @@ func (b *Bot) postMessage(ctx context.Context, channel, text string, blocks []sl
 		_, ts, err := b.api.PostMessageContext(ctx, channel, opts...)
 		return ts, err
 	}
-	form := url.Values{"channel": {channel}, "text": {text}}
-	if blocks == nil {
-		blocks = []slack.Block{} // "[]", as slack-go sends
-	}
-	raw, err := json.Marshal(blocks)
-	if err != nil {
-		return "", fmt.Errorf("blocks: %w", err)
-	}
-	form.Set("blocks", string(raw))
-	if meta != nil {
-		raw, err := json.Marshal(meta)
-		if err != nil {
-			return "", fmt.Errorf("metadata: %w", err)
-		}
-		form.Set("metadata", string(raw))
-	}
-	if thread != "" {
-		form.Set("thread_ts", thread)
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL+"chat.postMessage", strings.NewReader(form.Encode()))
+	body, err := postForm(channel, text, blocks, meta, thread)
 	if err != nil {
 		return "", err
 	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL+"chat.postMessage", body)
+	if err != nil {
+		body.Close()
+		return "", err
+	}
+	req.ContentLength = int64(body.Len())
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Authorization", "Bearer "+w.Token)
 	resp, err := w.Client.Do(req)
@@ -86,14 +73,109 @@ func (b *Bot) postMessage(ctx context.Context, channel, text string, blocks []sl
 	if err := statusError(resp); err != nil {
 		return "", err
 	}
+	answer := getBuffer()
+	defer putBuffer(answer)
+	if _, err := answer.ReadFrom(io.LimitReader(resp.Body, maxAnswer)); err != nil {
+		return "", fmt.Errorf("chat.postMessage answer: %w", err)
+	}
 	var r postResponse
-	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
+	if err := json.Unmarshal(answer.Bytes(), &r); err != nil {
 		return "", fmt.Errorf("chat.postMessage answer: %w", err)
 	}
 	if !r.OK {
 		return "", slack.SlackErrorResponse{Err: r.Error}
 	}
 	return r.TS, nil
+}
+
+// maxAnswer bounds the chat.postMessage answer read: Slack echoes the
+// message, at most 50 blocks of 3,000 characters.
+const maxAnswer = 4 << 20
+
+// postForm is the form slack-go sends for a message (url.Values' encoding,
+// its keys in order), written into a pooled buffer: a record's blocks are
+// a few kilobytes, and url.Values built and escaped them as strings, a
+// tenth of the bytes a recorded command allocated.
+func postForm(channel, text string, blocks []slack.Block, meta *slack.SlackMetadata, thread string) (*pooledBody, error) {
+	js := getBuffer()
+	defer putBuffer(js)
+	if blocks == nil {
+		blocks = []slack.Block{} // "[]", as slack-go sends
+	}
+	enc := json.NewEncoder(js)
+	enc.SetEscapeHTML(true) // json.Marshal's escaping, as slack-go sends
+	if err := enc.Encode(blocks); err != nil {
+		return nil, fmt.Errorf("blocks: %w", err)
+	}
+	b := &pooledBody{buf: getBuffer()}
+	field(b.buf, "blocks", bytes.TrimSuffix(js.Bytes(), []byte("\n")))
+	field(b.buf, "channel", []byte(channel))
+	if meta != nil {
+		js.Reset()
+		if err := enc.Encode(meta); err != nil {
+			b.Close()
+			return nil, fmt.Errorf("metadata: %w", err)
+		}
+		field(b.buf, "metadata", bytes.TrimSuffix(js.Bytes(), []byte("\n")))
+	}
+	field(b.buf, "text", []byte(text))
+	if thread != "" {
+		field(b.buf, "thread_ts", []byte(thread))
+	}
+	b.Reader = bytes.NewReader(b.buf.Bytes())
+	return b, nil
+}
+
+// field appends key=value to a form, value escaped as url.QueryEscape
+// does.
+func field(buf *bytes.Buffer, key string, value []byte) {
+	if buf.Len() > 0 {
+		buf.WriteByte('&')
+	}
+	buf.WriteString(key)
+	buf.WriteByte('=')
+	const hex = "0123456789ABCDEF"
+	for _, c := range value {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
+			c == '-', c == '_', c == '.', c == '~':
+			buf.WriteByte(c)
+		case c == ' ':
+			buf.WriteByte('+')
+		default:
+			buf.Write([]byte{'%', hex[c>>4], hex[c&15]})
+		}
+	}
+}
+
+// pooledBody is a request body whose buffer goes back to the pool when
+// the transport closes it, which it always does, once it no longer reads.
+type pooledBody struct {
+	*bytes.Reader
+	buf  *bytes.Buffer
+	once sync.Once
+}
+
+func (b *pooledBody) Len() int { return b.buf.Len() }
+
+func (b *pooledBody) Close() error {
+	b.once.Do(func() { putBuffer(b.buf) })
+	return nil
+}
+
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func getBuffer() *bytes.Buffer {
+	b := buffers.Get().(*bytes.Buffer)
+	b.Reset()
+	return b
+}
+
+// putBuffer gives b back, unless a rare large message grew it.
+func putBuffer(b *bytes.Buffer) {
+	if b.Cap() <= 64<<10 {
+		buffers.Put(b)
+	}
 }
 
 // statusError is slack-go's reading of a non-200 answer.

@@ -1,9 +1,12 @@
 package bot
 
 import (
+	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"testing"
 	"time"
 
@@ -69,5 +72,43 @@ func TestPostMessageAsSlackGoDoes(t *testing.T) {
 	var se slack.SlackErrorResponse
 	if _, err := post(); !errors.As(err, &se) || se.Err != "not_in_channel" {
 		t.Errorf("ok:false: %v, want a SlackErrorResponse not_in_channel", err)
+	}
+}
+
+// The form written by hand is byte for byte what url.Values encodes from
+// the same fields, whatever the text holds.
+func TestPostFormIsURLValuesEncoding(t *testing.T) {
+	blocks := []slack.Block{blockkit.Section("*a <record>* & 100% \"sure\"\nnext line ✓ ~ é")}
+	meta := &slack.SlackMetadata{EventType: RecordEventType, EventPayload: map[string]any{"deal": 7}}
+	for _, tc := range []struct {
+		text, thread string
+		meta         *slack.SlackMetadata
+		blocks       []slack.Block
+	}{
+		{"a b+c=d&e%f/g?h#i ✓\n", "171.5", meta, blocks},
+		{"", "", nil, nil},
+	} {
+		body, err := postForm("C1", tc.text, tc.blocks, tc.meta, tc.thread)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(body)
+		body.Close()
+		bl := tc.blocks
+		if bl == nil {
+			bl = []slack.Block{}
+		}
+		rawBlocks, _ := json.Marshal(bl)
+		want := url.Values{"channel": {"C1"}, "text": {tc.text}, "blocks": {string(rawBlocks)}}
+		if tc.meta != nil {
+			raw, _ := json.Marshal(tc.meta)
+			want.Set("metadata", string(raw))
+		}
+		if tc.thread != "" {
+			want.Set("thread_ts", tc.thread)
+		}
+		if string(got) != want.Encode() {
+			t.Errorf("form\n%s\nwant\n%s", got, want.Encode())
+		}
 	}
 }
