@@ -211,6 +211,7 @@ func writeValue[T any](ctx context.Context, db *DB, fn func(ctx context.Context,
 		return zero, err
 	}
 	ctx = context.WithoutCancel(ctx)
+	defer db.kept.forgetAll() // this replica's next read sees the write, whatever became of it
 	now := db.now()
 	for try := 1; ; try++ {
 		var v T
@@ -222,7 +223,6 @@ func writeValue[T any](ctx context.Context, db *DB, fn func(ctx context.Context,
 		})
 		if err == nil {
 			db.committed(start, 1)
-			db.kept.forgetAll() // this replica's next read sees the write
 			return v, nil
 		}
 		if try == maxTries || !retryable(err) {
@@ -286,7 +286,7 @@ func (db *DB) exec1(ctx context.Context, fn func(ctx context.Context, q querier)
 		return err
 	}
 	ctx = context.WithoutCancel(ctx)
-	defer db.kept.forgetAll() // this replica's next read sees the write
+	defer db.kept.forgetAll() // this replica's next read sees the write, whatever became of it
 	for try := 1; ; try++ {
 		err := fn(ctx, db.pool)
 		if err == nil || try == maxTries || !retryable(err) {
