@@ -45,6 +45,9 @@ type Config struct {
 	// PingTimeout is how long the socket may go without a ping from Slack
 	// before it is dropped and reopened; 0 is slack-go's default (30 s).
 	PingTimeout time.Duration
+	// PruneEvery is how often the event ids kept for dedupe are pruned,
+	// after once at start-up (default hourly).
+	PruneEvery time.Duration
 
 	// Home is the organisation whose members Long Game answers (auth.test's
 	// team and enterprise); BotUserID and BotID are the app's own user and
@@ -115,6 +118,9 @@ func New(api *slack.Client, store Store, cfg Config) *Bot {
 	}
 	if cfg.ChannelInfoTTL <= 0 {
 		cfg.ChannelInfoTTL = time.Minute
+	}
+	if cfg.PruneEvery <= 0 {
+		cfg.PruneEvery = time.Hour
 	}
 	if cfg.Observer == nil {
 		cfg.Observer = nobody{}

@@ -131,10 +131,10 @@ func (b *Bot) startWorkers(ctx context.Context) *sync.WaitGroup {
 // redelivers within minutes.
 const seenEventsKept = 24 * time.Hour
 
-// maintain prunes the event ids kept for dedupe, at start-up and hourly,
-// until the bot stops taking envelopes.
+// maintain prunes the event ids kept for dedupe, at start-up and every
+// Config.PruneEvery, until the bot stops taking envelopes.
 func (b *Bot) maintain(ctx context.Context) {
-	tick := time.NewTicker(time.Hour)
+	tick := time.NewTicker(b.cfg.PruneEvery)
 	defer tick.Stop()
 	for {
 		n, err := b.store.PruneSeenEvents(ctx, b.cfg.Now().Add(-seenEventsKept))

@@ -34,6 +34,13 @@ func startLiveBot(t *testing.T, pingTimeout time.Duration, before func(*slackfak
 // startLiveBotOn is startLiveBot on the database file at path.
 func startLiveBotOn(t *testing.T, path string, pingTimeout time.Duration, before func(*slackfake.Server)) *liveBot {
 	t.Helper()
+	return startLiveBotWith(t, path, bot.Config{PingTimeout: pingTimeout}, before)
+}
+
+// startLiveBotWith is startLiveBotOn with more of the bot's Config (its
+// slash.Config is the test's own).
+func startLiveBotWith(t *testing.T, path string, cfg bot.Config, before func(*slackfake.Server)) *liveBot {
+	t.Helper()
 	fake := slackfake.New(slackfake.Options{PingInterval: 50 * time.Millisecond})
 	if err := fake.Start(); err != nil {
 		t.Fatal(err)
@@ -51,8 +58,9 @@ func startLiveBotOn(t *testing.T, path string, pingTimeout time.Duration, before
 	t.Cleanup(func() { db.Close() })
 	api := slack.New("xoxb-fake", slack.OptionAppLevelToken("xapp-fake"), slack.OptionAPIURL(fake.APIURL()),
 		slack.OptionHTTPClient(&http.Client{Timeout: 10 * time.Second}))
-	b := bot.New(api, db, bot.Config{PingTimeout: pingTimeout, Config: slash.Config{Budget: 10, Currency: "USD",
-		Logger: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))}})
+	cfg.Config = slash.Config{Budget: 10, Currency: "USD", Now: cfg.Now,
+		Logger: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+	b := bot.New(api, db, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	lb := &liveBot{fake: fake, db: db, done: make(chan error, 1), stop: cancel}
 	go func() { lb.done <- b.Run(ctx) }()
@@ -195,4 +203,42 @@ func TestOldEventIDsArePrunedAtStart(t *testing.T) {
 	if first, err := lb.db.MarkEventSeen(t.Context(), "T1", "Ev-recent"); err != nil || first {
 		t.Errorf("the event id seen an hour ago was forgotten (first %v, err %v): a redelivery would be answered twice", first, err)
 	}
+}
+
+// TestEventIDsArePrunedWhileRunning: a bot that runs for days keeps
+// forgetting the event ids a day old, not only at start-up (here every
+// 20 ms of real time, its clock moved a day meanwhile).
+func TestEventIDsArePrunedWhileRunning(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lg.db")
+	seed, err := sqlite.Open(t.Context(), path, sqlite.Options{Now: func() time.Time { return time.Now().Add(-48 * time.Hour) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seed.MarkEventSeen(t.Context(), "T1", "Ev-0"); err != nil {
+		t.Fatal(err)
+	}
+	if err := seed.Close(); err != nil {
+		t.Fatal(err)
+	}
+	clock := storagetest.NewClock(time.Now())
+	lb := startLiveBotWith(t, path, bot.Config{PruneEvery: 20 * time.Millisecond, Config: slash.Config{Now: clock.Now}}, nil)
+	// Once the start-up prune forgot Ev-0, only a later one can forget Ev-1.
+	waitUntil(t, "the start-up prune", func() bool {
+		first, err := lb.db.MarkEventSeen(t.Context(), "T1", "Ev-0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return first
+	})
+	if first, err := lb.db.MarkEventSeen(t.Context(), "T1", "Ev-1"); err != nil || !first {
+		t.Fatalf("first sighting of Ev-1: %v, %v", first, err)
+	}
+	clock.Advance(25 * time.Hour)
+	waitUntil(t, "the event id a day old to be pruned while the bot runs", func() bool {
+		first, err := lb.db.MarkEventSeen(t.Context(), "T1", "Ev-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return first
+	})
 }
