@@ -88,6 +88,7 @@ type Server struct {
 	conns     []*wsConn
 	rr        int
 	connAdded signal
+	opened    int // sockets that said hello, ever
 	pending   map[string]chan ackFrame
 	// replies
 	replies    []Reply

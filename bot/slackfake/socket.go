@@ -128,6 +128,7 @@ func (s *Server) register(c *wsConn) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c.ready = true
+	s.opened++
 	s.connAdded.fire()
 	return true
 }
@@ -254,6 +255,15 @@ func (s *Server) Connections() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.liveConns())
+}
+
+// SocketsOpened returns how many sockets took envelopes since the server
+// started, closed ones included: with Connections, a test tells a socket
+// replaced from the same one still open.
+func (s *Server) SocketsOpened() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.opened
 }
 
 // WaitConnections blocks until at least n sockets take envelopes.
