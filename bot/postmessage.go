@@ -61,7 +61,7 @@ func (b *Bot) postMessage(ctx context.Context, channel, text string, blocks []sl
 		body.Close()
 		return "", err
 	}
-	req.ContentLength = int64(body.Len())
+	req.ContentLength = int64(body.size())
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Authorization", "Bearer "+w.Token)
 	resp, err := w.Client.Do(req)
@@ -156,7 +156,7 @@ type pooledBody struct {
 	once sync.Once
 }
 
-func (b *pooledBody) Len() int { return b.buf.Len() }
+func (b *pooledBody) size() int { return b.buf.Len() }
 
 func (b *pooledBody) Close() error {
 	b.once.Do(func() { putBuffer(b.buf) })
