@@ -66,16 +66,8 @@ func TestDealCacheKeepsOnlyWhatNothingChanged(t *testing.T) {
 // for an hour here; and a replica's own change is seen by its next read
 // without waiting for any notification.
 func TestReplicasHearOfEachOthersDealChanges(t *testing.T) {
-	url := newInternalDatabase(t)
-	a, b := openInternal(t, url), openInternal(t, url)
-	a.kept.ttl = time.Hour
-	waitLive(t, a)
+	a, b, d := twoReplicas(t)
 	ctx := t.Context()
-	alice := storage.Actor{TeamID: "T1", UserID: "UALICE"}
-	d, err := b.OpenDeal(ctx, alice, storage.NewDeal{ChannelID: "C1", Name: "Acme", OwnerID: "UALICE", Budget: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
 	read := func() storage.Deal {
 		t.Helper()
 		d, err := a.DealByChannel(ctx, "T1", "C1")
@@ -121,22 +113,14 @@ func TestReplicasHearOfEachOthersDealChanges(t *testing.T) {
 // replica keeps nothing until it listens again, and then hears of
 // changes as before.
 func TestDealCacheListensAgain(t *testing.T) {
-	url := newInternalDatabase(t)
-	a, b := openInternal(t, url), openInternal(t, url)
+	a, b, d := twoReplicas(t)
 	b.hear.stop() // A's is then the one listening connection
-	a.kept.ttl = time.Hour
-	waitLive(t, a)
 	ctx := t.Context()
-	alice := storage.Actor{TeamID: "T1", UserID: "UALICE"}
-	d, err := b.OpenDeal(ctx, alice, storage.NewDeal{ChannelID: "C1", Name: "Acme", OwnerID: "UALICE", Budget: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if _, err := a.DealByChannel(ctx, "T1", "C1"); err != nil {
 		t.Fatal(err)
 	}
 	var killed int
-	err = b.pool.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+	err := b.pool.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
 		WHERE datname = current_database() AND query = 'LISTEN `+dealsChannel+`'`).Scan(&killed)
 	if err != nil || killed != 1 {
 		t.Fatalf("terminating the listener: %d backends, %v; want 1", killed, err)
@@ -189,6 +173,25 @@ func TestDealsNotifyCoversEveryColumnRead(t *testing.T) {
 			t.Errorf("an update of deals.%s, which a deal read returns, does not tell the replicas (trigger fires on %v)", m[1], fires)
 		}
 	}
+}
+
+// alice owns the deals of the replica tests.
+var alice = storage.Actor{TeamID: "T1", UserID: "UALICE"}
+
+// twoReplicas opens two stores on one database, as two replicas: A keeps
+// what it reads for an hour (only a notification or its own write makes
+// it read again) and listens; B has opened a deal in C1.
+func twoReplicas(t *testing.T) (a, b *DB, d storage.Deal) {
+	t.Helper()
+	url := newInternalDatabase(t)
+	a, b = openInternal(t, url), openInternal(t, url)
+	a.kept.ttl = time.Hour
+	waitLive(t, a)
+	d, err := b.OpenDeal(t.Context(), alice, storage.NewDeal{ChannelID: "C1", Name: "Acme", OwnerID: "UALICE", Budget: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, b, d
 }
 
 // waitLive waits until db's listener listens.
