@@ -34,11 +34,8 @@ type postResponse struct {
 	Channel string `json:"channel"`
 }
 
-// postMessage posts a message as slack-go's PostMessageContext does (the
-// same form fields, the same errors: *slack.RateLimitedError for a 429,
-// slack.StatusCodeError for another status, slack.SlackErrorResponse for
-// ok:false), reading only the ts from the answer. Without a WebAPI it
-// is slack-go's.
+// postMessage posts a message through Config.WebAPI (WebAPI.Post), or
+// through slack-go without one.
 func (b *Bot) postMessage(ctx context.Context, channel, text string, blocks []slack.Block, meta *slack.SlackMetadata, thread string) (string, error) {
 	w := b.cfg.WebAPI
 	if w == nil {
@@ -52,6 +49,15 @@ func (b *Bot) postMessage(ctx context.Context, channel, text string, blocks []sl
 		_, ts, err := b.api.PostMessageContext(ctx, channel, opts...)
 		return ts, err
 	}
+	return w.Post(ctx, channel, text, blocks, meta, thread)
+}
+
+// Post posts a message to channel (in thread, unless ""), as slack-go's
+// PostMessageContext does, and returns its ts: the same form fields and
+// the same errors (*slack.RateLimitedError for a 429,
+// slack.StatusCodeError for another status, slack.SlackErrorResponse for
+// ok:false), without decoding the message Slack echoes back.
+func (w *WebAPI) Post(ctx context.Context, channel, text string, blocks []slack.Block, meta *slack.SlackMetadata, thread string) (string, error) {
 	body, err := postForm(channel, text, blocks, meta, thread)
 	if err != nil {
 		return "", err

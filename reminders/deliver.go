@@ -317,12 +317,9 @@ func (p *pass) openDM(ctx context.Context, user string) (string, error) {
 
 // post posts a reminder with its metadata.
 func (p *pass) post(ctx context.Context, channel, text string, blocks []slack.Block, r storage.DueCheckin) (string, error) {
+	meta := checkinMetadata(r)
 	return callSlack(ctx, p.d.callTimeout, func(ctx context.Context) (string, error) {
-		_, ts, err := p.d.slack.PostMessageContext(ctx, channel,
-			slack.MsgOptionText(text, false), // false: keep <@U…> a mention
-			slack.MsgOptionBlocks(blocks...),
-			slack.MsgOptionMetadata(checkinMetadata(r)))
-		return ts, err
+		return p.d.post(ctx, channel, text, blocks, &meta)
 	})
 }
 

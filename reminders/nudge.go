@@ -215,8 +215,7 @@ func (d *Dispatcher) tryDM(ctx context.Context, user, text string, blocks []slac
 		return "", "", err
 	}
 	ts, err := callSlack(ctx, d.callTimeout, func(ctx context.Context) (string, error) {
-		_, ts, err := d.slack.PostMessageContext(ctx, ch.ID, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
-		return ts, err
+		return d.post(ctx, ch.ID, text, blocks, nil)
 	})
 	return ch.ID, ts, err
 }

@@ -150,6 +150,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, now func() time.Ti
 	}
 	log.Info("authenticated", "team", auth.Team, "team_id", auth.TeamID, "bot_user", auth.UserID)
 
+	webAPI := &bot.WebAPI{Token: cfg.BotToken, URL: cmp.Or(string(cfg.APIURL), slack.APIURL), Client: httpClient}
 	b := bot.New(api, db, bot.Config{
 		Config: slash.Config{
 			Currency:       string(cfg.Currency),
@@ -162,7 +163,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, now func() time.Ti
 			Now:            now,
 			Logger:         log,
 		},
-		WebAPI:     &bot.WebAPI{Token: cfg.BotToken, URL: cmp.Or(string(cfg.APIURL), slack.APIURL), Client: httpClient},
+		WebAPI:     webAPI,
 		HTTPClient: &http.Client{Timeout: 10 * time.Second, Transport: httpClient.Transport},
 		Home:       access.Org{TeamID: auth.TeamID, EnterpriseID: auth.EnterpriseID},
 		BotUserID:  auth.UserID,
@@ -181,6 +182,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, now func() time.Ti
 		Delivered:   tel.delivered,
 		KeepInTouch: keepInTouch,
 		Workdays:    storage.Workdays(cfg.Workdays),
+		Post: func(ctx context.Context, channel, text string, blocks []slack.Block, meta *slack.SlackMetadata) (string, error) {
+			return webAPI.Post(ctx, channel, text, blocks, meta, "")
+		},
 	})
 	if ready != nil {
 		ready(&services{db: db, reminders: d})
