@@ -115,7 +115,7 @@ func open(ctx context.Context, url string, opts Options) (*DB, error) {
 	db.adds = startAdder(db)
 	db.deals = startChannelLookup(db)
 	db.kept = newDealCache()
-	db.hear = startDealListener(pool.Config().ConnConfig.Copy(), db.kept)
+	db.hear = newDealListener(pool.Config().ConnConfig.Copy(), db.kept)
 	return db, nil
 }
 

@@ -83,6 +83,7 @@ func (db *DB) DealByChannel(ctx context.Context, teamID, channelID string) (stor
 		if d, ok := db.kept.get(k); ok {
 			return d, nil
 		}
+		db.hear.ensure() // in flight (read), so Close stops it after
 		t := db.kept.begin()
 		d, err := db.deals.get(ctx, teamID, channelID) // with the reads of other commands (lookup.go)
 		if err == nil {

@@ -138,12 +138,16 @@ func (c *dealCache) isLive() bool {
 }
 
 // dealListener owns the connection that listens for changed deals, and
-// connects it again, after a pause that grows, when it fails.
+// connects it again, after a pause that grows, when it fails. It starts
+// with the first deal read by channel: a one-shot command (migrate,
+// backup, export) never reads one and opens no connection for it.
 type dealListener struct {
 	cfg    *pgx.ConnConfig
 	cache  *dealCache
+	ctx    context.Context
 	cancel context.CancelFunc
-	done   chan struct{}
+	once   sync.Once     // starts the loop, or stop marks it never started
+	done   chan struct{} // closed when the loop ended, or by stop if it never ran
 }
 
 // Pauses between the listener's attempts to connect.
@@ -152,16 +156,20 @@ const (
 	lastListenPause  = 5 * time.Second
 )
 
-func startDealListener(cfg *pgx.ConnConfig, cache *dealCache) *dealListener {
+func newDealListener(cfg *pgx.ConnConfig, cache *dealCache) *dealListener {
 	ctx, cancel := context.WithCancel(context.Background())
-	l := &dealListener{cfg: cfg, cache: cache, cancel: cancel, done: make(chan struct{})}
-	go l.loop(ctx)
-	return l
+	return &dealListener{cfg: cfg, cache: cache, ctx: ctx, cancel: cancel, done: make(chan struct{})}
 }
 
-// stop ends the listener and closes its connection.
+// ensure starts the listener unless it runs, or was stopped.
+func (l *dealListener) ensure() {
+	l.once.Do(func() { go l.loop(l.ctx) })
+}
+
+// stop ends the listener, if it ran, and closes its connection.
 func (l *dealListener) stop() {
 	l.cancel()
+	l.once.Do(func() { close(l.done) })
 	<-l.done
 }
 

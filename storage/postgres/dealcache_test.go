@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"errors"
 	"regexp"
 	"slices"
 	"testing"
@@ -186,6 +187,9 @@ func twoReplicas(t *testing.T) (a, b *DB, d storage.Deal) {
 	url := newInternalDatabase(t)
 	a, b = openInternal(t, url), openInternal(t, url)
 	a.kept.ttl = time.Hour
+	if _, err := a.DealByChannel(t.Context(), "T1", "C1"); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("A's first read, before the deal: %v, want ErrNotFound", err) // and A listens from then on
+	}
 	waitLive(t, a)
 	d, err := b.OpenDeal(t.Context(), alice, storage.NewDeal{ChannelID: "C1", Name: "Acme", OwnerID: "UALICE", Budget: 10})
 	if err != nil {
