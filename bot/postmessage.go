@@ -58,16 +58,17 @@ func (b *Bot) postMessage(ctx context.Context, channel, text string, blocks []sl
 // slack.StatusCodeError for another status, slack.SlackErrorResponse for
 // ok:false), without decoding the message Slack echoes back.
 func (w *WebAPI) Post(ctx context.Context, channel, text string, blocks []slack.Block, meta *slack.SlackMetadata, thread string) (string, error) {
-	body, err := postForm(channel, text, blocks, meta, thread)
+	form, err := postForm(channel, text, blocks, meta, thread)
 	if err != nil {
 		return "", err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL+"chat.postMessage", body)
+	// A *bytes.Reader, which net/http knows is in memory, so that it
+	// writes the headers and the body in one write (one packet), where a
+	// body of its own type has the headers flushed on their own first.
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL+"chat.postMessage", bytes.NewReader(form))
 	if err != nil {
-		body.Close()
 		return "", err
 	}
-	req.ContentLength = int64(body.size())
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Authorization", "Bearer "+w.Token)
 	resp, err := w.Client.Do(req)
@@ -99,10 +100,13 @@ func (w *WebAPI) Post(ctx context.Context, channel, text string, blocks []slack.
 const maxAnswer = 4 << 20
 
 // postForm is the form slack-go sends for a message (url.Values' encoding,
-// its keys in order), written into a pooled buffer: a record's blocks are
-// a few kilobytes, and url.Values built and escaped them as strings, a
-// tenth of the bytes a recorded command allocated.
-func postForm(channel, text string, blocks []slack.Block, meta *slack.SlackMetadata, thread string) (*pooledBody, error) {
+// its keys in order), built in pooled buffers and copied out once at its
+// size: a record's blocks are a few kilobytes, and url.Values built and
+// escaped them as strings, a tenth of the bytes a recorded command
+// allocated. The copy is the request's own: the transport may still read
+// a body after Do returns, so a pooled one could not go back until Close,
+// and net/http sends a body of a type it does not know in two writes.
+func postForm(channel, text string, blocks []slack.Block, meta *slack.SlackMetadata, thread string) ([]byte, error) {
 	js := getBuffer()
 	defer putBuffer(js)
 	if blocks == nil {
@@ -113,23 +117,22 @@ func postForm(channel, text string, blocks []slack.Block, meta *slack.SlackMetad
 	if err := enc.Encode(blocks); err != nil {
 		return nil, fmt.Errorf("blocks: %w", err)
 	}
-	b := &pooledBody{buf: getBuffer()}
-	field(b.buf, "blocks", bytes.TrimSuffix(js.Bytes(), []byte("\n")))
-	field(b.buf, "channel", []byte(channel))
+	form := getBuffer()
+	defer putBuffer(form)
+	field(form, "blocks", bytes.TrimSuffix(js.Bytes(), []byte("\n")))
+	field(form, "channel", []byte(channel))
 	if meta != nil {
 		js.Reset()
 		if err := enc.Encode(meta); err != nil {
-			b.Close()
 			return nil, fmt.Errorf("metadata: %w", err)
 		}
-		field(b.buf, "metadata", bytes.TrimSuffix(js.Bytes(), []byte("\n")))
+		field(form, "metadata", bytes.TrimSuffix(js.Bytes(), []byte("\n")))
 	}
-	field(b.buf, "text", []byte(text))
+	field(form, "text", []byte(text))
 	if thread != "" {
-		field(b.buf, "thread_ts", []byte(thread))
+		field(form, "thread_ts", []byte(thread))
 	}
-	b.Reader = bytes.NewReader(b.buf.Bytes())
-	return b, nil
+	return bytes.Clone(form.Bytes()), nil
 }
 
 // field appends key=value to a form, value escaped as url.QueryEscape
@@ -152,21 +155,6 @@ func field(buf *bytes.Buffer, key string, value []byte) {
 			buf.Write([]byte{'%', hex[c>>4], hex[c&15]})
 		}
 	}
-}
-
-// pooledBody is a request body whose buffer goes back to the pool when
-// the transport closes it, which it always does, once it no longer reads.
-type pooledBody struct {
-	*bytes.Reader
-	buf  *bytes.Buffer
-	once sync.Once
-}
-
-func (b *pooledBody) size() int { return b.buf.Len() }
-
-func (b *pooledBody) Close() error {
-	b.once.Do(func() { putBuffer(b.buf) })
-	return nil
 }
 
 var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}

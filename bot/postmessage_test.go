@@ -1,12 +1,14 @@
 package bot
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
-	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -88,12 +90,10 @@ func TestPostFormIsURLValuesEncoding(t *testing.T) {
 		{"a b+c=d&e%f/g?h#i ✓\n", "171.5", meta, blocks},
 		{"", "", nil, nil},
 	} {
-		body, err := postForm("C1", tc.text, tc.blocks, tc.meta, tc.thread)
+		got, err := postForm("C1", tc.text, tc.blocks, tc.meta, tc.thread)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, _ := io.ReadAll(body)
-		body.Close()
 		bl := tc.blocks
 		if bl == nil {
 			bl = []slack.Block{}
@@ -111,4 +111,41 @@ func TestPostFormIsURLValuesEncoding(t *testing.T) {
 			t.Errorf("form\n%s\nwant\n%s", got, want.Encode())
 		}
 	}
+}
+
+// A record's post leaves in one write, headers and body together: a body
+// net/http does not know to be in memory has its headers flushed on their
+// own first, a second write (and packet, and read at Slack's end) for
+// every record.
+func TestPostIsOneWrite(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`{"ok":true,"ts":"1.2"}`))
+	}))
+	defer srv.Close()
+	var writes atomic.Int64
+	tr := srv.Client().Transport.(*http.Transport).Clone()
+	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+		return countingConn{Conn: c, writes: &writes}, err
+	}
+	w := &WebAPI{Token: "xoxb-1", URL: srv.URL + "/api/", Client: &http.Client{Transport: tr}}
+	for i := range 3 {
+		before := writes.Load()
+		if _, err := w.Post(t.Context(), "C1", "a record", []slack.Block{blockkit.Section("*a record*")}, nil, ""); err != nil {
+			t.Fatal(err)
+		}
+		if n := writes.Load() - before; n != 1 {
+			t.Errorf("post %d went out in %d writes, want 1", i+1, n)
+		}
+	}
+}
+
+type countingConn struct {
+	net.Conn
+	writes *atomic.Int64
+}
+
+func (c countingConn) Write(p []byte) (int, error) {
+	c.writes.Add(1)
+	return c.Conn.Write(p)
 }
