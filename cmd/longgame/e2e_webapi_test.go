@@ -87,3 +87,23 @@ func TestSlowAnswerWhoseResponseURLFails(t *testing.T) {
 		t.Errorf("a list reached the channel %d times", n)
 	}
 }
+
+// When the channel refuses a record (the app was removed from it), its
+// user still sees it, privately, with why; the record is kept and nothing
+// reaches the channel.
+func TestRefusedRecordReachesItsUserPrivately(t *testing.T) {
+	h := newE2E(t)
+	h.inChannel("U1", "C1", "/deal open Acme")
+	h.fake.InjectFault("chat.postMessage", slackfake.Fault{Times: 1, Error: "not_in_channel"})
+	seq := lastSeq(h.fake)
+	h.private("U1", "C1", "/risk flag legal has not seen the DPA severity:high",
+		"could not post in this channel", "legal has not seen the DPA")
+	for _, r := range h.fake.Replies()[seq:] {
+		if r.User != "U1" || r.Kind == slackfake.KindPostMessage {
+			t.Errorf("%s to %q in %q: %q; want only U1's private answer (and U1's Home)", r.Kind, r.User, r.Channel, r.Text)
+		}
+	}
+	if n := h.rows()["risks"]; n != 1 {
+		t.Errorf("%d risks stored, want the refused record kept", n)
+	}
+}
