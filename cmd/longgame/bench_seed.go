@@ -64,7 +64,7 @@ func seedWonDeals(ctx context.Context, path string, channels []string) (map[stri
 
 // withStore runs f on the store at path and closes it.
 func withStore(ctx context.Context, path string, f func(storage.Store) error) (err error) {
-	db, err := openStore(ctx, path, nil, nil)
+	db, err := openStore(ctx, path, storeOptions{})
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}

@@ -99,7 +99,7 @@ func readExport(ctx context.Context, path, team string) (storage.Export, error) 
 		// sqlite.Open would create an empty database: nothing to export.
 		return storage.Export{}, fmt.Errorf("database %s (LONGGAME_DB): %w", path, err)
 	}
-	db, err := openStore(ctx, path, nil, nil)
+	db, err := openStore(ctx, path, storeOptions{})
 	if err != nil {
 		return storage.Export{}, fmt.Errorf("open database: %w", err)
 	}

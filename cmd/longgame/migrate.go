@@ -11,7 +11,7 @@ func runMigrate(ctx context.Context, inv invocation) int {
 		fmt.Fprintf(inv.stderr, "longgame: %v\n", err)
 		return exitUsage
 	}
-	db, err := openStore(ctx, cfg.DB, nil, nil)
+	db, err := openStore(ctx, cfg.DB, storeOptions{})
 	if err != nil {
 		fmt.Fprintf(inv.stderr, "longgame: open database %s: %v\n", dbName(cfg.DB), err)
 		return exitError

@@ -120,7 +120,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, now func() time.Ti
 		now = time.Now
 	}
 	tel := newTelemetry()
-	db, err := openStore(ctx, cfg.DB, now, tel.committed)
+	db, err := openStore(ctx, cfg.DB, storeOptions{now: now, onCommit: tel.committed, serving: true})
 	if err != nil {
 		return fmt.Errorf("open database %s: %w", dbName(cfg.DB), err)
 	}

@@ -9,14 +9,28 @@ import (
 	"github.com/longgame/longgame/storage/sqlite"
 )
 
+// storeOptions are openStore's: all may be left zero.
+type storeOptions struct {
+	now      func() time.Time // the clock; nil is real time
+	onCommit func(took time.Duration, writes int)
+	// serving is set by longgame run, which serves commands for as long
+	// as it runs: on PostgreSQL it keeps its pool's connections open and
+	// ready for them, where a one-shot command opens what it uses.
+	serving bool
+}
+
 // openStore opens the store dsn (LONGGAME_DB) names: PostgreSQL for a
 // postgres:// or postgresql:// URL, else the SQLite file at that path.
-// Pending migrations are applied. now is the clock; nil is real time.
-func openStore(ctx context.Context, dsn string, now func() time.Time, onCommit func(time.Duration, int)) (storage.Store, error) {
+// Pending migrations are applied.
+func openStore(ctx context.Context, dsn string, o storeOptions) (storage.Store, error) {
 	if postgres.IsURL(dsn) {
-		return postgres.Open(ctx, dsn, postgres.Options{Now: now, OnCommit: onCommit})
+		var keep int32
+		if o.serving {
+			keep = postgres.DefaultMaxConns()
+		}
+		return postgres.Open(ctx, dsn, postgres.Options{Now: o.now, OnCommit: o.onCommit, KeepConns: keep})
 	}
-	return sqlite.Open(ctx, dsn, sqlite.Options{Now: now, OnCommit: onCommit})
+	return sqlite.Open(ctx, dsn, sqlite.Options{Now: o.now, OnCommit: o.onCommit})
 }
 
 // isPostgres reports whether dsn names a PostgreSQL database.

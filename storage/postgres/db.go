@@ -48,6 +48,11 @@ type Options struct {
 	// OnCommit, if set, hears each transaction that committed: how long it
 	// took and how many writes it carried (a group of adds counts each).
 	OnCommit func(took time.Duration, writes int)
+	// KeepConns, if positive, keeps that many connections open (at most
+	// the pool's size), each made ready for a command's reads before it
+	// serves one (see ready.go): for a long-running process, not for a
+	// one-shot command or a test.
+	KeepConns int32
 }
 
 // DefaultMaxConns is the pool's size unless the URL (pool_max_conns) or
@@ -71,6 +76,9 @@ type DB struct {
 	clock func() time.Time
 
 	onCommit func(took time.Duration, writes int)
+
+	warm   *readiness
+	keeper *keeper // nil without Options.KeepConns
 
 	// mu is held shared by every call in flight and exclusively by Close,
 	// which thus waits for them; closed makes later calls fail.
@@ -100,7 +108,8 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 }
 
 func open(ctx context.Context, url string, opts Options) (*DB, error) {
-	pool, err := newPool(ctx, url, opts.MaxConns)
+	warm := &readiness{}
+	pool, err := newPool(ctx, url, opts, warm)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +117,7 @@ func open(ctx context.Context, url string, opts Options) (*DB, error) {
 		pool.Close()
 		return nil, err
 	}
-	db := &DB{pool: pool, url: Redact(url), clock: opts.Now, onCommit: opts.OnCommit}
+	db := &DB{pool: pool, url: Redact(url), clock: opts.Now, onCommit: opts.OnCommit, warm: warm}
 	if db.clock == nil {
 		db.clock = time.Now
 	}
@@ -116,11 +125,17 @@ func open(ctx context.Context, url string, opts Options) (*DB, error) {
 	db.deals = startChannelLookup(db)
 	db.kept = newDealCache()
 	db.hear = newDealListener(pool.Config().ConnConfig.Copy(), db.kept)
+	if opts.KeepConns > 0 {
+		warm.on.Store(true) // the schema is there to be read
+		db.keeper = startKeeper(db, min(opts.KeepConns, pool.Config().MaxConns))
+	}
 	return db, nil
 }
 
-// newPool opens a pool on url and checks that it answers.
-func newPool(ctx context.Context, url string, maxConns int32) (*pgxpool.Pool, error) {
+// newPool opens a pool on url and checks that it answers. Its connections
+// commit durably, plan each statement once (see readyConn) and, once warm
+// is on, are made ready for reads before they serve any.
+func newPool(ctx context.Context, url string, opts Options, warm *readiness) (*pgxpool.Pool, error) {
 	if !IsURL(url) {
 		return nil, fmt.Errorf("%s is not a postgres:// URL: %w", Redact(url), storage.ErrInvalid)
 	}
@@ -128,12 +143,23 @@ func newPool(ctx context.Context, url string, maxConns int32) (*pgxpool.Pool, er
 	if err != nil {
 		return nil, fmt.Errorf("parse %s: %w", Redact(url), err)
 	}
-	if maxConns > 0 {
-		cfg.MaxConns = maxConns
+	if opts.MaxConns > 0 {
+		cfg.MaxConns = opts.MaxConns
 	} else if !hasParam(url, "pool_max_conns") {
 		cfg.MaxConns = DefaultMaxConns()
 	}
-	cfg.AfterConnect = durableCommits
+	cfg.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
+		if err := durableCommits(ctx, conn); err != nil {
+			return err
+		}
+		if err := planOnce(ctx, conn); err != nil {
+			return err
+		}
+		if warm.on.Load() {
+			readyConn(ctx, conn)
+		}
+		return nil
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", Redact(url), err)
@@ -166,6 +192,7 @@ func durableCommits(ctx context.Context, conn *pgx.Conn) error {
 // with ErrClosed. Closing again is harmless.
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
+		db.keeper.stop() // before the lock: it may wait for a top-up in flight
 		db.mu.Lock()
 		db.closed = true
 		db.mu.Unlock()

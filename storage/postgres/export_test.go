@@ -8,7 +8,7 @@ import (
 // MigrateUpTo migrates the database at url to schema version only, as an
 // older binary left it: for the tests of a migration.
 func MigrateUpTo(ctx context.Context, url string, version int) error {
-	pool, err := newPool(ctx, url, 2)
+	pool, err := newPool(ctx, url, Options{MaxConns: 2}, &readiness{})
 	if err != nil {
 		return err
 	}
@@ -20,7 +20,7 @@ func MigrateUpTo(ctx context.Context, url string, version int) error {
 // first, as an older binary would have: for the tests of a restore across
 // migrations.
 func BackupAsIs(ctx context.Context, url, path string) error {
-	pool, err := newPool(ctx, url, 2)
+	pool, err := newPool(ctx, url, Options{MaxConns: 2}, &readiness{})
 	if err != nil {
 		return err
 	}

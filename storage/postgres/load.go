@@ -31,7 +31,7 @@ func restore(ctx context.Context, url string, r *bufio.Reader) (map[string]int64
 	if latest := LatestSchemaVersion(); h.SchemaVersion > latest {
 		return nil, fmt.Errorf("the backup's schema version %d is newer than this binary's %d: restore it with the binary that took it", h.SchemaVersion, latest)
 	}
-	pool, err := newPool(ctx, url, 2)
+	pool, err := newPool(ctx, url, Options{MaxConns: 2}, &readiness{})
 	if err != nil {
 		return nil, err
 	}

@@ -91,10 +91,13 @@ func (l *channelLookup) loop() {
 
 // lookupQuery reads the deals of the channels ($1, $2: workspaces and
 // channels, in the reads' order), each row after the position of its read
-// (from 1).
+// (from 1). Each channel's deal is its own index lookup: OFFSET 0 keeps
+// the subquery apart, so that the one plan the connection keeps (made not
+// knowing there are a handful of channels, not the ten it assumes) does
+// not hash every deal of the table instead.
 const lookupQuery = `SELECT k.pos, ` + dealCols + `
 	FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k (team_id, channel_id, pos)
-	JOIN deals d ON d.team_id = k.team_id AND d.channel_id = k.channel_id`
+	CROSS JOIN LATERAL (SELECT * FROM deals d WHERE d.team_id = k.team_id AND d.channel_id = k.channel_id OFFSET 0) d`
 
 // run answers every read of batch: its deal, ErrNotFound when the channel
 // has none, or the statement's error.
