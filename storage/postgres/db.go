@@ -60,8 +60,9 @@ type Options struct {
 // channels rarely queue for a connection (the reads of channels' deals and
 // the adds each share one), few enough that three replicas (48) stay well
 // under the server's default max_connections of 100, which 32 each did
-// not while other clients were connected. The pool opens them only as the
-// load needs them.
+// not while other clients were connected. A store opens them as the load
+// needs them, unless it keeps them (Options.KeepConns), as longgame run's
+// does.
 func DefaultMaxConns() int32 { return int32(max(16, 4*runtime.NumCPU())) }
 
 // DB is the Long Game store on a PostgreSQL database, safe for concurrent
