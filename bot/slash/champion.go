@@ -433,7 +433,7 @@ func (c *championCommands) history(ctx context.Context, req *request) (views.Rep
 	case 0:
 		return views.Reply{}, notFound
 	case 1:
-		return views.History(seen[0], deals, req.loc), nil
+		return views.History(seen[0], deals, req.zone(ctx)), nil
 	}
 	return views.Reply{}, inputError(views.Namesakes(seen),
 		fmt.Sprintf("/champion history %s company:%s", blockkit.Clip(seen[0].Name, 60), quoteIfSpaced(seen[0].Company)))

@@ -42,7 +42,7 @@ func (h *checkinCommands) list(ctx context.Context, req *request) (views.Reply, 
 		if err != nil {
 			return views.Reply{}, fmt.Errorf("check-ins due: %w", err)
 		}
-		return views.MyCheckins(due, req.now, req.loc), nil
+		return views.MyCheckins(due, req.now, req.zone(ctx)), nil
 	}
 	if err != nil {
 		return views.Reply{}, fmt.Errorf("deal of channel: %w", err)
@@ -166,11 +166,11 @@ func (h *checkinCommands) add(ctx context.Context, req *request) (views.Reply, e
 	if len(args.Words) == 0 {
 		return views.Reply{}, inputError("Say when, then what to check.", example)
 	}
-	day, err := command.ParseDate(args.Words[0].Text, req.today())
+	day, err := command.ParseDate(args.Words[0].Text, req.today(ctx))
 	if err != nil {
 		return views.Reply{}, err
 	}
-	if day.Before(req.today()) {
+	if day.Before(req.today(ctx)) {
 		return views.Reply{}, inputError(fmt.Sprintf("%s is in the past: a check-in is for later.", day.Format(time.DateOnly)), example)
 	}
 	note := args.TextAfter(1)

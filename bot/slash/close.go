@@ -26,7 +26,7 @@ func (c *dealCommands) close(ctx context.Context, req *request) (views.Reply, er
 	default:
 		return views.Reply{}, inputError("Say whether the deal was won or lost.", "/deal close won 2026-11-20")
 	}
-	on, reason, err := closeDateAndReason(req, rest)
+	on, reason, err := closeDateAndReason(req.today(ctx), rest)
 	if err != nil {
 		return views.Reply{}, err
 	}
@@ -65,8 +65,8 @@ func (c *dealCommands) close(ctx context.Context, req *request) (views.Reply, er
 
 // closeDateAndReason reads an optional date, then the free-text reason. A
 // date may not lie in the future: a close is something that happened.
-func closeDateAndReason(req *request, rest string) (time.Time, string, error) {
-	on := req.today()
+func closeDateAndReason(today time.Time, rest string) (time.Time, string, error) {
+	on := today
 	first, after := command.Split(rest)
 	if first == "" {
 		return on, "", nil
@@ -75,11 +75,11 @@ func closeDateAndReason(req *request, rest string) (time.Time, string, error) {
 		args, err := command.Parse(rest, command.Spec{})
 		return on, args.Text, err
 	}
-	d, err := command.ParseDate(first, req.today())
+	d, err := command.ParseDate(first, today)
 	if err != nil {
 		return on, "", err
 	}
-	if d.After(req.today()) {
+	if d.After(today) {
 		return on, "", inputError(fmt.Sprintf("The close date %s is in the future: close the deal on the day it closes.", d.Format(time.DateOnly)),
 			"/deal close won today")
 	}

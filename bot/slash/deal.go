@@ -50,7 +50,7 @@ type dealFields struct {
 	favored *string
 }
 
-func (c *dealCommands) parseDealFields(req *request, opts map[string]string) (dealFields, error) {
+func (c *dealCommands) parseDealFields(ctx context.Context, req *request, opts map[string]string) (dealFields, error) {
 	var f dealFields
 	if v, ok := opts["value"]; ok {
 		m, err := command.ParseAmount(v, c.cfg.Currency)
@@ -60,7 +60,7 @@ func (c *dealCommands) parseDealFields(req *request, opts map[string]string) (de
 		f.value = &storage.Money{Minor: m.Minor, Currency: m.Currency}
 	}
 	if v, ok := opts["close"]; ok {
-		d, err := command.ParseDate(v, req.today())
+		d, err := command.ParseDate(v, req.today(ctx))
 		if err != nil {
 			return f, command.ForOption("close", err)
 		}
@@ -124,7 +124,7 @@ func (c *dealCommands) open(ctx context.Context, req *request) (views.Reply, err
 	if err := checkName(args.Text); err != nil {
 		return views.Reply{}, err
 	}
-	f, err := c.parseDealFields(req, args.Options)
+	f, err := c.parseDealFields(ctx, req, args.Options)
 	if err != nil {
 		return views.Reply{}, err
 	}
@@ -172,7 +172,7 @@ func (c *dealCommands) set(ctx context.Context, req *request) (views.Reply, erro
 	if len(args.Options) == 0 {
 		return views.Reply{}, inputError("Say what to change: name, value, close, owner or favored.", "/deal set value:150k close:2027-01-31")
 	}
-	f, err := c.parseDealFields(req, args.Options)
+	f, err := c.parseDealFields(ctx, req, args.Options)
 	if err != nil {
 		return views.Reply{}, err
 	}
@@ -203,7 +203,7 @@ func (c *dealCommands) status(ctx context.Context, req *request) (views.Reply, e
 	if err != nil {
 		return views.Reply{}, fmt.Errorf("deal overview: %w", err)
 	}
-	return views.DealCard(ov, c.across(ctx, c.store, ov), req.now, req.loc), nil
+	return views.DealCard(ov, c.across(ctx, c.store, ov), req.now, req.zone(ctx)), nil
 }
 
 // viewer is userID as a reader of lists spanning deals: they see the deals
@@ -245,7 +245,7 @@ func (c *dealCommands) list(ctx context.Context, req *request) (views.Reply, err
 	if err != nil {
 		return views.Reply{}, fmt.Errorf("list deals: %w", err)
 	}
-	return views.DealList(deals, label, f.OwnerID != "", req.today()), nil
+	return views.DealList(deals, label, f.OwnerID != "", req.today(ctx)), nil
 }
 
 func (c *dealCommands) reopen(ctx context.Context, req *request) (views.Reply, error) {

@@ -31,7 +31,7 @@ func (c *championCommands) moved(ctx context.Context, req *request) (views.Reply
 	if err != nil {
 		return views.Reply{}, err
 	}
-	words, on, err := moveDate(req, args.Words)
+	words, on, err := moveDate(req.today(ctx), args.Words)
 	if err != nil {
 		return views.Reply{}, err
 	}
@@ -69,16 +69,16 @@ func (c *championCommands) moved(ctx context.Context, req *request) (views.Reply
 
 // moveDate takes the move's date off the end of words: today when none is
 // given; a date in the future is refused.
-func moveDate(req *request, words []command.Word) ([]command.Word, time.Time, error) {
+func moveDate(today time.Time, words []command.Word) ([]command.Word, time.Time, error) {
 	n := len(words)
 	if n == 0 || words[n-1].User != nil || !looksLikeDate(words[n-1].Text) {
-		return words, req.today(), nil
+		return words, today, nil
 	}
-	on, err := command.ParseDate(words[n-1].Text, req.today())
+	on, err := command.ParseDate(words[n-1].Text, today)
 	if err != nil {
 		return nil, time.Time{}, err
 	}
-	if on.After(req.today()) {
+	if on.After(today) {
 		return nil, time.Time{}, inputError(fmt.Sprintf("The move date %s is in the future: record a job change once it happened.",
 			on.Format(time.DateOnly)), "/champion moved Hooli today")
 	}
@@ -234,7 +234,7 @@ func (c *championCommands) movedReply(ctx context.Context, req *request, m stora
 			mine = append(mine, r)
 		}
 	}
-	r := views.ChampionMoved(m, on, mine, req.actor.UserID, c.zones.Of(ctx, req.actor.TeamID, req.actor.UserID))
+	r := views.ChampionMoved(m, on, mine, req.actor.UserID, req.zone(ctx))
 	r.InChannel = inChannel
 	return r
 }
@@ -287,5 +287,5 @@ func (c *championCommands) peopleList(ctx context.Context, req *request) (views.
 	if err != nil {
 		return views.Reply{}, fmt.Errorf("people: %w", err)
 	}
-	return views.People(p, mine, c.cfg.Budget, req.loc), nil
+	return views.People(p, mine, c.cfg.Budget, req.zone(ctx)), nil
 }

@@ -127,7 +127,7 @@ func (c *riskCommands) list(ctx context.Context, req *request) (views.Reply, err
 	if err != nil {
 		return views.Reply{}, fmt.Errorf("list risks: %w", err)
 	}
-	return views.RiskList(d, risks, all, req.loc), nil
+	return views.RiskList(d, risks, all, req.zone(ctx)), nil
 }
 
 // riskChange is resolve, reopen or disclose of risk #n.

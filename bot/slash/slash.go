@@ -27,7 +27,7 @@ import (
 type Config struct {
 	Currency       string           // default currency of amounts
 	Budget         int              // default champion capital per deal
-	Location       *time.Location   // default time zone: "today", due times
+	Location       *time.Location   // time zone of a user Slack gives none for
 	CheckinOffsets []int            // post-close check-ins, days after the close
 	LostFollowup   int              // keep-in-touch after a loss, in days; 0 = none
 	Workdays       storage.Workdays // days a reminder may land on, in its owner's zone
@@ -117,14 +117,24 @@ type request struct {
 	sub   string // the subcommand, lowercased; "" for a bare command
 	rest  string // the text after the subcommand
 	now   time.Time
-	loc   *time.Location
-	owner string // the owner of the deal acted on, once known
+	zones Zones
+	loc   *time.Location // the caller's zone, once asked
+	owner string         // the owner of the deal acted on, once known
+}
+
+// zone is the caller's time zone: every date a user types or reads is
+// their own, as in the reminders and the nudge they get. It is asked only
+// by the commands that read or write a date, and once.
+func (r *request) zone(ctx context.Context) *time.Location {
+	if r.loc == nil {
+		r.loc = r.zones.Of(ctx, r.actor.TeamID, r.actor.UserID)
+	}
+	return r.loc
 }
 
 // today is the caller's calendar date, the base of relative dates.
-func (r *request) today() time.Time {
-	y, m, d := r.now.In(r.loc).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+func (r *request) today(ctx context.Context) time.Time {
+	return storage.Today(r.now, r.zone(ctx))
 }
 
 type handler func(ctx context.Context, req *request) (views.Reply, error)
@@ -185,7 +195,7 @@ func (c *Commands) Run(ctx context.Context, cmd slack.SlashCommand) (Answer, err
 		sub:   sub,
 		rest:  rest,
 		now:   c.cfg.Now(),
-		loc:   c.cfg.Location,
+		zones: c.deal.zones,
 	}
 	r, err := h(ctx, req)
 	return Answer{Reply: r, Owner: req.owner}, err

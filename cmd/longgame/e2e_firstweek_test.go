@@ -1,11 +1,15 @@
 package main
 
 import (
+	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/longgame/longgame/bot/render"
+	"github.com/longgame/longgame/bot/slackfake"
 )
 
 // A seller's first week, as a new user types it: mistakes are fixed, typos
@@ -179,7 +183,7 @@ func TestCoveredCheckinsAreMissedNotDone(t *testing.T) {
 	h := startBot(t, fake, dbPath, reminderEnv...)
 	h.inChannel("U1", "C1", "/deal open Acme")
 	seq := lastSeq(h.fake)
-	h.inChannel("U1", "C1", "/deal close won "+daysAgo(100), "14-day", "90-day")
+	h.inChannel("U1", "C1", "/deal close won "+daysAgo("U1", 100), "14-day", "90-day")
 	r := h.waitReminder(seq, "C1")
 	answer{text: render.Message(r.Text, r.Blocks)}.expect(t, "reminder", "90-day", "2 earlier check-ins were missed")
 
@@ -231,10 +235,31 @@ func TestResolvedRiskCoversItsAreaAndWonDealsStayAtRisk(t *testing.T) {
 		return strings.Contains(text, "Post-sale, still at risk: 1") && strings.Contains(text, "Acme")
 	})
 	// An open deal past its expected close is in the nudge.
-	h.inChannel("U2", "C2", "/deal open Globex close:"+daysAgo(4))
+	h.inChannel("U2", "C2", "/deal open Globex close:"+daysAgo("U2", 4))
 	h.private("U2", "C2", "/deal", "expected close passed 4 days ago")
 	seq := lastSeq(h.fake)
 	nudge := h.waitNudge(seq, "U2")
 	answer{text: render.Message(nudge.Text, nudge.Blocks)}.expect(t, "nudge", "Past their expected close", "Globex",
 		"expected close passed 4 days ago")
+}
+
+// A date a user types or reads is their own, whatever the server's zone:
+// a seller in Samoa closing a deal in the evening closes it that evening's
+// date, not UTC's. One user far ahead of UTC and one far behind make the
+// test bite at any hour.
+func TestDatesAreTheCallersOwn(t *testing.T) {
+	h := newE2E(t)
+	for i, tz := range []string{"Pacific/Kiritimati", "Pacific/Pago_Pago"} {
+		user, channel := fmt.Sprintf("UZ%d", i), fmt.Sprintf("CZ%d", i)
+		h.fake.AddUser(slackfake.User{ID: user, Name: "seller" + strconv.Itoa(i), TZ: tz})
+		h.fake.AddChannel(slackfake.Channel{ID: channel, Name: "deal-zone-" + strconv.Itoa(i), IsMember: true})
+		zone, err := time.LoadLocation(tz)
+		if err != nil {
+			t.Fatal(err)
+		}
+		today := time.Now().In(zone)
+		h.inChannel(user, channel, "/deal open Zone close:"+today.AddDate(0, 0, -2).Format(time.DateOnly))
+		h.private(user, channel, "/deal", "expected close passed 2 days ago")
+		h.inChannel(user, channel, "/deal close won", "as won on "+today.Format("Mon 2 Jan 2006"))
+	}
 }

@@ -147,7 +147,7 @@ func TestHealthAndMetrics(t *testing.T) {
 	h.private("U1", "C1", "/risk flagg SSO untested", "is not a /risk command")
 	h.cmd("U1", "C1", "/dael open Acme")
 	seq := lastSeq(fake)
-	h.inChannel("U1", "C1", "/deal close won "+daysAgo(20)) // the 14-day check-in is due
+	h.inChannel("U1", "C1", "/deal close won "+daysAgo("U1", 20)) // the 14-day check-in is due
 	h.waitReminder(seq, "C1")
 
 	var m metrics

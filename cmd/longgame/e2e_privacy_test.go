@@ -235,7 +235,7 @@ func TestChannelSharedLaterHidesRecordsAndReminders(t *testing.T) {
 	addStrangers(h)
 	dealWithSecrets(h)
 	seq := lastSeq(h.fake)
-	h.inChannel("U1", "C1", "/deal close won "+daysAgo(15))
+	h.inChannel("U1", "C1", "/deal close won "+daysAgo("U1", 15))
 	h.waitReminder(seq, "C1")
 
 	h.event(h.fake.NewChannelShared("C1", "T2"))
@@ -311,7 +311,7 @@ func TestForgedButtonsAndFormsAreCheckedOnArrival(t *testing.T) {
 	h.inChannel("U1", "C1", "/checkin add +1d call Jane") // check-in #1, Acme's
 	seq := lastSeq(h.fake)
 	h.inChannel("U2", "C2", "/deal open Globex")
-	h.inChannel("U2", "C2", "/deal close won "+daysAgo(15))
+	h.inChannel("U2", "C2", "/deal close won "+daysAgo("U2", 15))
 	reminder := h.waitReminder(seq, "C2") // Globex's 14-day check-in
 	_, buttons := render.Blocks(reminder.Blocks)
 	acmes := func() int { return h.count("checkins WHERE deal_id = 1 AND status = 'pending'") }

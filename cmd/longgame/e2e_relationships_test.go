@@ -24,7 +24,7 @@ func TestJobChangeWarnsAndOpensADealAtTheNewCompany(t *testing.T) {
 	addStrangers(h)
 	h.inChannel("U1", "C1", "/deal open Acme")
 	h.inChannel("U1", "C1", "/champion set Jane Doe title:CIO")
-	h.inChannel("U1", "C1", "/deal close won "+daysAgo(3))
+	h.inChannel("U1", "C1", "/deal close won "+daysAgo("U1", 3))
 	h.inChannel("U1", "C2", "/deal open Acme phase 2")
 	h.inChannel("U1", "C2", "/champion set Jane Doe company:Acme", "Jane Doe")
 
@@ -36,7 +36,7 @@ func TestJobChangeWarnsAndOpensADealAtTheNewCompany(t *testing.T) {
 	h.noPost("U1", "C3", "/champion moved Hooli", "Outside a deal channel, say who moved")
 
 	seq := lastSeq(fake)
-	h.inChannel("U1", "C2", "/champion moved Hooli title:CTO "+daysAgo(35),
+	h.inChannel("U1", "C2", "/champion moved Hooli title:CTO "+daysAgo("U1", 35),
 		"moved from Acme to Hooli as CTO", "Your champion left", "Acme phase 2", "no defender inside Acme")
 	h.private("U1", "C2", "/deal", "Your champion left", "no defender inside Acme")
 	h.private("U1", "C2", "/risk summary", "Your champion left")

@@ -48,8 +48,6 @@ func reminderOf(r slackfake.Reply) (int64, bool) {
 	return m.EventPayload.CheckinID, true
 }
 
-func daysAgo(n int) string { return time.Now().UTC().AddDate(0, 0, -n).Format(time.DateOnly) }
-
 // waitReminder waits for the first reminder posted in channel after seq.
 func (h *e2e) waitReminder(seq int, channel string) slackfake.Reply {
 	h.t.Helper()
@@ -76,7 +74,7 @@ func TestOverdueCheckinsMakeOneReminderThatSurvivesRestart(t *testing.T) {
 	h.inChannel("U1", "C1", "/champion set Jane Doe")
 	h.inChannel("U1", "C1", "/risk flag admins not trained severity:high area:training")
 	seq := lastSeq(fake)
-	h.inChannel("U1", "C1", "/deal close won "+daysAgo(40))
+	h.inChannel("U1", "C1", "/deal close won "+daysAgo("U1", 40))
 
 	r := h.waitReminder(seq, "C1")
 	text := render.Message(r.Text, r.Blocks)
@@ -108,7 +106,7 @@ func TestOverdueCheckinsMakeOneReminderThatSurvivesRestart(t *testing.T) {
 	h2.inChannel("U2", "C2", "/deal open Globex")
 	seq = lastSeq(fake)
 	// A probe: its reminder proves that passes ran after the restart.
-	h2.inChannel("U2", "C2", "/deal close won "+daysAgo(20))
+	h2.inChannel("U2", "C2", "/deal close won "+daysAgo("U2", 20))
 	h2.waitReminder(seq, "C2")
 	for id, posts := range reminderPosts(fake, "C1") {
 		if len(posts) != 1 {
@@ -126,7 +124,7 @@ func TestRateLimitedReminderArrivesOnce(t *testing.T) {
 	h.inChannel("U1", "C1", "/deal open Acme")
 	h.fake.InjectFault("chat.postMessage", slackfake.Fault{Times: 2, Status: 429, RetryAfter: time.Second})
 	seq := lastSeq(h.fake)
-	h.inChannel("U1", "C1", "/deal close won "+daysAgo(20))
+	h.inChannel("U1", "C1", "/deal close won "+daysAgo("U1", 20))
 	h.waitReminder(seq, "C1")
 	posts := reminderPosts(h.fake, "C1")
 	if len(posts) != 1 {

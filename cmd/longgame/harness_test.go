@@ -51,10 +51,11 @@ func newWorkspaceWith(t *testing.T, o slackfake.Options) *slackfake.Server {
 	}
 	t.Cleanup(fake.Close)
 	for _, u := range []slackfake.User{
-		{ID: "U1", Name: "ana", RealName: "Ana Seller", TZ: "Europe/Paris"},
-		{ID: "U2", Name: "ben", RealName: "Ben Engineer", TZ: "America/New_York"},
-		{ID: "U9", Name: "jane", RealName: "Jane Doe", TZ: "UTC"},
+		{ID: "U1", Name: "ana", RealName: "Ana Seller"},
+		{ID: "U2", Name: "ben", RealName: "Ben Engineer"},
+		{ID: "U9", Name: "jane", RealName: "Jane Doe"},
 	} {
+		u.TZ = userZones[u.ID]
 		fake.AddUser(u)
 	}
 	for _, c := range []slackfake.Channel{
@@ -65,6 +66,19 @@ func newWorkspaceWith(t *testing.T, o slackfake.Options) *slackfake.Server {
 		fake.AddChannel(c)
 	}
 	return fake
+}
+
+// userZones are the time zones of newWorkspace's users: one ahead of UTC,
+// one behind, so that for part of every day a user's date is not UTC's.
+var userZones = map[string]string{"U1": "Europe/Paris", "U2": "America/New_York", "U9": "UTC"}
+
+// daysAgo is the date n days before user's today, as they would type it.
+func daysAgo(user string, n int) string {
+	zone, err := time.LoadLocation(userZones[user])
+	if err != nil {
+		panic(err)
+	}
+	return time.Now().In(zone).AddDate(0, 0, -n).Format(time.DateOnly)
 }
 
 // startBot runs `longgame run` against fake until the test ends.
