@@ -403,8 +403,7 @@ func (p *pass) deliverDeal(ctx context.Context, group []storage.DueCheckin) {
 		// A champion's job change is its own conversation, not an adoption
 		// check-in: it neither covers nor is covered by one, and waits for
 		// the next day's reminder.
-		loc := p.d.location(moves[0].OwnerTZ)
-		p.holdAll(ctx, moves, storage.DueAt(storage.Today(p.now, loc).AddDate(0, 0, 1), loc))
+		p.holdAll(ctx, moves, p.nextMorning(p.d.location(moves[0].OwnerTZ)))
 	}
 	newest := group[len(group)-1]
 	if older := group[:len(group)-1]; len(older) > 0 {
@@ -448,8 +447,8 @@ func apart(group []storage.DueCheckin) (now, later []storage.DueCheckin) {
 // dailyCap takes the deal channel's reminder of the day, in the owner's
 // time zone, for r, the reminder about to be sent; when another reminder
 // has it (posted, or being posted by another replica) it reports when the
-// next may go: 09:00 the next day. On a database error it holds too, and
-// retries soon.
+// next may go: 09:00 the owner's next working day. On a database error it
+// holds too, and retries soon.
 func (p *pass) dailyCap(ctx context.Context, r storage.DueCheckin, loc *time.Location) (bool, time.Time) {
 	y, m, day := p.now.In(loc).Date()
 	start, end := time.Date(y, m, day, 0, 0, 0, 0, loc), time.Date(y, m, day+1, 0, 0, 0, 0, loc)
@@ -461,10 +460,17 @@ func (p *pass) dailyCap(ctx context.Context, r storage.DueCheckin, loc *time.Loc
 	if ok {
 		return false, time.Time{}
 	}
-	tomorrow := storage.DueAt(time.Date(y, m, day+1, 0, 0, 0, 0, time.UTC), loc)
-	p.d.log.Info("deal channel had its reminder today; holding to tomorrow", "deal", r.Deal.ID,
-		"channel", r.Deal.ChannelID, "until", tomorrow)
-	return true, tomorrow
+	next := p.nextMorning(loc)
+	p.d.log.Info("deal channel had its reminder today; holding to the next working morning", "deal", r.Deal.ID,
+		"channel", r.Deal.ChannelID, "until", next)
+	return true, next
+}
+
+// nextMorning is 09:00 on the owner's next working day, in loc: where a
+// reminder that cannot go today waits. A check-in never lands on a day off,
+// not even one held from a Friday.
+func (p *pass) nextMorning(loc *time.Location) time.Time {
+	return storage.DueAt(p.d.workdays.OnOrAfter(storage.Today(p.now, loc).AddDate(0, 0, 1)), loc)
 }
 
 // holdAll gives the group's claims back until until, no attempt counted.

@@ -111,6 +111,32 @@ func TestOneReminderPerChannelADayInTheOwnersDay(t *testing.T) {
 	e.wantPosts("C1", first.ID, second.ID, third.ID)
 }
 
+// A reminder held by the daily cap on a Friday waits for Monday: a
+// check-in never lands on a day off.
+func TestHeldOnAFridayWaitsForMonday(t *testing.T) {
+	paris := mustLoad("Europe/Paris")
+	e := newEnv(t, t0)
+	if err := e.db.SaveUserTZ(t.Context(), "T1", "UALICE", "Europe/Paris"); err != nil {
+		t.Fatal(err)
+	}
+	d := e.openDeal(alice, "C1", "Jane Doe")
+	friday := storage.DueAt(day(2026, 3, 13), paris)
+	first := must(e.db.AddCheckin(t.Context(), alice, storage.NewCheckin{DealID: d.ID, Note: "call Jane", DueAt: friday}))
+	second := must(e.db.AddCheckin(t.Context(), alice, storage.NewCheckin{DealID: d.ID, Note: "send the plan", DueAt: friday.Add(time.Hour)}))
+
+	e.dispatch(friday)
+	next := e.dispatch(second.DueAt)
+	e.wantPosts("C1", first.ID)
+	monday := storage.DueAt(day(2026, 3, 16), paris)
+	if !next.Equal(monday) {
+		t.Errorf("next = %s, want %s (09:00 Paris on Monday)", next, monday)
+	}
+	e.dispatch(storage.DueAt(day(2026, 3, 14), paris))
+	e.wantPosts("C1", first.ID)
+	e.dispatch(monday)
+	e.wantPosts("C1", first.ID, second.ID)
+}
+
 func TestRestartAfterAClaimThatWasNeverSent(t *testing.T) {
 	e := newEnv(t, t0)
 	_, series := e.wonDeal(alice, "C1", utcDate(t0.AddDate(0, 0, -14)), time.UTC, 14)
