@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 )
 
 // Exit statuses of the binary.
@@ -21,6 +22,7 @@ type invocation struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	now    func() time.Time // the wall clock: time.Now, unless a test pins it
 }
 
 // subcommand is one verb of the binary. Adding a verb is adding an entry to
@@ -54,7 +56,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if len(args) > 0 {
 		name, args = args[0], args[1:]
 	}
-	inv := invocation{args: args, stdin: stdin, stdout: stdout, stderr: stderr}
+	inv := invocation{args: args, stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now}
 	for _, sc := range subcommands() {
 		if sc.name == name {
 			return sc.run(ctx, inv)

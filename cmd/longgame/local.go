@@ -30,6 +30,7 @@ const (
 
 // emuClock is the emulated clock: real time plus what /time added.
 type emuClock struct {
+	real   func() time.Time
 	mu     sync.Mutex
 	offset time.Duration
 }
@@ -37,14 +38,14 @@ type emuClock struct {
 func (c *emuClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return time.Now().Add(c.offset)
+	return c.real().Add(c.offset)
 }
 
 // advance moves the clock on and returns the times before and after.
 func (c *emuClock) advance(d time.Duration) (from, to time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	from = time.Now().Add(c.offset)
+	from = c.real().Add(c.offset)
 	c.offset += d
 	return from, from.Add(d)
 }
@@ -59,7 +60,10 @@ func runLocal(ctx context.Context, inv invocation) int {
 		fmt.Fprintln(inv.stderr, "usage: longgame local   (no arguments; LONGGAME_DB chooses the database file)")
 		return exitUsage
 	}
-	clock := &emuClock{}
+	clock := &emuClock{real: inv.now}
+	if clock.real == nil {
+		clock.real = time.Now
+	}
 	fake := slackfake.New(slackfake.Options{
 		BotToken: localBotToken, AppToken: localAppToken, TeamID: localTeam, TeamName: "Local workspace",
 		TeamDomain: "local", BotUserID: localBotUser, BotName: "longgame", Now: clock.Now,

@@ -6,7 +6,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
+
+// localStart is where the emulated clock of a scripted session starts: a
+// Wednesday afternoon, so that what a script's /time reaches — the day of
+// the week, before or after 09:00 — is the same whenever the test runs.
+var localStart = time.Date(2026, time.December, 2, 15, 0, 0, 0, time.UTC)
 
 // runLocalScript pipes script into `longgame local` and returns what the
 // terminal showed.
@@ -15,7 +21,10 @@ func runLocalScript(t *testing.T, dbPath, script string) string {
 	clearConfigEnv(t)
 	t.Setenv("LONGGAME_DB", dbPath)
 	var out, errOut bytes.Buffer
-	code := run(context.Background(), []string{"local"}, strings.NewReader(script), &out, &errOut)
+	began := time.Now()
+	inv := invocation{stdin: strings.NewReader(script), stdout: &out, stderr: &errOut,
+		now: func() time.Time { return localStart.Add(time.Since(began)) }}
+	code := runLocal(context.Background(), inv)
 	if code != exitOK {
 		t.Fatalf("longgame local exited %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errOut.String())
 	}
