@@ -14,8 +14,8 @@ type storeOptions struct {
 	now      func() time.Time // the clock; nil is real time
 	onCommit func(took time.Duration, writes int)
 	// serving is set by longgame run, which serves commands for as long
-	// as it runs: on PostgreSQL it keeps its pool's connections open and
-	// ready for them, where a one-shot command opens what it uses.
+	// as it runs: it keeps its pool's connections open and ready for them,
+	// where a one-shot command opens what it uses.
 	serving bool
 }
 
@@ -30,7 +30,7 @@ func openStore(ctx context.Context, dsn string, o storeOptions) (storage.Store, 
 		}
 		return postgres.Open(ctx, dsn, postgres.Options{Now: o.now, OnCommit: o.onCommit, KeepConns: keep})
 	}
-	return sqlite.Open(ctx, dsn, sqlite.Options{Now: o.now, OnCommit: o.onCommit})
+	return sqlite.Open(ctx, dsn, sqlite.Options{Now: o.now, OnCommit: o.onCommit, ReadyReads: o.serving})
 }
 
 // isPostgres reports whether dsn names a PostgreSQL database.

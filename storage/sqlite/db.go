@@ -7,9 +7,10 @@
 // sync with fdatasync; the database and its WAL are readable by their
 // owner only. The schema is versioned by embedded migrations (migrate.go).
 //
-// Reads go through a small pool of read-only connections. Writes go through
-// one connection owned by a goroutine that commits them in groups (see
-// writer.go): a write method returns nil only once its change is on disk.
+// Reads go through a small pool of read-only connections (a serving process
+// opens them ready: ready.go). Writes go through one connection owned by a
+// goroutine that commits them in groups (see writer.go): a write method
+// returns nil only once its change is on disk.
 // That goroutine also checkpoints the WAL between batches (checkpoint.go).
 // Both pools run each query as a prepared statement, parsed once per
 // connection (stmt.go).
@@ -66,6 +67,10 @@ type Options struct {
 	// many writes it held. It runs on the writer's goroutine before the
 	// writers are answered, so it must be quick and must not use the DB.
 	OnCommit func(took time.Duration, writes int)
+	// ReadyReads opens every read connection in the background and
+	// prepares on each the reads commands make most (see ready.go): for a
+	// long-running process, not for a one-shot command.
+	ReadyReads bool
 
 	checkpoint checkpointPolicy // zero means the defaults; tests shrink it
 }
@@ -78,6 +83,7 @@ type DB struct {
 	clock func() time.Time
 	cache *readCache   // summaries and overviews until the next commit
 	days  reminderDays // the reminder days taken (TakeReminderDay)
+	ready *readier     // nil without Options.ReadyReads
 
 	closeOnce sync.Once
 	closeErr  error
@@ -114,6 +120,9 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 	db.read = newPool(read)
 	db.w = startWriter(newPool(conn), maxBatch, opts.checkpoint, opts.OnCommit, db.cache.committed)
+	if opts.ReadyReads {
+		db.ready = startReadier(db)
+	}
 	return db, nil
 }
 
@@ -205,6 +214,7 @@ func checkPragmas(ctx context.Context, pool *sql.DB, pragmas []pragma) error {
 // closes the connections. Writes attempted afterwards fail with ErrClosed.
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
+		db.ready.stop()
 		db.w.stop() // commits what it took, then checkpoints and closes its statements
 		db.closeErr = errors.Join(db.w.conn.Close(), db.read.stmts.close(), db.read.Close())
 	})

@@ -80,14 +80,17 @@ func (db *DB) DealByChannel(ctx context.Context, teamID, channelID string) (stor
 	}
 	gen := db.cache.dealsGeneration()
 	var d storage.Deal
-	err := scanDeal(db.read.QueryRowContext(ctx, `SELECT `+dealCols+` FROM deals d
-		WHERE d.team_id = ? AND d.channel_id = ?`, teamID, channelID), &d)
+	err := scanDeal(db.read.QueryRowContext(ctx, dealByChannelQuery, teamID, channelID), &d)
 	if err != nil {
 		return storage.Deal{}, fmt.Errorf("deal by channel: %w", found(err, "deal in channel "+channelID))
 	}
 	db.cache.putDeal(key, gen, d)
 	return d, nil
 }
+
+// dealByChannelQuery reads the deal of channel ?2 of workspace ?1: every
+// command starts with it (ready.go prepares it on each read connection).
+const dealByChannelQuery = `SELECT ` + dealCols + ` FROM deals d WHERE d.team_id = ? AND d.channel_id = ?`
 
 // DealByID is deal id of the workspace.
 func (db *DB) DealByID(ctx context.Context, teamID string, id int64) (storage.Deal, error) {
