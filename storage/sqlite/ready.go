@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"sync/atomic"
+	"time"
 )
 
 // A read connection's first statements are slow: the connection opens the
@@ -28,6 +29,11 @@ var readyQueries = []string{
 	tallyQuery, undisclosedQuery, disclosedQuery, untestedQuery, coverageQuery, coverageCountQuery,
 }
 
+// readyWait bounds how long the readying may hold connections while it
+// waits for the rest: the dispatcher's first reads may already hold some,
+// and they must never wait on an optimisation for long.
+var readyWait = 5 * time.Second
+
 // readier opens and prepares the read pool's connections once.
 type readier struct {
 	cancel context.CancelFunc
@@ -48,9 +54,11 @@ func startReadier(db *DB) *readier {
 
 // run prepares readyQueries on the pool, then holds every connection at
 // once, so that the pool opens them all, and binds each statement to each.
-// It is an optimisation only: whatever fails is left for the reads
-// themselves to meet and report.
+// It is an optimisation only: whatever fails, or waits past readyWait, is
+// left for the reads themselves to meet and report.
 func (r *readier) run(ctx context.Context, p *pool) {
+	ctx, cancel := context.WithTimeout(ctx, readyWait)
+	defer cancel()
 	for _, q := range readyQueries {
 		p.stmts.get(ctx, q)
 	}

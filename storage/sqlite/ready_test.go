@@ -1,6 +1,8 @@
 package sqlite
 
 import (
+	"database/sql"
+	"errors"
 	"path/filepath"
 	"testing"
 	"time"
@@ -12,8 +14,7 @@ import (
 // TestReadConnectionsAreReady opens a database as longgame run does and
 // checks that every read connection is open before the first command, and
 // that a command's reads (its deal, the overview, a summary with every list
-// and a coverage count) then prepare nothing: they are all among those
-// made ready.
+// and a coverage count) need no statement the readying did not prepare.
 func TestReadConnectionsAreReady(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "longgame.db")
 	seeded, err := Open(t.Context(), path, Options{})
@@ -67,6 +68,38 @@ func TestReadConnectionsAreReady(t *testing.T) {
 	}
 	if got := db.read.stmts.prepared.Load(); got != prepared {
 		t.Errorf("a command's reads prepared %d statements the ready connections did not have", got-prepared)
+	}
+}
+
+// TestReadyingGivesWay: when the store's own reads hold the connections
+// the readying waits for, it gives up after readyWait and holds none.
+func TestReadyingGivesWay(t *testing.T) {
+	db, _ := openTest(t)
+	defer func(w time.Duration) { readyWait = w }(readyWait)
+	readyWait = time.Second
+	busy := make([]*txn, 0, readConns-1)
+	for range readConns - 1 {
+		busy = append(busy, must(db.read.begin(t.Context(), &sql.TxOptions{ReadOnly: true})))
+	}
+	r := startReadier(db)
+	select {
+	case <-r.done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the readying still waits for connections after 10s")
+	}
+	if got := r.ready.Load(); got != 1 {
+		t.Errorf("%d connections made ready with %d of %d busy, want 1", got, readConns-1, readConns)
+	}
+	for _, tx := range busy {
+		if err := tx.Rollback(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.DealByChannel(t.Context(), "T1", "C-none"); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("a read after the readying gave up: %v, want not found", err)
+	}
+	if got := db.read.Stats().InUse; got != 0 {
+		t.Errorf("%d read connections still in use after the readying gave up", got)
 	}
 }
 
