@@ -200,8 +200,10 @@ func TestGoodwillFavoredAndPeople(t *testing.T) {
 // The weekly nudge lists the champions of closed deals nobody talked to
 // for LONGGAME_KEEP_IN_TOUCH.
 func TestNudgeListsChampionsNobodyTalkedTo(t *testing.T) {
-	env := append(append([]string(nil), reminderEnv...), "LONGGAME_DIGEST_SCHEDULE", "@every 1s", "LONGGAME_KEEP_IN_TOUCH", "7d")
-	h := startBot(t, newWorkspace(t), filepath.Join(t.TempDir(), "longgame.db"), env...)
+	// The deals are set up before the nudge runs: a nudge sent before the
+	// clock is turned back would be the slot's one nudge.
+	fake, dbPath := newWorkspace(t), filepath.Join(t.TempDir(), "longgame.db")
+	h := startBot(t, fake, dbPath, reminderEnv...)
 	h.inChannel("U1", "C1", "/deal open Acme")
 	h.inChannel("U1", "C1", "/champion set Jane Doe title:CIO")
 	h.inChannel("U1", "C1", "/champion ask an intro to the CFO")
@@ -212,8 +214,10 @@ func TestNudgeListsChampionsNobodyTalkedTo(t *testing.T) {
 	// The close and the ask were 30 days ago.
 	h.exec(`UPDATE deals SET closed_at = closed_at - 30*86400`)
 	h.exec(`UPDATE asks SET created_at = created_at - 30*86400`)
-	seq := lastSeq(h.fake)
-	r := h.waitNudge(seq, "U1")
+	h.shutdown()
+	env := append(append([]string(nil), reminderEnv...), "LONGGAME_DIGEST_SCHEDULE", "@every 1s", "LONGGAME_KEEP_IN_TOUCH", "7d")
+	h = startBot(t, fake, dbPath, env...)
+	r := h.waitNudge(lastSeq(fake), "U1")
 	answer{text: render.Message(r.Text, r.Blocks)}.expect(t, "nudge", "Champions you have not talked to in 7 days",
 		"Jane Doe (CIO at Acme)", "Acme", "last contact")
 
