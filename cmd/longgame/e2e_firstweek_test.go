@@ -234,10 +234,11 @@ func TestResolvedRiskCoversItsAreaAndWonDealsStayAtRisk(t *testing.T) {
 	h.openHome("U1", func(text string) bool {
 		return strings.Contains(text, "Post-sale, still at risk: 1") && strings.Contains(text, "Acme")
 	})
-	// An open deal past its expected close is in the nudge.
+	// An open deal past its expected close is in the nudge: U2's first,
+	// which may go out before the /deal below is answered.
+	seq := lastSeq(h.fake)
 	h.inChannel("U2", "C2", "/deal open Globex close:"+daysAgo("U2", 4))
 	h.private("U2", "C2", "/deal", "expected close passed 4 days ago")
-	seq := lastSeq(h.fake)
 	nudge := h.waitNudge(seq, "U2")
 	answer{text: render.Message(nudge.Text, nudge.Blocks)}.expect(t, "nudge", "Past their expected close", "Globex",
 		"expected close passed 4 days ago")

@@ -192,10 +192,12 @@ func TestArchivedChannelReminderReachesTheOwnerByDM(t *testing.T) {
 func TestNudgeReachesOnlyOwnersWithSomethingDue(t *testing.T) {
 	env := append(append([]string(nil), reminderEnv...), "LONGGAME_DIGEST_SCHEDULE", "@every 1s")
 	h := startBot(t, newWorkspace(t), filepath.Join(t.TempDir(), "longgame.db"), env...)
+	// From the start: the slot's one nudge may go out while the commands
+	// below are still being answered.
+	seq := lastSeq(h.fake)
 	h.inChannel("U1", "C1", "/deal open Acme")
 	h.inChannel("U1", "C1", "/risk flag their CISO may block SSO severity:critical")
 	h.inChannel("U2", "C2", "/deal open Quiet deal")
-	seq := lastSeq(h.fake)
 	first := h.waitNudge(seq, "U1")
 	answer{text: render.Message(first.Text, first.Blocks)}.expect(t, "nudge", "Open deals at risk", "Acme")
 	// Shutting down waits for the digest pass in progress: after it, U2
