@@ -26,6 +26,9 @@ type stubSlack struct {
 
 	entered chan struct{} // receives when a gated conversations.info starts
 	gate    chan struct{} // conversations.info waits on it when non-nil
+	// holdUsers makes users.info signal entered and wait for its caller
+	// to give up.
+	holdUsers bool
 }
 
 func newStub() *stubSlack {
@@ -42,9 +45,17 @@ func (s *stubSlack) count(method string) (error, int) {
 	return s.fail[method], s.page
 }
 
-func (s *stubSlack) GetUserInfoContext(_ context.Context, id string, _ ...slack.GetUserInfoOption) (*slack.User, error) {
+func (s *stubSlack) GetUserInfoContext(ctx context.Context, id string, _ ...slack.GetUserInfoOption) (*slack.User, error) {
 	if err, _ := s.count("users.info"); err != nil {
 		return nil, err
+	}
+	s.mu.Lock()
+	hold := s.holdUsers
+	s.mu.Unlock()
+	if hold {
+		s.entered <- struct{}{}
+		<-ctx.Done()
+		return nil, ctx.Err()
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -373,6 +384,71 @@ func TestMarkSharedDuringLookupWins(t *testing.T) {
 	}
 	if got != (Verdict{Shared: true, Why: "slack_connect"}) {
 		t.Errorf("got %+v, want the event's verdict kept", got)
+	}
+}
+
+// A caller who gives up while the members are being looked up gets an
+// error, and nothing is kept: "not shared" would otherwise be remembered
+// for a channel with a guest in it, whose members were never all seen.
+func TestAbandonedLookupIsNotAVerdict(t *testing.T) {
+	for _, members := range [][]string{{"UGUEST"}, {"UGUEST", "U2", "U3"}} {
+		t.Run(fmt.Sprint(len(members), " unknown"), func(t *testing.T) {
+			s := newStub()
+			s.addUser("U2", "T1", "", false)
+			s.addUser("U3", "T1", "", false)
+			s.addUser("UGUEST", "T1", "", true)
+			s.channels["C1"] = slack.Channel{}
+			s.members["C1"] = members
+			s.entered, s.holdUsers = make(chan struct{}, len(members)), true
+			c, _ := newChecker(s, Org{TeamID: "T1"})
+
+			ctx, cancel := context.WithCancel(t.Context())
+			errc := make(chan error)
+			go func() {
+				_, err := c.Shared(ctx, "C1")
+				errc <- err
+			}()
+			<-s.entered // users.info is under way
+			cancel()
+			if err := <-errc; err == nil {
+				t.Error("the abandoned look-up answered without an error")
+			}
+			s.mu.Lock()
+			s.holdUsers = false
+			s.mu.Unlock()
+			got, err := c.Shared(t.Context(), "C1")
+			if err != nil || !got.Shared {
+				t.Errorf("asked again: %+v, %v; want shared, the guest looked up this time", got, err)
+			}
+		})
+	}
+}
+
+// Members already known are not asked about again: a channel where only
+// a newcomer is unknown costs one users.info.
+func TestKnownMembersAreNotAskedAgain(t *testing.T) {
+	s := newStub()
+	for _, u := range []string{"U1", "U2", "U3"} {
+		s.addUser(u, "T1", "", false)
+	}
+	s.channels["C1"] = slack.Channel{}
+	s.members["C1"] = []string{"U1", "U2"}
+	s.channels["C2"] = slack.Channel{}
+	s.members["C2"] = []string{"U1", "U2", "U3"}
+	c, _ := newChecker(s, Org{TeamID: "T1"})
+	for _, ch := range []string{"C1", "C2"} {
+		if got, err := c.Shared(t.Context(), ch); err != nil || got.Shared {
+			t.Fatalf("%s: %+v, %v; want not shared", ch, got, err)
+		}
+	}
+	if n := s.calls["users.info"]; n != 3 {
+		t.Errorf("users.info called %d times for 3 people, want 3", n)
+	}
+	s.addUser("U2", "T1", "", true) // made a guest; the event forgets them
+	c.ForgetUser("U2")
+	c.ForgetChannel("C2")
+	if got, err := c.Shared(t.Context(), "C2"); err != nil || got != (Verdict{Shared: true, Why: "guest"}) {
+		t.Errorf("after U2 became a guest: %+v, %v; want shared because of the guest", got, err)
 	}
 }
 

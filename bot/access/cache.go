@@ -68,6 +68,17 @@ func (c *cache[K, V]) get(ctx context.Context, k K, fetch func(context.Context) 
 	}
 }
 
+// cached returns k's value if a fresh one is remembered, asking nobody.
+func (c *cache[K, V]) cached(k K) (V, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.entries[k]; ok && e.valid && c.fresh(e.fetched) {
+		return e.val, true
+	}
+	var zero V
+	return zero, false
+}
+
 // run fetches for generation gen and stores the answer only if no forget
 // came meanwhile.
 func (c *cache[K, V]) run(ctx context.Context, k K, gen uint64, f *flight[V], fetch func(context.Context) (V, error)) {

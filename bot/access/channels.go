@@ -51,10 +51,51 @@ func (c *Checker) verdict(ctx context.Context, channelID string) (Verdict, error
 const lookups = 8
 
 // membersVerdict is shared when any member is not a full member of the
-// organisation. The members are looked up a few at a time, and the first
-// stranger ends the look-ups.
+// organisation. Members already known are judged at once; the others are
+// looked up, a lone one (a newcomer among known members, the usual case)
+// right here.
 func (c *Checker) membersVerdict(ctx context.Context, members []string) (Verdict, error) {
-	ctx, cancel := context.WithCancel(ctx)
+	var unknown []string
+	for _, id := range members {
+		if id == c.bot {
+			continue
+		}
+		p, ok := c.people.cached(id)
+		if !ok {
+			unknown = append(unknown, id)
+			continue
+		}
+		if v := c.verdictOn(p); v.Shared {
+			return v, nil
+		}
+	}
+	if len(unknown) != 1 {
+		return c.lookUpMembers(ctx, unknown)
+	}
+	p, err := c.Person(ctx, unknown[0])
+	if err != nil {
+		return Verdict{}, fmt.Errorf("members of the channel: %w", err)
+	}
+	return c.verdictOn(p), nil
+}
+
+// verdictOn is what one member makes of a channel: shared if they are a
+// guest or of another organisation.
+func (c *Checker) verdictOn(p Person) Verdict {
+	switch c.standingOf(p) {
+	case Guest:
+		return Verdict{Shared: true, Why: "guest"}
+	case Outsider:
+		return Verdict{Shared: true, Why: "outsider"}
+	}
+	return Verdict{}
+}
+
+// lookUpMembers looks members up a few at a time; the first stranger ends
+// the look-ups. A caller who gives up first gets an error, not a verdict on
+// members never seen.
+func (c *Checker) lookUpMembers(parent context.Context, members []string) (Verdict, error) {
+	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	var (
 		mu    sync.Mutex
@@ -64,9 +105,6 @@ func (c *Checker) membersVerdict(ctx context.Context, members []string) (Verdict
 		sem   = make(chan struct{}, lookups)
 	)
 	for _, id := range members {
-		if id == c.bot {
-			continue
-		}
 		select {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
@@ -79,15 +117,12 @@ func (c *Checker) membersVerdict(ctx context.Context, members []string) (Verdict
 			p, err := c.Person(ctx, id)
 			mu.Lock()
 			defer mu.Unlock()
-			switch {
+			switch v := c.verdictOn(p); {
 			case err != nil && !errors.Is(err, context.Canceled):
 				fail = cmpErr(fail, err)
 				cancel()
-			case err == nil && c.standingOf(p) == Guest:
-				found = Verdict{Shared: true, Why: "guest"}
-				cancel()
-			case err == nil && c.standingOf(p) == Outsider:
-				found = Verdict{Shared: true, Why: "outsider"}
+			case err == nil && v.Shared && !found.Shared:
+				found = v
 				cancel()
 			}
 		})
@@ -95,6 +130,9 @@ func (c *Checker) membersVerdict(ctx context.Context, members []string) (Verdict
 	wg.Wait()
 	if found.Shared {
 		return found, nil
+	}
+	if fail == nil {
+		fail = parent.Err()
 	}
 	if fail != nil {
 		return Verdict{}, fmt.Errorf("members of the channel: %w", fail)
