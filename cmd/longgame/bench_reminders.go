@@ -42,8 +42,12 @@ type reminderReport struct {
 	// FloorSeconds is, for the throttled run, the fastest it could finish:
 	// the unthrottled run's time plus one Retry-After.
 	FloorSeconds float64 `json:"floor_seconds,omitempty"`
-	PeakRSS      int64   `json:"peak_rss_bytes"`
-	Note         string  `json:"note,omitempty"`
+	// CPUPerReminder is the bot's CPU time (user and system) from the
+	// first reminder to the last, per reminder after the first: unlike
+	// the rate, a busy machine does not inflate it. Zero with replicas.
+	CPUPerReminder time.Duration `json:"bot_cpu_per_reminder_ns,omitempty"`
+	PeakRSS        int64         `json:"peak_rss_bytes"`
+	Note           string        `json:"note,omitempty"`
 }
 
 // reminders seeds n won deals with a check-in due, each in its own channel
@@ -71,6 +75,7 @@ func (b *bench) reminders(ctx context.Context, n int, throttled bool, floor time
 	}
 	defer b.stopChild(ctx, c)
 	col := newReminderCollector(ids)
+	col.cpu = c.cpuTime
 	col.run(ctx, b.fake, reminderChannel, c.started, time.Duration(b.opts.ReminderWait), reminderTimeout(n))
 	rep.PeakRSS = b.peakRSS(c)
 	rep.PostCalls = b.fake.Calls("chat.postMessage")
@@ -124,6 +129,13 @@ type reminderCollector struct {
 	first   time.Time
 	last    time.Time // of the last distinct reminder
 	perChan map[string]bool
+	// cpu, if set, is the bot's CPU time so far, read when the first
+	// reminder and the last wanted one arrive.
+	cpu           func() (time.Duration, error)
+	cpuAt         [2]time.Duration
+	cpuFirst      int // distinct reminders when cpuAt[0] was read
+	cpuN          int // distinct reminders between the two reads
+	cpuReadFailed bool
 }
 
 func newReminderCollector(want map[string]int64) *reminderCollector {
@@ -155,6 +167,31 @@ func (c *reminderCollector) run(ctx context.Context, fake *slackfake.Server, pre
 		}
 		seq = r.Seq
 		c.add(r, time.Now())
+		switch {
+		case c.posts == 1:
+			c.readCPU(0)
+		case len(c.perChan) == len(c.want) && c.cpuN == 0:
+			c.readCPU(1)
+		}
+	}
+}
+
+// readCPU reads the bot's CPU time into cpuAt[i]: 0 at the first
+// reminder, 1 at the last.
+func (c *reminderCollector) readCPU(i int) {
+	if c.cpu == nil || c.cpuReadFailed {
+		return
+	}
+	t, err := c.cpu()
+	if err != nil {
+		c.cpuReadFailed = true
+		return
+	}
+	c.cpuAt[i] = t
+	if i == 0 {
+		c.cpuFirst = len(c.byKey)
+	} else {
+		c.cpuN = len(c.byKey) - c.cpuFirst
 	}
 }
 
@@ -185,6 +222,9 @@ func (c *reminderCollector) fill(rep *reminderReport, started time.Time) {
 		rep.FirstSeconds = c.first.Sub(started).Seconds()
 		rep.Seconds = c.last.Sub(started).Seconds()
 		rep.PerSecond = float64(len(c.byKey)) / rep.Seconds
+	}
+	if c.cpuN > 0 && !c.cpuReadFailed {
+		rep.CPUPerReminder = (c.cpuAt[1] - c.cpuAt[0]) / time.Duration(c.cpuN)
 	}
 }
 

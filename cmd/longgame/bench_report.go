@@ -296,6 +296,9 @@ func reminderRows(rm *reminderReport, o benchOptions, met *bool) [][]string {
 		{name, "look-ups: info / members / users", "—", fmt.Sprintf("%d / %d / %d", rm.InfoCalls, rm.MembersCalls, rm.UsersCalls), "", ""},
 		{name, "peak RSS", "—", fmtMiB(rm.PeakRSS), "", ""},
 	}
+	if rm.CPUPerReminder > 0 {
+		rows = append(rows, []string{name, "bot CPU per reminder", "—", fmtUS(float64(rm.CPUPerReminder) / 1e3), "", ""})
+	}
 	if rm.Throttled {
 		rows = append(rows, []string{name, "vs floor", "—", fmt.Sprintf("%.2fx of %.2f s", rm.Seconds/rm.FloorSeconds, rm.FloorSeconds), "", ""})
 	}
