@@ -167,12 +167,6 @@ func (c *reminderCollector) run(ctx context.Context, fake *slackfake.Server, pre
 		}
 		seq = r.Seq
 		c.add(r, time.Now())
-		switch {
-		case c.posts == 1:
-			c.readCPU(0)
-		case len(c.perChan) == len(c.want) && c.cpuN == 0:
-			c.readCPU(1)
-		}
 	}
 }
 
@@ -210,6 +204,12 @@ func (c *reminderCollector) add(r slackfake.Reply, at time.Time) {
 	}
 	if _, wanted := c.want[r.Channel]; wanted {
 		c.perChan[r.Channel] = true
+	}
+	switch {
+	case c.posts == 1:
+		c.readCPU(0)
+	case len(c.perChan) == len(c.want) && c.cpuN == 0:
+		c.readCPU(1)
 	}
 }
 

@@ -446,3 +446,28 @@ func TestBenchTargetsFollowTheEngine(t *testing.T) {
 		}
 	}
 }
+
+// The bot's CPU per reminder runs from the first reminder to the last one
+// wanted, per reminder after the first; duplicates are not reminders.
+func TestReminderCollectorCPUPerReminder(t *testing.T) {
+	col := newReminderCollector(map[string]int64{"CR1": 1, "CR2": 2, "CR3": 3})
+	reads := []time.Duration{100 * time.Millisecond, 700 * time.Millisecond}
+	col.cpu = func() (time.Duration, error) {
+		if len(reads) == 0 {
+			t.Fatal("CPU time read a third time")
+		}
+		d := reads[0]
+		reads = reads[1:]
+		return d, nil
+	}
+	start := time.Now()
+	// A duplicate before the last, and one after it.
+	for i, ch := range []string{"CR1", "CR2", "CR1", "CR3", "CR3"} {
+		col.add(slackfake.Reply{Kind: slackfake.KindPostMessage, Channel: ch}, start.Add(time.Duration(i+1)*time.Millisecond))
+	}
+	var rep reminderReport
+	col.fill(&rep, start)
+	if rep.CPUPerReminder != 300*time.Millisecond || rep.Delivered != 3 || rep.Dup != 2 || rep.Missing != 0 {
+		t.Errorf("got %+v; want 300ms per reminder (600ms over the 2 after the first), 3 delivered, 2 duplicates", rep)
+	}
+}
