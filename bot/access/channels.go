@@ -117,13 +117,15 @@ func (c *Checker) lookUpMembers(parent context.Context, members []string) (Verdi
 			p, err := c.Person(ctx, id)
 			mu.Lock()
 			defer mu.Unlock()
-			switch v := c.verdictOn(p); {
+			switch {
 			case err != nil && !errors.Is(err, context.Canceled):
 				fail = cmpErr(fail, err)
 				cancel()
-			case err == nil && v.Shared && !found.Shared:
-				found = v
-				cancel()
+			case err == nil && !found.Shared:
+				if v := c.verdictOn(p); v.Shared {
+					found = v
+					cancel()
+				}
 			}
 		})
 	}
