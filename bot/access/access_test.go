@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -26,9 +27,9 @@ type stubSlack struct {
 
 	entered chan struct{} // receives when a gated conversations.info starts
 	gate    chan struct{} // conversations.info waits on it when non-nil
-	// holdUsers makes users.info signal entered and wait for its caller
-	// to give up.
-	holdUsers bool
+	// holdUsers is how many of the next users.info calls signal entered
+	// and wait for their caller to give up.
+	holdUsers int
 }
 
 func newStub() *stubSlack {
@@ -50,7 +51,10 @@ func (s *stubSlack) GetUserInfoContext(ctx context.Context, id string, _ ...slac
 		return nil, err
 	}
 	s.mu.Lock()
-	hold := s.holdUsers
+	hold := s.holdUsers > 0
+	if hold {
+		s.holdUsers--
+	}
 	s.mu.Unlock()
 	if hold {
 		s.entered <- struct{}{}
@@ -399,7 +403,7 @@ func TestAbandonedLookupIsNotAVerdict(t *testing.T) {
 			s.addUser("UGUEST", "T1", "", true)
 			s.channels["C1"] = slack.Channel{}
 			s.members["C1"] = members
-			s.entered, s.holdUsers = make(chan struct{}, len(members)), true
+			s.entered, s.holdUsers = make(chan struct{}, len(members)), len(members)
 			c, _ := newChecker(s, Org{TeamID: "T1"})
 
 			ctx, cancel := context.WithCancel(t.Context())
@@ -414,13 +418,116 @@ func TestAbandonedLookupIsNotAVerdict(t *testing.T) {
 				t.Error("the abandoned look-up answered without an error")
 			}
 			s.mu.Lock()
-			s.holdUsers = false
+			s.holdUsers = 0
 			s.mu.Unlock()
 			got, err := c.Shared(t.Context(), "C1")
 			if err != nil || !got.Shared {
 				t.Errorf("asked again: %+v, %v; want shared, the guest looked up this time", got, err)
 			}
 		})
+	}
+}
+
+// A member's look-up that another caller started and then abandoned is
+// asked again for the callers still waiting on it: its cancellation is not
+// their answer, and must not read as "no stranger found".
+func TestAbandonedSharedFetchIsAskedAgain(t *testing.T) {
+	s := newStub()
+	s.addUser("U1", "T1", "", false)
+	s.addUser("U2", "T1", "", false)
+	s.addUser("UGUEST", "T1", "", true)
+	s.channels["C1"] = slack.Channel{}
+	s.members["C1"] = []string{"U1", "U2", "UGUEST"}
+	c, _ := newChecker(s, Org{TeamID: "T1"})
+	if _, err := c.Person(t.Context(), "U1"); err != nil {
+		t.Fatal(err)
+	}
+	// Someone else is looking the guest up, and will give up.
+	s.entered, s.holdUsers = make(chan struct{}, 1), 1
+	other, giveUp := context.WithCancel(t.Context())
+	otherDone := make(chan struct{})
+	go func() {
+		defer close(otherDone)
+		_, _ = c.Person(other, "UGUEST")
+	}()
+	<-s.entered
+	type result struct {
+		v   Verdict
+		err error
+	}
+	judged := make(chan result)
+	go func() {
+		v, err := c.Shared(t.Context(), "C1")
+		judged <- result{v, err}
+	}()
+	waitJoined(t, c.people, "UGUEST")
+	giveUp()
+	<-otherDone
+	if r := <-judged; r.err != nil || r.v != (Verdict{Shared: true, Why: "guest"}) {
+		t.Errorf("the channel was judged %+v, %v; want shared because of the guest", r.v, r.err)
+	}
+}
+
+// waitJoined waits until a caller waits on the fetch of k under way.
+func waitJoined[K comparable, V any](t *testing.T, c *cache[K, V], k K) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c.mu.Lock()
+		e := c.entries[k]
+		joined := e != nil && e.flight != nil && e.flight.joined > 0
+		c.mu.Unlock()
+		if joined {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("nobody joined the fetch of %v", k)
+		}
+		runtime.Gosched()
+	}
+}
+
+// A fetch whose entry was forgotten, then evicted and made anew, does not
+// store its answer over the new fetch's: the event that forgot it (a
+// member made a guest) stays in force.
+func TestEvictedFetchKeepsNoAnswer(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)}
+	c := newCache[string, string](time.Minute, clk.now, 2)
+	oldStarted, oldRelease, oldDone := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(oldDone)
+		_, _ = c.get(context.Background(), "k", func(context.Context) (string, error) {
+			close(oldStarted)
+			<-oldRelease
+			return "member (before the event)", nil
+		})
+	}()
+	<-oldStarted
+	c.forget("k")
+	c.put("a", "x") // the cache fills up and evicts k's entry
+	c.put("b", "y")
+	newStarted, newRelease := make(chan struct{}), make(chan struct{})
+	got := make(chan string)
+	go func() {
+		v, _ := c.get(context.Background(), "k", func(context.Context) (string, error) {
+			close(newStarted)
+			<-newRelease
+			return "guest", nil
+		})
+		got <- v
+	}()
+	<-newStarted
+	close(oldRelease)
+	<-oldDone
+	if v, ok := c.cached("k"); ok {
+		t.Errorf("the fetch from before the event stored %q", v)
+	}
+	close(newRelease)
+	if v := <-got; v != "guest" {
+		t.Errorf("the new look-up got %q, want guest", v)
+	}
+	if v, _ := c.cached("k"); v != "guest" {
+		t.Errorf("kept %q, want guest", v)
 	}
 }
 

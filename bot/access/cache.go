@@ -2,15 +2,17 @@ package access
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 )
 
-// cache remembers answers from Slack for a while. Each key has a generation,
-// bumped by forget: a fetch that started before a forget cannot store its
-// answer after it, so an event saying "this changed" is never undone by a
-// look-up that was already on its way. Concurrent look-ups of one key share
-// one fetch.
+// cache remembers answers from Slack for a while. Concurrent look-ups of
+// one key share one fetch, and only the fetch its entry still waits for
+// may store its answer: forget and put detach the fetch under way, so an
+// event saying "this changed" is never undone by a look-up that was
+// already on its way (nor by one whose entry was evicted and made anew
+// meanwhile).
 type cache[K comparable, V any] struct {
 	ttl time.Duration
 	now func() time.Time
@@ -21,18 +23,18 @@ type cache[K comparable, V any] struct {
 }
 
 type entry[V any] struct {
-	gen     uint64
 	val     V
 	fetched time.Time
-	valid   bool       // val holds an answer of this generation
-	flight  *flight[V] // a fetch of this generation under way
+	valid   bool       // val holds an answer
+	flight  *flight[V] // the fetch under way whose answer will be kept
 }
 
 // flight is one fetch that several callers wait for.
 type flight[V any] struct {
-	done chan struct{}
-	val  V
-	err  error
+	done   chan struct{}
+	val    V
+	err    error
+	joined int // callers who found it under way and waited for it
 }
 
 func newCache[K comparable, V any](ttl time.Duration, now func() time.Time, max int) *cache[K, V] {
@@ -40,31 +42,49 @@ func newCache[K comparable, V any](ttl time.Duration, now func() time.Time, max 
 }
 
 // get returns k's value: remembered if fresh, else fetched (once for all
-// callers asking meanwhile). A failed fetch is not remembered.
+// callers asking meanwhile). A failed fetch is not remembered. The fetch
+// runs with the context of the caller who started it; if that caller gave
+// up, the others still waiting ask again rather than take its
+// cancellation for an answer.
 func (c *cache[K, V]) get(ctx context.Context, k K, fetch func(context.Context) (V, error)) (V, error) {
+	for {
+		f, mine, err := c.flightFor(ctx, k, fetch)
+		if f == nil {
+			var zero V
+			return zero, err
+		}
+		if !mine && errors.Is(f.err, context.Canceled) && ctx.Err() == nil {
+			continue // another caller's fetch, abandoned by them
+		}
+		return f.val, f.err
+	}
+}
+
+// flightFor returns a finished fetch of k: a fresh value remembered, a
+// fetch started here (mine), or one under way that it waited for; nil and
+// ctx's error if ctx ended first.
+func (c *cache[K, V]) flightFor(ctx context.Context, k K, fetch func(context.Context) (V, error)) (f *flight[V], mine bool, err error) {
 	c.mu.Lock()
 	e := c.entry(k)
 	if e.valid && c.fresh(e.fetched) {
-		v := e.val
+		f := &flight[V]{val: e.val}
 		c.mu.Unlock()
-		return v, nil
+		return f, true, nil
 	}
-	f := e.flight
-	if f == nil {
+	if f = e.flight; f == nil {
 		f = &flight[V]{done: make(chan struct{})}
 		e.flight = f
-		gen := e.gen
 		c.mu.Unlock()
-		c.run(ctx, k, gen, f, fetch)
-	} else {
-		c.mu.Unlock()
+		c.run(ctx, k, f, fetch)
+		return f, true, nil
 	}
+	f.joined++
+	c.mu.Unlock()
 	select {
 	case <-f.done:
-		return f.val, f.err
+		return f, false, nil
 	case <-ctx.Done():
-		var zero V
-		return zero, ctx.Err()
+		return nil, false, ctx.Err()
 	}
 }
 
@@ -79,13 +99,13 @@ func (c *cache[K, V]) cached(k K) (V, bool) {
 	return zero, false
 }
 
-// run fetches for generation gen and stores the answer only if no forget
-// came meanwhile.
-func (c *cache[K, V]) run(ctx context.Context, k K, gen uint64, f *flight[V], fetch func(context.Context) (V, error)) {
+// run fetches for f and stores the answer only if k's entry still waits
+// for f: no forget or put came meanwhile, nor an eviction.
+func (c *cache[K, V]) run(ctx context.Context, k K, f *flight[V], fetch func(context.Context) (V, error)) {
 	f.val, f.err = fetch(ctx)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e, ok := c.entries[k]; ok && e.gen == gen {
+	if e, ok := c.entries[k]; ok && e.flight == f {
 		e.flight = nil
 		if f.err == nil {
 			e.val, e.fetched, e.valid = f.val, c.now(), true
@@ -138,7 +158,6 @@ func (c *cache[K, V]) forget(k K) {
 	if !ok {
 		return
 	}
-	e.gen++
 	e.valid = false
 	e.flight = nil // its callers still get its answer; it is just not kept
 }
@@ -149,7 +168,6 @@ func (c *cache[K, V]) put(k K, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e := c.entry(k)
-	e.gen++
 	e.flight = nil
 	e.val, e.fetched, e.valid = v, c.now(), true
 }
@@ -159,7 +177,6 @@ func (c *cache[K, V]) forgetAll() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, e := range c.entries {
-		e.gen++
 		e.valid = false
 		e.flight = nil
 	}

@@ -2,7 +2,6 @@ package access
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 
@@ -117,8 +116,11 @@ func (c *Checker) lookUpMembers(parent context.Context, members []string) (Verdi
 			p, err := c.Person(ctx, id)
 			mu.Lock()
 			defer mu.Unlock()
+			// Every error counts, a cancellation too: once a stranger
+			// was found, found wins below; otherwise the caller gave up
+			// and no verdict can be made.
 			switch {
-			case err != nil && !errors.Is(err, context.Canceled):
+			case err != nil:
 				fail = cmpErr(fail, err)
 				cancel()
 			case err == nil && !found.Shared:
@@ -134,7 +136,7 @@ func (c *Checker) lookUpMembers(parent context.Context, members []string) (Verdi
 		return found, nil
 	}
 	if fail == nil {
-		fail = parent.Err()
+		fail = parent.Err() // it ended before a look-up began
 	}
 	if fail != nil {
 		return Verdict{}, fmt.Errorf("members of the channel: %w", fail)
