@@ -36,6 +36,12 @@ func (b *Bot) beforeAck(evt slackevents.EventsAPIEvent) {
 		b.access.ForgetMembership(ev.User)
 	case *slackevents.UserChangeEvent:
 		b.access.ForgetUser(ev.User.ID)
+		if u := ev.User; u.IsRestricted || u.IsUltraRestricted || u.Deleted {
+			// Every channel they are in may be read by a guest now: no
+			// verdict from before stands, not even while users.info is
+			// asked to confirm.
+			b.access.ForgetChannels()
+		}
 	}
 }
 
@@ -178,7 +184,16 @@ func (b *Bot) onMemberJoined(ctx context.Context, teamID string, ev *slackevents
 // stranger.
 func (b *Bot) onUserChange(ctx context.Context, teamID, userID string) {
 	st, err := b.access.Standing(ctx, userID, "")
-	if err != nil || (st != access.Guest && st != access.Outsider) {
+	if err != nil {
+		// They may be a guest now (the event's user object does not say
+		// everything, e.g. on Enterprise Grid): every channel is asked
+		// about again before anything more is posted there.
+		b.access.ForgetChannels()
+		b.log.Warn("could not tell what a changed user now is; every channel will be looked up again",
+			"user", userID, "err", err)
+		return
+	}
+	if st != access.Guest && st != access.Outsider {
 		return
 	}
 	b.access.ForgetChannels()

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -486,6 +487,42 @@ func TestMemberMadeGuestHidesTheirChannels(t *testing.T) {
 
 	h.event(h.fake.NewChannelUnshared("C1", "T2"))
 	expectAllHidden(t, h, "C1", 4)
+}
+
+// A member made a guest while Slack cannot confirm it: no channel keeps a
+// verdict from before, so the next record in their channel is answered
+// privately once Slack can tell, whether the event said "guest" (the
+// verdict is forgotten before the ack) or said nothing (users.info failed
+// for the event, and every verdict is forgotten then).
+func TestMemberMadeGuestWhileSlackCannotSay(t *testing.T) {
+	for _, eventSaysGuest := range []bool{true, false} {
+		t.Run(fmt.Sprint("event says guest: ", eventSaysGuest), func(t *testing.T) {
+			h := newE2E(t)
+			dealWithSecrets(h)
+			if err := h.fake.AddMember("C1", "U2"); err != nil {
+				t.Fatal(err)
+			}
+			h.inChannel("U1", "C1", "/risk flag the pilot has no success criteria") // C1 judged with Ben a member
+			ev, err := h.fake.NewUserChange("U2")                                   // the event as Ben was
+			h.fake.AddUser(slackfake.User{ID: "U2", Name: "ben", RealName: "Ben Engineer", TZ: "America/New_York", IsRestricted: true})
+			if eventSaysGuest {
+				ev, err = h.fake.NewUserChange("U2")
+			}
+			h.fake.InjectFault("users.info", slackfake.Fault{Times: 1, Status: http.StatusInternalServerError})
+			h.event(ev, err)
+			if !eventSaysGuest {
+				waitFor(t, "the user_change handled", func() bool {
+					return strings.Contains(h.logs.String(), "could not tell what a changed user now is")
+				})
+			}
+			h.private("U1", "C1", "/champion ask an intro to the CFO", "Only you can see this")
+			for _, text := range posted(h.fake, "C1") {
+				if strings.Contains(text, "intro to the CFO") {
+					t.Errorf("the ask reached the channel Ben, now a guest, reads:\n%s", text)
+				}
+			}
+		})
+	}
 }
 
 // A share another replica applied a few seconds ago, and told the owner
