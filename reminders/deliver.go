@@ -264,6 +264,9 @@ func (p *pass) privately(ctx context.Context, r storage.DueCheckin) {
 // send already did, and calls done with where it is. A failure is handled
 // by dmFailed, with failure as what went wrong before the DM.
 func (p *pass) toOwnerDM(ctx context.Context, r storage.DueCheckin, failure, text string, blocks []slack.Block, done func(dm, ts string)) {
+	if !p.ownerMayRead(ctx, r, failure) {
+		return
+	}
 	dm, err := p.openDM(ctx, r.Deal.OwnerID)
 	if err != nil {
 		p.dmFailed(ctx, r, failure, err, false)
@@ -287,6 +290,34 @@ func (p *pass) toOwnerDM(ctx context.Context, r storage.DueCheckin, failure, tex
 		return
 	}
 	done(dm, ts)
+}
+
+// ownerMayRead reports whether the deal's owner may get r's reminder,
+// which names the champion and lists the risks, by DM: only a full member
+// of the organisation. An owner since made a guest (often why the channel
+// is shared), deactivated or of another organisation gets nothing, and the
+// reminder is recorded as failed; when Slack cannot say, it is retried
+// later, nothing sent.
+func (p *pass) ownerMayRead(ctx context.Context, r storage.DueCheckin, failure string) bool {
+	if p.d.member == nil {
+		return true
+	}
+	member, err := callSlack(ctx, p.d.callTimeout, func(ctx context.Context) (bool, error) {
+		return p.d.member(ctx, r.Deal.TeamID, r.Deal.OwnerID)
+	})
+	switch {
+	case err != nil:
+		p.d.log.Warn("cannot tell whether the deal's owner may read the reminder; retrying", "checkin", r.Checkin.ID,
+			"owner", r.Deal.OwnerID, "err", err)
+		p.release(ctx, r, p.retryTime(r, err), failure+"; owner: "+errorCode(err), r.Uncertain)
+		return false
+	case !member:
+		p.d.log.Warn("the deal's owner is not a full member of the organisation; the reminder is not sent",
+			"checkin", r.Checkin.ID, "owner", r.Deal.OwnerID)
+		p.markFailed(ctx, r, failure+"; the owner is not a full member", "", "")
+		return false
+	}
+	return true
 }
 
 // dmFailed handles a failed DM to the owner: a passing failure is retried

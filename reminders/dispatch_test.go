@@ -2,10 +2,12 @@ package reminders
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -475,6 +477,43 @@ func TestSharedChannelReminderGoesToTheOwnerAlone(t *testing.T) {
 			t.Errorf("check-in %d: %s in %s, want sent in the DM %s", tc.id, c.Delivery, c.MessageChan, dm)
 		}
 	}
+}
+
+// A reminder that must go by DM (its channel is shared) reaches the owner
+// only while they are a full member: an owner since made a guest gets
+// nothing and the reminder is recorded as failed; when Slack cannot say,
+// it waits, nothing sent, and goes once Slack can.
+func TestReminderByDMOnlyToAMember(t *testing.T) {
+	e := newEnv(t, t0)
+	var mu sync.Mutex
+	standing := map[string]error{"UALICE": nil, "UBOB": errors.New("users.info: fatal_error")}
+	member := map[string]bool{"UALICE": false}
+	e.d = New(e.db, e.api, echoMessages{}, Options{Logger: testLogger(t), Now: e.clock.Now, ClaimantID: "w1",
+		Shared: func(context.Context, string) (bool, error) { return true, nil },
+		Member: func(_ context.Context, _, user string) (bool, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			return member[user], standing[user]
+		}})
+	_, guestOwned := e.wonDeal(alice, "C1", day(2026, 3, 2), time.UTC, 14)
+	_, unknown := e.wonDeal(bob, "C2", day(2026, 3, 2), time.UTC, 14)
+	e.dispatch(guestOwned[0].DueAt)
+
+	for _, user := range []string{"UALICE", "UBOB"} {
+		e.wantPosts(e.fake.DM(user))
+	}
+	if c := e.checkin(guestOwned[0].ID); c.Delivery != storage.DeliveryFailed || !strings.Contains(c.DeliveryError, "not a full member") {
+		t.Errorf("the guest owner's check-in: %s, %q; want failed, the owner not a full member", c.Delivery, c.DeliveryError)
+	}
+	if c := e.checkin(unknown[0].ID); c.Delivery == storage.DeliveryFailed || c.Delivery == storage.DeliverySent {
+		t.Errorf("the check-in whose owner could not be looked up: %s; want it waiting", c.Delivery)
+	}
+	mu.Lock()
+	standing["UBOB"], member["UBOB"] = nil, true
+	mu.Unlock()
+	e.dispatch(guestOwned[0].DueAt.Add(time.Hour))
+	e.wantPosts(e.fake.DM("UBOB"), unknown[0].ID)
+	e.wantPosts(e.fake.DM("UALICE"))
 }
 
 // Slack takes the post but answers after the call timeout: the dispatcher

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -228,4 +229,30 @@ func (h *e2e) waitNudge(seq int, user string) slackfake.Reply {
 		h.t.Fatalf("no nudge for %s: %v\nlog:\n%s", user, err, h.logs)
 	}
 	return r
+}
+
+// A deal's owner since made a guest gets no reminder by DM: it names the
+// champion and lists the risks. The channel, with them in it, is shared,
+// so the reminder cannot go there either: it is recorded as failed and
+// reaches nobody.
+func TestReminderNeverReachesAnOwnerMadeGuest(t *testing.T) {
+	fake, dbPath := newWorkspace(t), filepath.Join(t.TempDir(), "longgame.db")
+	h := startBot(t, fake, dbPath) // dispatches at start-up, then a minute later
+	dealWithSecrets(h)
+	h.inChannel("U1", "C1", "/deal close won "+daysAgo("U1", 20), "14-day")
+	h.shutdown()
+	if err := fake.AddMember("C1", "U1"); err != nil {
+		t.Fatal(err)
+	}
+	fake.AddUser(slackfake.User{ID: "U1", Name: "ana", RealName: "Ana Seller", TZ: userZones["U1"], IsRestricted: true})
+	seq := lastSeq(fake)
+	h = startBot(t, fake, dbPath, reminderEnv...)
+	waitFor(t, "the reminder recorded as failed", func() bool {
+		return h.count("checkins WHERE delivery = 'failed' AND delivery_error LIKE '%not a full member%'") == 1
+	})
+	for _, r := range fake.Replies()[seq:] {
+		if r.Channel == fake.DM("U1") || r.Channel == "C1" && r.Kind == slackfake.KindPostMessage {
+			strangerSaw(t, fmt.Sprintf("Ana, now a guest (%s in %s)", r.Kind, r.Channel), render.Message(r.Text, r.Blocks))
+		}
+	}
 }
