@@ -279,6 +279,13 @@ func (b *Bot) tellOwnerOfShare(ctx context.Context, s storage.ChannelShare, out 
 		b.log.Warn("owner of a shared channel's deal", "channel", s.ChannelID, "err", err)
 		return
 	}
+	// The owner may be the very guest who made the channel shared: the
+	// message names the deal, so only a full member gets it.
+	if st, err := b.access.Standing(ctx, d.OwnerID, s.TeamID); err != nil || st != access.Member {
+		b.log.Warn("the owner of a shared channel's deal is not told: not a full member, or Slack cannot say",
+			"channel", s.ChannelID, "owner", d.OwnerID, "standing", st, "err", err)
+		return
+	}
 	text := fmt.Sprintf(":lock: People outside your team are now in <#%s> (%s), so Long Game hid %s it had posted there "+
 		"about *%s*, and will post nothing more there: its answers come to you alone. "+
 		"`/champion ledger` and `/risk list` still show everything to members.",

@@ -489,6 +489,39 @@ func TestMemberMadeGuestHidesTheirChannels(t *testing.T) {
 	expectAllHidden(t, h, "C1", 4)
 }
 
+// An owner made a guest: their deal's channel is shared because of them
+// and its records are hidden, and they are not the one told about it by
+// DM, a message that names the deal.
+func TestOwnerMadeGuestIsNotToldAboutTheirDeal(t *testing.T) {
+	h := newE2E(t)
+	dealWithSecrets(h)
+	waitFor(t, "the records posted", func() bool { return len(posted(h.fake, "C1")) == 4 })
+	if err := h.fake.AddMember("C1", "U1"); err != nil {
+		t.Fatal(err)
+	}
+	seq := lastSeq(h.fake)
+	h.fake.AddUser(slackfake.User{ID: "U1", Name: "ana", RealName: "Ana Seller", TZ: userZones["U1"], IsRestricted: true})
+	h.event(h.fake.NewUserChange("U1"))
+	expectAllHidden(t, h, "C1", 4)
+	waitFor(t, "the owner passed over", func() bool {
+		return strings.Contains(h.logs.String(), "the owner of a shared channel's deal is not told")
+	})
+	for _, r := range h.fake.Replies()[seq:] {
+		// Her Home may still be refreshing after the records (a publish
+		// checks who she is first: TestGuestHomeAndButtons); here, the
+		// channel and her DMs.
+		if r.Channel != h.fake.DM("U1") && r.Channel != "C1" || r.Kind == slackfake.KindViewPublish {
+			continue
+		}
+		text := render.Message(r.Text, r.Blocks)
+		for _, secret := range secrets {
+			if strings.Contains(text, secret) {
+				t.Errorf("Ana, now a guest, read %q (%s in %s):\n%s", secret, r.Kind, r.Channel, text)
+			}
+		}
+	}
+}
+
 // A member made a guest while Slack cannot confirm it: no channel keeps a
 // verdict from before, so the next record in their channel is answered
 // privately once Slack can tell, whether the event said "guest" (the
