@@ -166,6 +166,14 @@ func (b *Bot) Member(ctx context.Context, teamID, userID string) (bool, error) {
 	return st == access.Member, err
 }
 
+// HoldChannel holds off a share of channelID until release is called: for
+// a post the bot does not make itself (the reminders), from the check that
+// the channel is not shared to the record of the post. A share waits for
+// it, then finds the post to hide.
+func (b *Bot) HoldChannel(channelID string) (release func()) {
+	return b.locks.read(channelID)
+}
+
 // channelLocks order posting in a channel against a share of it, without
 // a lock per channel: channels hash onto a fixed set of stripes.
 type channelLocks struct {

@@ -186,15 +186,18 @@ func (p *pass) lookAhead(ctx context.Context, channel string) {
 // send posts r's reminder in its deal channel and records the outcome.
 func (p *pass) send(ctx context.Context, r storage.DueCheckin) {
 	channel := r.Deal.ChannelID
+	release := p.d.hold(channel)
 	if p.d.shared != nil {
 		shared, err := callSlack(ctx, p.d.callTimeout, func(ctx context.Context) (bool, error) { return p.d.shared(ctx, channel) })
 		if err != nil && ctx.Err() != nil {
 			// Shutting down, nothing posted: the claim goes back at once,
 			// for another replica (or this one, restarted) to take.
+			release()
 			p.holdAll(ctx, []storage.DueCheckin{r}, p.now)
 			return
 		}
 		if err != nil || shared {
+			release()
 			if err != nil {
 				p.d.log.Warn("cannot tell whether the deal channel is shared; sending the reminder privately",
 					"checkin", r.Checkin.ID, "channel", channel, "err", err)
@@ -203,6 +206,7 @@ func (p *pass) send(ctx context.Context, r storage.DueCheckin) {
 			return
 		}
 	}
+	defer release() // once the post is recorded, or its failure handled
 	msg := p.d.messages.Reminder(r)
 	ts, err := p.post(ctx, channel, msg.Text, msg.Blocks, r)
 	if err == nil {

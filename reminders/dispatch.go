@@ -98,6 +98,12 @@ type Options struct {
 	// nudge reaches an owner on the first of their working week.
 	// Default Monday to Friday.
 	Workdays storage.Workdays
+	// Hold, if set, holds off a share of a deal channel until the func it
+	// returns is called: the bot's lock on the channel. A reminder holds
+	// its channel from the check that it is not shared to the record of
+	// its post, so a share either comes first (and the reminder goes
+	// privately) or finds the reminder to hide.
+	Hold func(channel string) (release func())
 	// Post, if set, posts a message (meta nil: none) and returns its ts,
 	// with the errors slack-go's PostMessageContext returns; nil posts
 	// through the Poster. slack-go decodes the whole message Slack echoes
@@ -114,6 +120,7 @@ type Dispatcher struct {
 	store       Store
 	slack       Poster
 	post        func(ctx context.Context, channel, text string, blocks []slack.Block, meta *slack.SlackMetadata) (string, error)
+	hold        func(channel string) (release func())
 	messages    Messages
 	log         *slog.Logger
 	now         func() time.Time
@@ -173,6 +180,10 @@ func New(store Store, slack Poster, messages Messages, opts Options) *Dispatcher
 		keepInTouch: opts.KeepInTouch,
 		workdays:    cmp.Or(opts.Workdays, storage.MonToFri),
 		post:        opts.Post,
+		hold:        opts.Hold,
+	}
+	if d.hold == nil {
+		d.hold = func(string) func() { return func() {} }
 	}
 	if d.post == nil {
 		d.post = d.postThroughPoster

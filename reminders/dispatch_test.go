@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -514,6 +515,78 @@ func TestReminderByDMOnlyToAMember(t *testing.T) {
 	e.dispatch(guestOwned[0].DueAt.Add(time.Hour))
 	e.wantPosts(e.fake.DM("UBOB"), unknown[0].ID)
 	e.wantPosts(e.fake.DM("UALICE"))
+}
+
+// A reminder's channel is held (a share waits for it) from the check that
+// it is not shared to the record of the post: a share then either comes
+// first or finds the reminder to hide. A shared channel is let go before
+// the reminder goes to the owner privately.
+func TestReminderHoldsItsChannelFromCheckToRecord(t *testing.T) {
+	e := newEnv(t, t0)
+	var (
+		mu     sync.Mutex
+		held   = map[string]int{}
+		events []string
+	)
+	note := func(format string, args ...any) {
+		events = append(events, fmt.Sprintf(format, args...))
+	}
+	var open []storage.Checkin
+	e.d = New(e.db, e.api, echoMessages{}, Options{Logger: testLogger(t), Now: e.clock.Now, ClaimantID: "w1",
+		Hold: func(channel string) func() {
+			mu.Lock()
+			defer mu.Unlock()
+			held[channel]++
+			return func() {
+				mu.Lock()
+				defer mu.Unlock()
+				held[channel]--
+				if channel == "C1" {
+					note("release C1 with the check-in %s", e.checkin(open[0].ID).Delivery)
+				}
+			}
+		},
+		Shared: func(_ context.Context, channel string) (bool, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			if held[channel] > 0 {
+				note("check %s held", channel)
+			}
+			return channel == "C2", nil
+		},
+		Post: func(_ context.Context, channel, _ string, _ []slack.Block, _ *slack.SlackMetadata) (string, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			note("post in %s, held %v", channel, held[channel] > 0)
+			return "1700000000.000100", nil
+		},
+	})
+	_, open = e.wonDeal(alice, "C1", day(2026, 3, 2), time.UTC, 14)
+	e.wonDeal(bob, "C2", day(2026, 3, 2), time.UTC, 14)
+	e.dispatch(open[0].DueAt)
+
+	mu.Lock()
+	defer mu.Unlock()
+	// The checks may be the look-ahead's too, at any time: what is
+	// ordered is the post and its record.
+	want := []string{"check C1 held", "post in C1, held true", "release C1 with the check-in sent"}
+	var inC1 []string
+	for _, ev := range events {
+		if strings.Contains(ev, "C1") && (ev != "check C1 held" || len(inC1) == 0) {
+			inC1 = append(inC1, ev)
+		}
+	}
+	if !slices.Equal(inC1, want) {
+		t.Errorf("in C1: %q, want %q", events, want)
+	}
+	if !slices.Contains(events, "check C2 held") || slices.ContainsFunc(events, func(ev string) bool {
+		return strings.HasPrefix(ev, "post in D") && strings.HasSuffix(ev, "held true")
+	}) {
+		t.Errorf("C2 (shared): %q; want it checked while held, and the DM posted after its release", events)
+	}
+	if held["C1"] != 0 || held["C2"] != 0 {
+		t.Errorf("holds left: %v", held)
+	}
 }
 
 // Slack takes the post but answers after the call timeout: the dispatcher

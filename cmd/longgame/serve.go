@@ -179,6 +179,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, now func() time.Ti
 		Lease:       time.Duration(cfg.ReminderLease),
 		Shared:      b.SharedChannel,
 		Member:      b.Member,
+		Hold:        b.HoldChannel,
 		Delivered:   tel.delivered,
 		KeepInTouch: keepInTouch,
 		Workdays:    storage.Workdays(cfg.Workdays),
