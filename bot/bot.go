@@ -145,7 +145,7 @@ func New(api *slack.Client, store Store, cfg Config) *Bot {
 	b.zones = zones.New(store, cfg.Access, cfg.Location, cfg.Now, cfg.Logger)
 	b.cmds = slash.New(store, api, cfg.Access, b.zones, cfg.Config)
 	b.zones.Workdays = cfg.Workdays
-	b.clicks = &checkin.Clicks{Store: store, Slack: api, Now: cfg.Now, Week: b.zones.Week, Logger: cfg.Logger}
+	b.clicks = &checkin.Clicks{Store: store, Slack: api, Now: cfg.Now, Week: b.zones.Week, Hold: b.holdToShow, Logger: cfg.Logger}
 	return b
 }
 

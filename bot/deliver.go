@@ -174,6 +174,15 @@ func (b *Bot) HoldChannel(channelID string) (release func()) {
 	return b.locks.read(channelID)
 }
 
+// holdToShow holds channelID against a share and reports whether a message
+// there may show deal content: the channel is the team's alone. An error
+// asking Slack is a no.
+func (b *Bot) holdToShow(ctx context.Context, channelID string) (release func(), mayShow bool) {
+	release = b.locks.read(channelID)
+	v, err := b.access.Shared(ctx, channelID)
+	return release, err == nil && !v.Shared
+}
+
 // channelLocks order posting in a channel against a share of it, without
 // a lock per channel: channels hash onto a fixed set of stripes.
 type channelLocks struct {

@@ -30,10 +30,16 @@ type Updater interface {
 // Home. Who clicks has been checked (a member of the organisation); what
 // the button may touch is checked here.
 type Clicks struct {
-	Store  Store
-	Slack  Updater
-	Now    func() time.Time
-	Week   func(ctx context.Context, teamID, userID string) storage.Week // a user's zone and working days
+	Store Store
+	Slack Updater
+	Now   func() time.Time
+	Week  func(ctx context.Context, teamID, userID string) storage.Week // a user's zone and working days
+	// Hold, if set, holds the clicked message's channel against a share
+	// while the reminder is resolved, and reports whether the channel may
+	// show the reminder (the team's alone). The resolved message is built
+	// from the copy in the click, which a share may have hidden since:
+	// it must not be put back.
+	Hold   func(ctx context.Context, channelID string) (release func(), mayShow bool)
 	Logger *slog.Logger
 }
 
@@ -136,6 +142,15 @@ func (k *Clicks) resolve(ctx context.Context, cb slack.InteractionCallback, res 
 	if err != nil {
 		k.Logger.Warn("resolving a reminder", "checkin", id, "err", err)
 		return
+	}
+	if k.Hold != nil {
+		release, mayShow := k.Hold(ctx, cb.Container.ChannelID)
+		defer release()
+		if !mayShow {
+			k.Logger.Info("a clicked reminder is left as it is: its channel is shared, or cannot be checked",
+				"checkin", id, "channel", cb.Container.ChannelID)
+			return
+		}
 	}
 	_, _, _, err = k.Slack.UpdateMessageContext(ctx, cb.Container.ChannelID, cb.Container.MessageTs,
 		slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))

@@ -24,6 +24,10 @@ type BlockAction struct {
 	Value string
 	// Values are the options chosen in checkboxes or a multi-select.
 	Values []string
+	// Shown, if set, are the message's blocks as the clicker's client
+	// still shows them (a copy from before an update), sent in the
+	// payload instead of the message as it is now.
+	Shown json.RawMessage
 }
 
 // ErrNotFound is returned when a driven interaction names a message, view
@@ -63,6 +67,11 @@ func (s *Server) blockActionPayload(a BlockAction) (obj, error) {
 	case a.ChannelID != "" && a.MessageTS != "":
 		o := origin{channel: a.ChannelID, user: a.UserID, messageTS: a.MessageTS}
 		if m := s.st.findMessage(a.ChannelID, a.MessageTS); m != nil {
+			if a.Shown != nil {
+				shown := *m
+				shown.Blocks = a.Shown
+				m = &shown
+			}
 			blocks = m.Blocks
 			p["message"] = s.messageJSON(m, true)
 		} else if e := s.st.findEphemeral(a.ChannelID, a.MessageTS); e != nil {

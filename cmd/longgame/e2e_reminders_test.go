@@ -256,3 +256,35 @@ func TestReminderNeverReachesAnOwnerMadeGuest(t *testing.T) {
 		}
 	}
 }
+
+// A reminder hidden by a share stays hidden when its owner clicks Done on
+// the copy their client still shows: the resolved message is built from
+// that copy, and would put the champion and the risks back in a channel a
+// guest now reads.
+func TestClickOnAHiddenReminderKeepsItHidden(t *testing.T) {
+	h := startBot(t, newWorkspace(t), filepath.Join(t.TempDir(), "longgame.db"), reminderEnv...)
+	addStrangers(h)
+	dealWithSecrets(h)
+	seq := lastSeq(h.fake)
+	h.inChannel("U1", "C1", "/deal close won "+daysAgo("U1", 20))
+	r := h.waitReminder(seq, "C1")
+	ours := 0
+	for _, m := range h.fake.Messages("C1") {
+		if m.BotID != "" {
+			ours++
+		}
+	}
+	h.event(h.fake.NewMemberJoinedChannel("C1", "UG", "U1"))
+	expectAllHidden(t, h, "C1", ours)
+
+	_, buttons := render.Blocks(r.Blocks)
+	if _, err := h.fake.BlockAction(h.ctx(), slackfake.BlockAction{UserID: "U1", ChannelID: "C1", MessageTS: r.TS,
+		ActionID: buttons[0].ActionID, BlockID: buttons[0].BlockID, Shown: r.Blocks}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the Done recorded", func() bool { return h.count("checkins WHERE status = 'done'") == 1 })
+	waitFor(t, "the click resolved", func() bool {
+		return strings.Contains(h.logs.String(), "a clicked reminder is left as it is")
+	})
+	expectAllHidden(t, h, "C1", ours)
+}
