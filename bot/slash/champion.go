@@ -424,15 +424,21 @@ func (c *championCommands) history(ctx context.Context, req *request) (views.Rep
 			return views.Reply{}, fmt.Errorf("champion history: %w", err)
 		}
 		// A champion none of whose deals the caller may see is not
-		// theirs to know of: not even by name and company.
-		if p.Total > 0 || p.Hidden > 0 {
+		// theirs to know of: not even by name and company. Deals left
+		// out because Slack could not say which channels the caller is
+		// in are not seen either.
+		if p.Total > 0 {
 			seen, deals = append(seen, ch), p
 		}
 	}
-	switch len(seen) {
-	case 0:
+	switch {
+	case len(seen) == 0 && viewer.Unknown:
+		return views.Reply{}, inputError(fmt.Sprintf("No deal of yours has a champion called %s, and Slack could not say "+
+			"which channels you are in, so the deals of your channels were not searched. Try again in a moment.",
+			blockkit.Escape(blockkit.Clip(args.Text, 60))), "/champion history Jane Doe")
+	case len(seen) == 0:
 		return views.Reply{}, notFound
-	case 1:
+	case len(seen) == 1:
 		return views.History(seen[0], deals, req.zone(ctx)), nil
 	}
 	return views.Reply{}, inputError(views.Namesakes(seen),

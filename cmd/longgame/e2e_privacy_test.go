@@ -213,12 +213,22 @@ func TestListsShowEachDealToItsOwnerAndChannelMembers(t *testing.T) {
 func TestListsFailClosedWhenMembershipIsUnknown(t *testing.T) {
 	h := newE2E(t)
 	h.inChannel("U1", "C1", "/deal open Acme")
+	h.inChannel("U1", "C1", "/champion set Jane Doe title:CIO")
 	h.inChannel("U2", "C2", "/deal open Globex")
 	h.inChannel("U2", "C3", "/deal open Initech")
 	h.fake.InjectFault("users.conversations", slackfake.Fault{Times: 1, Status: 500})
 	a := h.private("U2", "C2", "/deal list all", "deals: 2", "Globex", "Initech", "1 deal left out")
 	if strings.Contains(a.text, "Acme") {
 		t.Errorf("a deal of a channel Ben may not be in showed while Slack was down:\n%s", a.text)
+	}
+	// Nor a champion known only from such a deal: not even by name.
+	h.fake.InjectFault("users.conversations", slackfake.Fault{Times: 1, Status: 500})
+	a = h.private("U2", "C2", "/champion history Jane Doe", "No deal of yours has a champion called Jane Doe",
+		"Slack could not say which channels you are in")
+	for _, hidden := range []string{"CIO", "Acme", "left out"} {
+		if strings.Contains(a.text, hidden) {
+			t.Errorf("/champion history told Ben %q while Slack was down:\n%s", hidden, a.text)
+		}
 	}
 }
 
