@@ -179,7 +179,14 @@ func (b *Bot) HoldChannel(channelID string) (release func()) {
 // asking Slack is a no.
 func (b *Bot) holdToShow(ctx context.Context, channelID string) (release func(), mayShow bool) {
 	release = b.locks.read(channelID)
+	checked := false
+	defer func() {
+		if !checked { // the check panicked: a share must not wait for good
+			release()
+		}
+	}()
 	v, err := b.access.Shared(ctx, channelID)
+	checked = true
 	return release, err == nil && !v.Shared
 }
 

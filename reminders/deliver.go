@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -186,7 +187,11 @@ func (p *pass) lookAhead(ctx context.Context, channel string) {
 // send posts r's reminder in its deal channel and records the outcome.
 func (p *pass) send(ctx context.Context, r storage.DueCheckin) {
 	channel := r.Deal.ChannelID
-	release := p.d.hold(channel)
+	// Held from the check to the record of the post; let go as soon as
+	// nothing is left to record in the channel, and on a panic too: a
+	// share must never wait for it for good.
+	release := sync.OnceFunc(p.d.hold(channel))
+	defer release()
 	if p.d.shared != nil {
 		shared, err := callSlack(ctx, p.d.callTimeout, func(ctx context.Context) (bool, error) { return p.d.shared(ctx, channel) })
 		if err != nil && ctx.Err() != nil {
@@ -206,7 +211,6 @@ func (p *pass) send(ctx context.Context, r storage.DueCheckin) {
 			return
 		}
 	}
-	defer release() // once the post is recorded, or its failure handled
 	msg := p.d.messages.Reminder(r)
 	ts, err := p.post(ctx, channel, msg.Text, msg.Blocks, r)
 	if err == nil {
@@ -214,6 +218,10 @@ func (p *pass) send(ctx context.Context, r storage.DueCheckin) {
 		p.markSent(ctx, r, channel, ts, p.now)
 		return
 	}
+	// Not posted, or not known to be: a share finds a post that went
+	// through in the channel's history. The retry or the DM below need
+	// not hold the channel.
+	release()
 	switch classify(err) {
 	case rateLimited:
 		p.d.log.Info("rate limited; reminder delayed", "checkin", r.Checkin.ID, "channel", channel, "retry_after", retryAfter(err))

@@ -519,8 +519,9 @@ func TestReminderByDMOnlyToAMember(t *testing.T) {
 
 // A reminder's channel is held (a share waits for it) from the check that
 // it is not shared to the record of the post: a share then either comes
-// first or finds the reminder to hide. A shared channel is let go before
-// the reminder goes to the owner privately.
+// first or finds the reminder to hide. A shared channel, or one that
+// refused the post, is let go before the reminder goes to the owner by DM.
+// One deal at a time, so a hold seen during a DM can only be its deal's.
 func TestReminderHoldsItsChannelFromCheckToRecord(t *testing.T) {
 	e := newEnv(t, t0)
 	var (
@@ -532,7 +533,7 @@ func TestReminderHoldsItsChannelFromCheckToRecord(t *testing.T) {
 		events = append(events, fmt.Sprintf(format, args...))
 	}
 	var open []storage.Checkin
-	e.d = New(e.db, e.api, echoMessages{}, Options{Logger: testLogger(t), Now: e.clock.Now, ClaimantID: "w1",
+	e.d = New(e.db, e.api, echoMessages{}, Options{Logger: testLogger(t), Now: e.clock.Now, ClaimantID: "w1", Concurrency: 1,
 		Hold: func(channel string) func() {
 			mu.Lock()
 			defer mu.Unlock()
@@ -557,12 +558,20 @@ func TestReminderHoldsItsChannelFromCheckToRecord(t *testing.T) {
 		Post: func(_ context.Context, channel, _ string, _ []slack.Block, _ *slack.SlackMetadata) (string, error) {
 			mu.Lock()
 			defer mu.Unlock()
-			note("post in %s, held %v", channel, held[channel] > 0)
+			anyHeld := false
+			for _, n := range held {
+				anyHeld = anyHeld || n > 0
+			}
+			note("post in %s, held %v", channel, anyHeld)
+			if channel == "C3" {
+				return "", slack.SlackErrorResponse{Err: "is_archived"}
+			}
 			return "1700000000.000100", nil
 		},
 	})
 	_, open = e.wonDeal(alice, "C1", day(2026, 3, 2), time.UTC, 14)
 	e.wonDeal(bob, "C2", day(2026, 3, 2), time.UTC, 14)
+	e.wonDeal(carol, "C3", day(2026, 3, 2), time.UTC, 14)
 	e.dispatch(open[0].DueAt)
 
 	mu.Lock()
@@ -579,12 +588,19 @@ func TestReminderHoldsItsChannelFromCheckToRecord(t *testing.T) {
 	if !slices.Equal(inC1, want) {
 		t.Errorf("in C1: %q, want %q", events, want)
 	}
-	if !slices.Contains(events, "check C2 held") || slices.ContainsFunc(events, func(ev string) bool {
-		return strings.HasPrefix(ev, "post in D") && strings.HasSuffix(ev, "held true")
-	}) {
-		t.Errorf("C2 (shared): %q; want it checked while held, and the DM posted after its release", events)
+	dms := 0
+	for _, ev := range events {
+		if strings.HasPrefix(ev, "post in D") {
+			dms++
+			if strings.HasSuffix(ev, "held true") {
+				t.Errorf("a DM posted while a channel was held: %q", events)
+			}
+		}
 	}
-	if held["C1"] != 0 || held["C2"] != 0 {
+	if dms != 2 || !slices.Contains(events, "check C2 held") || !slices.Contains(events, "post in C3, held true") {
+		t.Errorf("events %q; want C2 (shared) checked while held, C3's refused post made while held, and 2 DMs", events)
+	}
+	if held["C1"] != 0 || held["C2"] != 0 || held["C3"] != 0 {
 		t.Errorf("holds left: %v", held)
 	}
 }

@@ -44,8 +44,8 @@ func newCache[K comparable, V any](ttl time.Duration, now func() time.Time, max 
 // get returns k's value: remembered if fresh, else fetched (once for all
 // callers asking meanwhile). A failed fetch is not remembered. The fetch
 // runs with the context of the caller who started it; if that caller gave
-// up, the others still waiting ask again rather than take its
-// cancellation for an answer.
+// up or ran out of time, the others still waiting ask again rather than
+// take its cancellation or its deadline for an answer.
 func (c *cache[K, V]) get(ctx context.Context, k K, fetch func(context.Context) (V, error)) (V, error) {
 	for {
 		f, mine, err := c.flightFor(ctx, k, fetch)
@@ -53,7 +53,7 @@ func (c *cache[K, V]) get(ctx context.Context, k K, fetch func(context.Context) 
 			var zero V
 			return zero, err
 		}
-		if !mine && errors.Is(f.err, context.Canceled) && ctx.Err() == nil {
+		if !mine && ctx.Err() == nil && (errors.Is(f.err, context.Canceled) || errors.Is(f.err, context.DeadlineExceeded)) {
 			continue // another caller's fetch, abandoned by them
 		}
 		return f.val, f.err

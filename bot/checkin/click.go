@@ -105,11 +105,15 @@ func Belongs(cb slack.InteractionCallback, d storage.Deal) bool {
 		return cb.View.Type == slack.VTHomeTab && d.OwnerID == cb.User.ID
 	case channel == d.ChannelID:
 		return true
-	case strings.HasPrefix(channel, "D"):
+	case isDM(channel):
 		return d.OwnerID == cb.User.ID
 	}
 	return false
 }
+
+// isDM reports whether a channel id is a direct message's: Slack's ids of
+// DMs start with D.
+func isDM(channel string) bool { return strings.HasPrefix(channel, "D") }
 
 // finish finishes a check-in, and marks missed those its reminder covered:
 // they never happened, whatever became of this one.
@@ -143,8 +147,11 @@ func (k *Clicks) resolve(ctx context.Context, cb slack.InteractionCallback, res 
 		k.Logger.Warn("resolving a reminder", "checkin", id, "err", err)
 		return
 	}
-	if k.Hold != nil {
-		release, mayShow := k.Hold(ctx, cb.Container.ChannelID)
+	// The owner's DM with the app is never shared (Belongs let only the
+	// owner act there), and asking Slack about it needs a scope the app
+	// does not have.
+	if channel := cb.Container.ChannelID; k.Hold != nil && !isDM(channel) {
+		release, mayShow := k.Hold(ctx, channel)
 		defer release()
 		if !mayShow {
 			k.Logger.Info("a clicked reminder is left as it is: its channel is shared, or cannot be checked",

@@ -288,3 +288,35 @@ func TestClickOnAHiddenReminderKeepsItHidden(t *testing.T) {
 	})
 	expectAllHidden(t, h, "C1", ours)
 }
+
+// Done on a reminder that came by DM (its channel is shared) resolves it
+// there, with only the scopes manifest.yml asks for: the DM is never asked
+// about, which would need im:read.
+func TestDoneInTheOwnersDMResolvesTheReminder(t *testing.T) {
+	fake := newWorkspace(t)
+	allScopes(fake)
+	h := startBot(t, fake, filepath.Join(t.TempDir(), "longgame.db"), reminderEnv...)
+	addStrangers(h)
+	h.inChannel("U1", "C1", "/deal open Acme")
+	h.event(fake.NewMemberJoinedChannel("C1", "UG", "U1"))
+	seq := lastSeq(fake)
+	h.private("U1", "C1", "/deal close won "+daysAgo("U1", 20), "Only you can see this")
+	dm := fake.DM("U1")
+	r := h.waitReminder(seq, dm)
+	_, buttons := render.Blocks(r.Blocks)
+	if len(buttons) == 0 {
+		t.Fatalf("the DM reminder has no buttons:\n%s", render.Message(r.Text, r.Blocks))
+	}
+	seq = lastSeq(fake)
+	if _, err := fake.BlockAction(h.ctx(), slackfake.BlockAction{UserID: "U1", ChannelID: dm, MessageTS: r.TS,
+		ActionID: buttons[0].ActionID, BlockID: buttons[0].BlockID}); err != nil {
+		t.Fatal(err)
+	}
+	upd, err := fake.WaitReplyAfter(h.ctx(), seq, func(r slackfake.Reply) bool { return r.Kind == slackfake.KindUpdate && r.Channel == dm })
+	if err != nil {
+		t.Fatalf("the DM reminder was not resolved: %v\nlog:\n%s", err, h.logs)
+	}
+	if got := render.Message(upd.Text, upd.Blocks); !strings.Contains(got, "Done by @U1") || strings.Contains(got, "[1: Done]") {
+		t.Errorf("after Done the DM reminder reads:\n%s", got)
+	}
+}
