@@ -257,14 +257,22 @@ func TestGuestJoiningHidesEverythingPostedBefore(t *testing.T) {
 	strangerSaw(t, "the guest", h.cmd("UG", "C1", "/champion ledger").text)
 }
 
-// channel_shared after records and a reminder were posted: all hidden.
-func TestChannelSharedLaterHidesRecordsAndReminders(t *testing.T) {
+// secretsAndReminder runs the bot with reminders on, records
+// dealWithSecrets in C1, closes the deal won long enough ago for a
+// check-in to be due, and returns the reminder posted in C1.
+func secretsAndReminder(t *testing.T) (*e2e, slackfake.Reply) {
+	t.Helper()
 	h := startBot(t, newWorkspace(t), filepath.Join(t.TempDir(), "longgame.db"), reminderEnv...)
 	addStrangers(h)
 	dealWithSecrets(h)
 	seq := lastSeq(h.fake)
 	h.inChannel("U1", "C1", "/deal close won "+daysAgo("U1", 15))
-	h.waitReminder(seq, "C1")
+	return h, h.waitReminder(seq, "C1")
+}
+
+// channel_shared after records and a reminder were posted: all hidden.
+func TestChannelSharedLaterHidesRecordsAndReminders(t *testing.T) {
+	h, _ := secretsAndReminder(t)
 
 	h.event(h.fake.NewChannelShared("C1", "T2"))
 	expectAllHidden(t, h, "C1", 6)

@@ -262,12 +262,7 @@ func TestReminderNeverReachesAnOwnerMadeGuest(t *testing.T) {
 // that copy, and would put the champion and the risks back in a channel a
 // guest now reads.
 func TestClickOnAHiddenReminderKeepsItHidden(t *testing.T) {
-	h := startBot(t, newWorkspace(t), filepath.Join(t.TempDir(), "longgame.db"), reminderEnv...)
-	addStrangers(h)
-	dealWithSecrets(h)
-	seq := lastSeq(h.fake)
-	h.inChannel("U1", "C1", "/deal close won "+daysAgo("U1", 20))
-	r := h.waitReminder(seq, "C1")
+	h, r := secretsAndReminder(t)
 	ours := 0
 	for _, m := range h.fake.Messages("C1") {
 		if m.BotID != "" {
