@@ -34,6 +34,9 @@ type Config struct {
 	// empty and answers through the response_url instead. Slack's own
 	// deadline is 3 s; the default, 2 s, leaves room for the network.
 	AckDeadline time.Duration
+	// WorkTimeout bounds the work one envelope may do; default 30 s. An
+	// answer still owed after it gets a budget of its own (answerTimeout).
+	WorkTimeout time.Duration
 	// HTTPClient posts to response_urls; it must have a timeout.
 	HTTPClient *http.Client
 	// WebAPI, if set, is used to post the records in their channels
@@ -112,6 +115,9 @@ func New(api *slack.Client, store Store, cfg Config) *Bot {
 	}
 	if cfg.AckDeadline <= 0 {
 		cfg.AckDeadline = 2 * time.Second
+	}
+	if cfg.WorkTimeout <= 0 {
+		cfg.WorkTimeout = 30 * time.Second
 	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 10 * time.Second}

@@ -103,6 +103,8 @@ func (b *Bot) say(ctx context.Context, pl place, r views.Reply) {
 // (the channel refuses, or there is none) by DM. An answer is never lost
 // silently.
 func (b *Bot) tell(ctx context.Context, pl place, r views.Reply) {
+	ctx, cancel := answerContext(ctx)
+	defer cancel()
 	opts := []slack.MsgOption{slack.MsgOptionText(r.Text, false), slack.MsgOptionBlocks(r.Blocks...)}
 	if pl.thread != "" {
 		opts = append(opts, slack.MsgOptionTS(pl.thread))

@@ -25,9 +25,17 @@ type acker interface {
 // socket is down.
 const ackTimeout = 5 * time.Second
 
-// workTimeout bounds the work one envelope may do. The work runs on a context
-// that outlives shutdown, so a command that was taken is finished.
-const workTimeout = 30 * time.Second
+// answerTimeout bounds the last-resort answers to a user (through the
+// response_url, ephemeral, by DM). They run on a context of their own: a
+// command whose work used up its budget (Slack hanging on the post of a
+// record already committed, say) still tells its user what became of it,
+// rather than leaving them to run it again.
+const answerTimeout = 10 * time.Second
+
+// answerContext is the context of a last-resort answer.
+func answerContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), answerTimeout)
+}
 
 // maxAckBytes keeps acks under Socket Mode's 20 KiB limit, past which Slack
 // drops them silently; bigger answers go through the response_url.
@@ -37,7 +45,7 @@ const maxAckBytes = 19 * 1024
 // outlives shutdown, so an envelope that was taken is finished; whatever
 // happens, the envelope is acked.
 func (b *Bot) serve(ctx context.Context, p *pending) {
-	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), workTimeout)
+	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.WorkTimeout)
 	defer cancel()
 	defer p.ack(work, b, nil)
 	switch data := p.evt.Data.(type) {
@@ -119,6 +127,8 @@ func (b *Bot) ack(ctx context.Context, client acker, envelopeID string, payload 
 // respond delivers a slash command's views.Reply through its response_url; when
 // that fails, the user still gets it, privately.
 func (b *Bot) respond(ctx context.Context, cmd slack.SlashCommand, r views.Reply) {
+	ctx, cancel := answerContext(ctx)
+	defer cancel()
 	msg := &slack.WebhookMessage{ResponseType: slack.ResponseTypeEphemeral, Text: r.Text}
 	if len(r.Blocks) > 0 {
 		msg.Blocks = &slack.Blocks{BlockSet: r.Blocks}

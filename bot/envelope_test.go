@@ -125,6 +125,37 @@ func TestSlowCommandAcksInTimeThenAnswersThroughResponseURL(t *testing.T) {
 	}
 }
 
+// A command whose work used up its budget (here the database; in the
+// field, Slack hanging on the post of a record already committed) still
+// tells its user what became of it: the last-resort answer has a budget
+// of its own.
+func TestCommandPastItsWorkBudgetStillAnswers(t *testing.T) {
+	store := stubStore{dealByChannel: func(ctx context.Context) (storage.Deal, error) {
+		<-ctx.Done()
+		return storage.Deal{}, ctx.Err()
+	}}
+	b, _ := testBot(t, store)
+	b.cfg.WorkTimeout = 100 * time.Millisecond
+	posted := make(chan string, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		posted <- string(body)
+	}))
+	defer srv.Close()
+
+	ctx := context.Background()
+	cmd := slack.SlashCommand{Command: "/deal", TeamID: "T1", ChannelID: "C1", UserID: "U1", ResponseURL: srv.URL}
+	b.serve(ctx, b.newPending(ctx, newRecordingAcker(), slashEvent("E1", cmd)))
+	select {
+	case body := <-posted:
+		if !strings.Contains(body, "could not finish this command") {
+			t.Errorf("response_url got %s", body)
+		}
+	default:
+		t.Fatal("the user was told nothing once the work's budget was spent")
+	}
+}
+
 func TestRedactURLDropsCredentials(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	srv.Close() // nothing listens there any more: the request fails

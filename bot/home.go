@@ -87,7 +87,7 @@ func (b *Bot) refreshHomes(ctx context.Context, teamID string, userIDs ...string
 		b.inflight.Add(1)
 		go func() {
 			defer b.inflight.Done()
-			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), workTimeout)
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.WorkTimeout)
 			defer cancel()
 			changed := true
 			for {
