@@ -36,6 +36,7 @@ type Store interface {
 	ClaimDigest(ctx context.Context, teamID, userID, slot string) (bool, error)
 	MarkDigestSent(ctx context.Context, teamID, userID, slot, channel, ts string) error
 	MarkDigestFailed(ctx context.Context, teamID, userID, slot, errText string) error
+	ReleaseDigest(ctx context.Context, teamID, userID, slot string) error
 }
 
 var _ Store = storage.Store(nil)

@@ -179,7 +179,17 @@ func (d *Dispatcher) sendNudge(ctx context.Context, now time.Time, slot string, 
 	channel, ts, err := d.postDM(ctx, n.OwnerID, msg.Text, msg.Blocks)
 	store := context.WithoutCancel(ctx)
 	if err != nil {
-		if merr := d.store.MarkDigestFailed(store, n.TeamID, n.OwnerID, slot, errorCode(err)); merr != nil {
+		// Certainly not posted (the DM would not open, or Slack kept
+		// answering 429): the claim goes back, for the next run in the
+		// slot. Otherwise it may have been posted, and the claim stays:
+		// a nudge is sent at most once.
+		keep := d.store.MarkDigestFailed
+		if errors.Is(err, errDMNotOpened) || classify(err) == rateLimited {
+			keep = func(ctx context.Context, teamID, userID, slot, _ string) error {
+				return d.store.ReleaseDigest(ctx, teamID, userID, slot)
+			}
+		}
+		if merr := keep(store, n.TeamID, n.OwnerID, slot, errorCode(err)); merr != nil {
 			err = errors.Join(err, merr)
 		}
 		return fmt.Errorf("nudge %s: %w", n.OwnerID, err)
@@ -206,13 +216,16 @@ func (d *Dispatcher) postDM(ctx context.Context, user, text string, blocks []sla
 	}
 }
 
+// errDMNotOpened marks a nudge that failed before anything was posted.
+var errDMNotOpened = errors.New("the DM could not be opened")
+
 func (d *Dispatcher) tryDM(ctx context.Context, user, text string, blocks []slack.Block) (string, string, error) {
 	ch, err := callSlack(ctx, d.callTimeout, func(ctx context.Context) (*slack.Channel, error) {
 		ch, _, _, err := d.slack.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
 		return ch, err
 	})
 	if err != nil {
-		return "", "", err
+		return "", "", fmt.Errorf("%w: %w", errDMNotOpened, err)
 	}
 	ts, err := callSlack(ctx, d.callTimeout, func(ctx context.Context) (string, error) {
 		return d.post(ctx, ch.ID, text, blocks, nil)

@@ -83,6 +83,63 @@ func TestDigestKeepsAFailure(t *testing.T) {
 	}
 }
 
+// A nudge that certainly did not go out (the DM would not open, or Slack
+// kept answering 429) gives its claim back: a later run in the slot sends
+// it, once.
+func TestDigestRetriesANudgeThatDidNotGoOut(t *testing.T) {
+	for _, tc := range []struct {
+		method string
+		fault  slackfake.Fault
+	}{
+		{"conversations.open", slackfake.Fault{Times: 1, Status: http.StatusInternalServerError}},
+		{"chat.postMessage", slackfake.Fault{Times: nudgeRetries + 1, Status: http.StatusTooManyRequests, RetryAfter: time.Second}},
+	} {
+		t.Run(tc.method, func(t *testing.T) {
+			e := newEnv(t, t0)
+			e.wonDeal(alice, "C1", utcDate(t0.AddDate(0, 0, -10)), time.UTC, 14)
+			e.fake.InjectFault(tc.method, tc.fault)
+			if err := e.d.Digest(t.Context(), t0, "slot"); err == nil {
+				t.Error("a failed nudge was not reported")
+			}
+			for range 2 {
+				if err := e.d.Digest(t.Context(), t0.Add(15*time.Minute), "slot"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if n := len(e.posts(e.fake.DM("UALICE"))); n != 1 {
+				t.Errorf("%d nudges, want 1: sent by the run after the failure, and only once", n)
+			}
+		})
+	}
+}
+
+// The per-owner nudge that failed at the owner's moment is tried again at
+// the next quarter of an hour, whose window alone no longer holds the
+// moment.
+func TestOwnerNudgeFailureIsTriedAgainNextQuarter(t *testing.T) {
+	e := newEnv(t, t0)
+	e.wonDeal(alice, "C1", utcDate(t0.AddDate(0, 0, -10)), time.UTC, 14)
+	monday := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	e.clock.Set(monday.Add(-ownerCatchUp).Add(time.Hour)) // the bot started the day before
+	_, job, err := e.d.digestJob(t.Context(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.fake.InjectFault("conversations.open", slackfake.Fault{Times: 1, Status: http.StatusInternalServerError})
+	e.clock.Set(monday)
+	job.Run()
+	if n := len(e.posts(e.fake.DM("UALICE"))); n != 0 {
+		t.Fatalf("%d nudges through a DM that would not open", n)
+	}
+	e.clock.Set(monday.Add(15 * time.Minute))
+	job.Run()
+	e.clock.Set(monday.Add(30 * time.Minute))
+	job.Run()
+	if n := len(e.posts(e.fake.DM("UALICE"))); n != 1 {
+		t.Errorf("%d nudges after the failed quarter, want 1", n)
+	}
+}
+
 // TestNudgeMomentIsTheStartOfEachOwnersWorkingWeek: 09:00 local on the
 // first day of the owner's working week, whatever their zone, their
 // working days, or a change of daylight saving time in between.

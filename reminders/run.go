@@ -123,7 +123,14 @@ func (d *Dispatcher) digestJob(ctx context.Context, spec string) (cron.Schedule,
 			defer mu.Unlock()
 			now := d.now()
 			if err := d.OwnerDigest(ctx, last, now); err != nil {
-				d.log.Error("weekly nudge failed", "err", err)
+				// The owners whose nudge failed are looked for again next
+				// time (a slot's claim keeps the others from a second
+				// one), for a day at most.
+				d.log.Error("weekly nudge failed; trying again at the next quarter of an hour", "err", err)
+				if oldest := now.Add(-ownerCatchUp); last.Before(oldest) {
+					last = oldest
+				}
+				return
 			}
 			last = now
 		}), nil

@@ -244,6 +244,10 @@ type Store interface {
 	// MarkDigestFailed keeps why the claimed nudge could not be posted.
 	// ErrNotFound if it was not claimed.
 	MarkDigestFailed(ctx context.Context, teamID, userID, slot, errText string) error
+	// ReleaseDigest gives back the claim of a nudge that certainly was not
+	// posted, so a later run in the slot sends it. ErrNotFound if it was
+	// not claimed, or was posted.
+	ReleaseDigest(ctx context.Context, teamID, userID, slot string) error
 
 	// TakeHomeRefresh decides, across processes, who refreshes userID's
 	// App Home and when: changed says something the Home shows changed.

@@ -133,6 +133,19 @@ func (db *DB) MarkDigestFailed(ctx context.Context, teamID, userID, slot, errTex
 	return nil
 }
 
+// ReleaseDigest gives back the claim of a nudge that certainly was not
+// posted.
+func (db *DB) ReleaseDigest(ctx context.Context, teamID, userID, slot string) error {
+	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
+		return updateOne(ctx, tx, fmt.Sprintf("unsent digest of %s for %s", userID, slot),
+			`DELETE FROM digests WHERE team_id = ? AND user_id = ? AND slot = ? AND message_ts = ''`, teamID, userID, slot)
+	})
+	if err != nil {
+		return fmt.Errorf("release digest of %s for %s: %w", userID, slot, err)
+	}
+	return nil
+}
+
 func (db *DB) updateDigest(ctx context.Context, teamID, userID, slot, set string, args ...any) error {
 	return db.write(ctx, func(ctx context.Context, tx *txn) error {
 		return updateOne(ctx, tx, fmt.Sprintf("digest of %s for %s", userID, slot),

@@ -105,6 +105,17 @@ func testClaimDigestOncePerSlot(t *testing.T, db storage.Store, clk *Clock) {
 	WantErr(t, db.MarkDigestSent(ctx, "T1", "UALICE", slot, "D1", "1.1"), nil)
 	WantErr(t, db.MarkDigestFailed(ctx, "T1", "UBOB", slot, "user_not_found"), nil)
 	WantErr(t, db.MarkDigestSent(ctx, "T1", "UNOBODY", slot, "D1", "1.1"), storage.ErrNotFound)
+	// A claim whose nudge certainly did not go out is given back, once; a
+	// posted one is not.
+	WantErr(t, db.ReleaseDigest(ctx, "T2", "UALICE", slot), nil)
+	WantErr(t, db.ReleaseDigest(ctx, "T2", "UALICE", slot), storage.ErrNotFound)
+	if !Must(db.ClaimDigest(ctx, "T2", "UALICE", slot)) {
+		t.Error("a released claim could not be claimed again")
+	}
+	WantErr(t, db.ReleaseDigest(ctx, "T1", "UALICE", slot), storage.ErrNotFound)
+	if Must(db.ClaimDigest(ctx, "T1", "UALICE", slot)) {
+		t.Error("a posted nudge's claim was given back")
+	}
 	_, err := db.ClaimDigest(ctx, "T1", "", slot)
 	WantErr(t, err, storage.ErrInvalid)
 }
