@@ -183,13 +183,13 @@ func (d *Dispatcher) sendNudge(ctx context.Context, now time.Time, slot string, 
 		// answering 429): the claim goes back, for the next run in the
 		// slot. Otherwise it may have been posted, and the claim stays:
 		// a nudge is sent at most once.
-		keep := d.store.MarkDigestFailed
+		var merr error
 		if errors.Is(err, errDMNotOpened) || classify(err) == rateLimited {
-			keep = func(ctx context.Context, teamID, userID, slot, _ string) error {
-				return d.store.ReleaseDigest(ctx, teamID, userID, slot)
-			}
+			merr = d.store.ReleaseDigest(store, n.TeamID, n.OwnerID, slot)
+		} else {
+			merr = d.store.MarkDigestFailed(store, n.TeamID, n.OwnerID, slot, errorCode(err))
 		}
-		if merr := keep(store, n.TeamID, n.OwnerID, slot, errorCode(err)); merr != nil {
+		if merr != nil {
 			err = errors.Join(err, merr)
 		}
 		return fmt.Errorf("nudge %s: %w", n.OwnerID, err)
