@@ -90,12 +90,7 @@ func TestSlowCommandAcksInTimeThenAnswersThroughResponseURL(t *testing.T) {
 		return storage.Deal{}, storage.ErrNotFound
 	}}
 	b, _ := testBot(t, store)
-	posted := make(chan string, 1)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		posted <- string(body)
-	}))
-	defer srv.Close()
+	srv, posted := responseURL(t)
 
 	acker := newRecordingAcker()
 	done := make(chan struct{})
@@ -136,12 +131,7 @@ func TestCommandPastItsWorkBudgetStillAnswers(t *testing.T) {
 	}}
 	b, _ := testBot(t, store)
 	b.cfg.WorkTimeout = 100 * time.Millisecond
-	posted := make(chan string, 1)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		posted <- string(body)
-	}))
-	defer srv.Close()
+	srv, posted := responseURL(t)
 
 	ctx := context.Background()
 	cmd := slack.SlashCommand{Command: "/deal", TeamID: "T1", ChannelID: "C1", UserID: "U1", ResponseURL: srv.URL}
@@ -154,6 +144,17 @@ func TestCommandPastItsWorkBudgetStillAnswers(t *testing.T) {
 	default:
 		t.Fatal("the user was told nothing once the work's budget was spent")
 	}
+}
+
+// responseURL is a response_url that hands over what is posted to it.
+func responseURL(t *testing.T) (*httptest.Server, <-chan string) {
+	posted := make(chan string, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		posted <- string(body)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, posted
 }
 
 func TestRedactURLDropsCredentials(t *testing.T) {
