@@ -99,7 +99,12 @@ func (p *pass) reconcile(ctx context.Context, group []storage.DueCheckin) (rest 
 				p.d.log.Warn("reconciling a reminder failed; retrying", "checkin", r.Checkin.ID, "err", err)
 				p.retryGroup(ctx, append(rest, group[i:]...), err)
 				return nil, false
-			case channelGone: // the post will be refused too, and go to the owner
+			case channelGone:
+				if errorCode(err) == "not_in_channel" {
+					p.unchecked(ctx, r)
+					continue
+				}
+				// The post will be refused too, and go to the owner.
 			default:
 				// The history cannot be read (missing scope…) and will not
 				// be: send rather than risk never sending; a duplicate is the
@@ -268,6 +273,22 @@ func (p *pass) toOwner(ctx context.Context, r storage.DueCheckin, cause string) 
 func (p *pass) privately(ctx context.Context, r storage.DueCheckin) {
 	msg := p.d.messages.PrivateCopy(r)
 	p.toOwnerDM(ctx, r, "shared channel: the reminder goes to the owner by DM", msg.Text, msg.Blocks, func(dm, ts string) {
+		p.markSent(ctx, r, dm, ts, p.now)
+	})
+}
+
+// unchecked sends r's reminder to the deal's owner by DM when its
+// interrupted post may be in the deal channel but the channel's history
+// cannot be read: the app posts in public channels it is not in
+// (chat:write.public), and only a member reads them. Posting again could
+// show the whole deal team the reminder twice; the owner gets it, told
+// that it may be in the channel already, and it is recorded as sent there.
+func (p *pass) unchecked(ctx context.Context, r storage.DueCheckin) {
+	failure := fmt.Sprintf("channel %s: not_in_channel, so whether the interrupted post went through cannot be checked", r.Deal.ChannelID)
+	msg := p.d.messages.UncheckedCopy(r)
+	p.toOwnerDM(ctx, r, failure, msg.Text, msg.Blocks, func(dm, ts string) {
+		p.d.log.Info("an interrupted reminder cannot be looked for in its channel; sent to the owner by DM",
+			"checkin", r.Checkin.ID, "channel", r.Deal.ChannelID, "owner", r.Deal.OwnerID)
 		p.markSent(ctx, r, dm, ts, p.now)
 	})
 }

@@ -263,6 +263,48 @@ func TestServerErrorAfterThePostIsReconciled(t *testing.T) {
 	}
 }
 
+// The app posts in public channels it is not in (chat:write.public), but
+// only a member reads their history: a post whose answer was lost there
+// cannot be looked for. The owner gets the reminder by DM, told it may be
+// in the channel already, and the channel gets no second copy; an owner
+// since made a guest gets nothing.
+func TestLostAnswerInAChannelTheAppIsNotInGoesToTheOwnerOnce(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		member bool
+	}{{"full member", true}, {"owner made a guest", false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, t0)
+			e.fake.SetScopes(append(slices.Clone(slackfake.DefaultScopes), "chat:write.public")...)
+			check(e.fake.SetMember("C1", false))
+			_, series := e.wonDeal(alice, "C1", utcDate(t0.AddDate(0, 0, -14)), time.UTC, 14)
+			e.d = New(e.db, &lostReply{Poster: e.api, times: 1}, echoMessages{}, Options{Logger: testLogger(t), Now: e.clock.Now,
+				ClaimantID: "w1", Member: func(context.Context, string, string) (bool, error) { return tc.member, nil }})
+			next := e.dispatch(t0)
+			e.wantPosts("C1", series[0].ID)
+			e.dispatch(next)
+			e.dispatch(next.Add(time.Hour))
+			e.wantPosts("C1", series[0].ID) // never a second copy in the channel
+			dm := e.fake.DM("UALICE")
+			c := e.checkin(series[0].ID)
+			if !tc.member {
+				e.wantPosts(dm)
+				if c.Delivery != storage.DeliveryFailed || !strings.Contains(c.DeliveryError, "not a full member") {
+					t.Errorf("check-in: %s, %q; want failed, the owner not a full member", c.Delivery, c.DeliveryError)
+				}
+				return
+			}
+			posts := e.wantPosts(dm, series[0].ID)
+			if len(posts) == 1 && !strings.HasPrefix(posts[0].Text, "unchecked copy: ") {
+				t.Errorf("the DM does not say the reminder may be in the channel already: %s", posts[0].Text)
+			}
+			if c.Delivery != storage.DeliverySent || c.MessageChan != dm {
+				t.Errorf("check-in: %s in %s, want sent in the DM %s", c.Delivery, c.MessageChan, dm)
+			}
+		})
+	}
+}
+
 func TestRefusingChannelSendsToTheOwnerAndKeepsTheFailure(t *testing.T) {
 	for _, tc := range []struct {
 		name    string

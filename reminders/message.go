@@ -27,6 +27,10 @@ type Messages interface {
 	// PrivateCopy is the reminder sent to the owner alone because people
 	// outside the team are in the deal channel (or Slack could not say).
 	PrivateCopy(r storage.DueCheckin) Message
+	// UncheckedCopy is the reminder sent to the owner by DM when a post to
+	// the deal channel was interrupted and the channel's history cannot be
+	// read to find out whether Slack took it.
+	UncheckedCopy(r storage.DueCheckin) Message
 	// Nudge is the weekly nudge of one owner at now, dates in loc.
 	Nudge(n storage.Nudge, now time.Time, loc *time.Location) Message
 }

@@ -43,6 +43,10 @@ func (m echoMessages) PrivateCopy(r storage.DueCheckin) Message {
 	return echo("private copy: " + m.Reminder(r).Text)
 }
 
+func (m echoMessages) UncheckedCopy(r storage.DueCheckin) Message {
+	return echo("unchecked copy: " + m.Reminder(r).Text)
+}
+
 func (echoMessages) Nudge(n storage.Nudge, now time.Time, loc *time.Location) Message {
 	var due, risky []string
 	for _, cd := range n.Due {

@@ -72,6 +72,20 @@ func (m Messages) PrivateCopy(r storage.DueCheckin) reminders.Message {
 	return reminders.Message{Text: "Only for you: " + msg.Text, Blocks: append([]slack.Block{blockkit.Context(why)}, msg.Blocks...)}
 }
 
+// UncheckedCopy is the reminder sent to the owner by DM when a post to the
+// deal channel was interrupted (Slack may have taken it) and the channel's
+// history cannot be read to find out: the app posts in public channels it
+// is not in, but only a member reads them. Once is enough for the owner; a
+// second copy in the channel would be one too many for the whole team.
+func (m Messages) UncheckedCopy(r storage.DueCheckin) reminders.Message {
+	msg := m.Reminder(r)
+	why := fmt.Sprintf(":grey_question: This reminder may already be in <#%s>: Slack did not confirm my post there, "+
+		"and I cannot look, as I am not a member of the channel. So it comes to you here instead of twice to the channel. "+
+		"Invite me with `/invite @Long Game` and I will check the channel myself next time.", r.Deal.ChannelID)
+	return reminders.Message{Text: "This may already be in the deal channel. " + msg.Text,
+		Blocks: append([]slack.Block{blockkit.Context(why)}, msg.Blocks...)}
+}
+
 // Name is a check-in's one name, the same everywhere: "14-day check-in".
 func Name(c storage.Checkin) string { return views.CheckinName(c.Kind, c.Offset, c.Note) }
 

@@ -208,6 +208,7 @@ func TestHugeMessagesAreAcceptedBySlack(t *testing.T) {
 		"reminder":     Messages{}.Reminder(huge),
 		"owner copy":   Messages{}.OwnerCopy(huge, "is_archived"),
 		"private copy": Messages{}.PrivateCopy(huge),
+		"unchecked":    Messages{}.UncheckedCopy(huge),
 		"nudge":        Messages{}.Nudge(hugeNudge(), t0, time.UTC),
 	} {
 		checkLimits(t, msg.Blocks)
@@ -220,6 +221,11 @@ func TestHugeMessagesAreAcceptedBySlack(t *testing.T) {
 func TestOwnerCopySaysWhy(t *testing.T) {
 	msg := Messages{}.OwnerCopy(wonReminder(), "is_archived")
 	checkGolden(t, "owner_copy_archived", msg.Text, msg.Blocks)
+}
+
+func TestUncheckedCopySaysItMayBeInTheChannel(t *testing.T) {
+	msg := Messages{}.UncheckedCopy(wonReminder())
+	checkGolden(t, "unchecked_copy", msg.Text, msg.Blocks)
 }
 
 func TestResolvedMessageReplacesTheButtons(t *testing.T) {

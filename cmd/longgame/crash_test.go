@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -162,14 +163,67 @@ func TestKillNineLosesNothingAcknowledged(t *testing.T) {
 
 // kill -9 after Slack took a reminder but before the bot heard back: after
 // the restart the reminder is found in the channel's history and not sent
-// again; nothing is lost.
+// again; nothing is lost. In a public channel the app is not in (it posts
+// there with chat:write.public) the history cannot be read: the owner gets
+// the reminder by DM, and the channel still has it once.
 func TestKillNineBetweenReminderPostAndMark(t *testing.T) {
-	fake := newWorkspace(t)
-	dbPath := filepath.Join(t.TempDir(), "longgame.db")
+	for _, tc := range []struct {
+		name   string
+		member bool
+	}{{"app in the channel", true}, {"app not in the channel", false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			fake := newWorkspace(t)
+			fake.SetScopes(append(slices.Clone(slackfake.DefaultScopes), "chat:write.public")...)
+			if err := fake.SetMember("C1", tc.member); err != nil {
+				t.Fatal(err)
+			}
+			dbPath := filepath.Join(t.TempDir(), "longgame.db")
+			c := seedDueCheckin(t, dbPath)
+
+			// Slack posts the reminder and holds the answer; the bot dies waiting.
+			fake.InjectFault("chat.postMessage", slackfake.Fault{Times: 1, After: time.Minute})
+			p := startProcess(t, fake, dbPath)
+			waitFor(t, "the reminder to be posted", func() bool { return len(reminderPosts(fake, "C1")[c.ID]) == 1 })
+			if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+				t.Fatal(err)
+			}
+			p.cmd.Wait()
+
+			// The claim outlives the process; the restarted bot takes it over once
+			// the lease ends. With the default 5-minute lease that is too long for
+			// a test, so the claim is aged instead, as time would.
+			ageClaims(t, dbPath, 10*time.Minute)
+			p = startProcess(t, fake, dbPath)
+			want := "C1"
+			if !tc.member {
+				want = fake.DM("U1")
+			}
+			waitFor(t, "the restarted bot to mark the reminder sent in "+want, func() bool {
+				return checkinDelivery(dbPath, c.ID) == string(storage.DeliverySent)+" in "+want
+			})
+			if n := len(reminderPosts(fake, "C1")[c.ID]); n != 1 {
+				t.Errorf("the reminder was posted %d times in the channel across the crash, want 1\n%s", n, p.logs)
+			}
+			if tc.member {
+				return
+			}
+			dm := reminderPosts(fake, want)[c.ID]
+			if len(dm) != 1 || !strings.Contains(dm[0].Text, "may already be in the deal channel") {
+				t.Errorf("the owner's DM: %+v, want one copy saying it may be in the channel already", dm)
+			}
+		})
+	}
+}
+
+// seedDueCheckin opens a deal in C1 owned by U1, with a check-in due now,
+// in the database at dbPath, and returns the check-in.
+func seedDueCheckin(t *testing.T, dbPath string) storage.Checkin {
+	t.Helper()
 	seed, err := sqlite.Open(context.Background(), dbPath, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer seed.Close()
 	actor := storage.Actor{TeamID: "T1", UserID: "U1"}
 	d, err := seed.OpenDeal(context.Background(), actor, storage.NewDeal{ChannelID: "C1", Name: "Acme", OwnerID: "U1", Budget: 10})
 	if err != nil {
@@ -180,35 +234,22 @@ func TestKillNineBetweenReminderPostAndMark(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	seed.Close()
+	return c
+}
 
-	// Slack posts the reminder and holds the answer; the bot dies waiting.
-	fake.InjectFault("chat.postMessage", slackfake.Fault{Times: 1, After: time.Minute})
-	p := startProcess(t, fake, dbPath)
-	waitFor(t, "the reminder to be posted", func() bool { return len(reminderPosts(fake, "C1")[c.ID]) == 1 })
-	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
+// checkinDelivery reads check-in id's delivery and where its message is,
+// "sent in C1", from the file a running bot writes.
+func checkinDelivery(dbPath string, id int64) string {
+	db, err := sql.Open("sqlite", "file:"+dbPath+"?mode=ro&_pragma=busy_timeout(5000)")
+	if err != nil {
+		return err.Error()
 	}
-	p.cmd.Wait()
-
-	// The claim outlives the process; the restarted bot takes it over once
-	// the lease ends. With the default 5-minute lease that is too long for
-	// a test, so the claim is aged instead, as time would.
-	ageClaims(t, dbPath, 10*time.Minute)
-	startProcess(t, fake, dbPath)
-	waitFor(t, "the restarted bot to mark the reminder sent", func() bool {
-		db, err := sql.Open("sqlite", "file:"+dbPath+"?mode=ro&_pragma=busy_timeout(5000)")
-		if err != nil {
-			return false
-		}
-		defer db.Close()
-		var delivery string
-		db.QueryRow("SELECT delivery FROM checkins WHERE id = ?", c.ID).Scan(&delivery)
-		return delivery == string(storage.DeliverySent)
-	})
-	if n := len(reminderPosts(fake, "C1")[c.ID]); n != 1 {
-		t.Errorf("the reminder was posted %d times across the crash, want 1", n)
+	defer db.Close()
+	var delivery, channel string
+	if err := db.QueryRow("SELECT delivery, coalesce(message_channel, '') FROM checkins WHERE id = ?", id).Scan(&delivery, &channel); err != nil {
+		return err.Error()
 	}
+	return delivery + " in " + channel
 }
 
 // ageClaims moves the claims in the file back by d.
