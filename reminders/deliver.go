@@ -31,7 +31,11 @@ const (
 	maybePosted                    // 5xx, timeout, dropped connection: it may have happened
 	stalled                        // the app's token or scopes are broken: nothing happened; wait for a fix
 	refused                        // another definite error about this message: nothing happened
+	claimLost                      // not posted: the reminder is another dispatcher's now (keep)
 )
+
+// errClaimLost is post's answer when the pass no longer holds the claim.
+var errClaimLost = errors.New("the reminder's claim was lost before its post")
 
 // classify says what a failed Slack call means for the reminder.
 func classify(err error) outcome {
@@ -39,6 +43,8 @@ func classify(err error) outcome {
 	var se slack.SlackErrorResponse
 	var sc slack.StatusCodeError
 	switch {
+	case errors.Is(err, errClaimLost):
+		return claimLost
 	case errors.As(err, &rl):
 		return rateLimited
 	case errors.As(err, &se):
@@ -228,6 +234,7 @@ func (p *pass) send(ctx context.Context, r storage.DueCheckin) {
 	// not hold the channel.
 	release()
 	switch classify(err) {
+	case claimLost:
 	case rateLimited:
 		p.d.log.Info("rate limited; reminder delayed", "checkin", r.Checkin.ID, "channel", channel, "retry_after", retryAfter(err))
 		p.release(ctx, r, p.retryTime(r, err), "rate limited", false)
@@ -359,6 +366,7 @@ func (p *pass) ownerMayRead(ctx context.Context, r storage.DueCheckin, failure s
 // owner's weekly nudge.
 func (p *pass) dmFailed(ctx context.Context, r storage.DueCheckin, failure string, err error, uncertain bool) {
 	switch classify(err) {
+	case claimLost:
 	case rateLimited, maybePosted, stalled:
 		p.d.log.Warn("sending the reminder by DM failed; retrying", "checkin", r.Checkin.ID, "err", err)
 		p.release(ctx, r, p.retryTime(r, err), failure+"; DM: "+errorCode(err), uncertain || r.Uncertain)
@@ -379,12 +387,39 @@ func (p *pass) openDM(ctx context.Context, user string) (string, error) {
 	})
 }
 
-// post posts a reminder with its metadata.
+// post posts a reminder with its metadata, if the pass still holds its
+// claim.
 func (p *pass) post(ctx context.Context, channel, text string, blocks []slack.Block, r storage.DueCheckin) (string, error) {
+	if !p.keep(ctx, r) {
+		return "", errClaimLost
+	}
 	meta := checkinMetadata(r)
 	return callSlack(ctx, p.d.callTimeout, func(ctx context.Context) (string, error) {
 		return p.d.post(ctx, channel, text, blocks, &meta)
 	})
+}
+
+// keep reports whether the pass may post r's reminder: whether it holds
+// the claim and will until the post's answer is due. Another dispatcher
+// takes a claim over a lease after it was made, and posts the reminder
+// too; a pass still busy by then (Slack slow, or failing call after
+// call) must not post as well. A claim that may not outlast the post,
+// with half the lease kept for the clocks of replicas to differ, is
+// renewed, fenced: false when it was lost, and the reminder is left to
+// whoever holds it now.
+func (p *pass) keep(ctx context.Context, r storage.DueCheckin) bool {
+	now := p.d.now()
+	if now.Add(p.d.callTimeout).Before(r.ClaimedAt.Add(p.d.lease / 2)) {
+		return true
+	}
+	err := p.d.store.RenewClaim(context.WithoutCancel(ctx), r.Checkin.ID, p.d.claimant, now)
+	switch {
+	case errors.Is(err, storage.ErrConflict):
+		p.d.log.Warn("the reminder's claim was taken over while it waited; not posting it", "checkin", r.Checkin.ID, "err", err)
+	case err != nil:
+		p.fail(err) // the claim is left as it is: taken over after its lease, and reconciled
+	}
+	return err == nil
 }
 
 // callSlack runs one Slack call bounded by timeout.

@@ -28,6 +28,7 @@ type Store interface {
 	Release(ctx context.Context, id int64, claimant string, next time.Time, reason string) error
 	ReleaseUncertain(ctx context.Context, id int64, claimant string, next time.Time, reason string) error
 	Hold(ctx context.Context, id int64, claimant string, until time.Time) error
+	RenewClaim(ctx context.Context, id int64, claimant string, now time.Time) error
 	MarkFailed(ctx context.Context, id int64, claimant, errText, dmChannel, dmTS string) error
 	TakeReminderDay(ctx context.Context, teamID, channel string, id int64, dayStart, dayEnd time.Time) (bool, error)
 

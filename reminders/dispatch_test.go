@@ -383,6 +383,54 @@ func TestShutdownMidPassGivesTheClaimsBack(t *testing.T) {
 	e.wantPosts("C1", series[0].ID)
 }
 
+// afterClaim runs then, once, right after the first claim of a pass.
+type afterClaim struct {
+	Store
+	then func()
+	once sync.Once
+}
+
+func (a *afterClaim) ClaimDue(ctx context.Context, claimant string, now time.Time, limit int) ([]storage.DueCheckin, error) {
+	due, err := a.Store.ClaimDue(ctx, claimant, now, limit)
+	a.once.Do(a.then)
+	return due, err
+}
+
+// A pass slowed down past its claims' lease (Slack slow, or failing call
+// after call) does not post what another dispatcher took over and posted
+// meanwhile; one slowed down less renews its claims, and posts.
+func TestSlowPassPostsOnlyWhatItStillHolds(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		slow     time.Duration
+		takeover bool
+	}{
+		{"past the lease, taken over", 6 * time.Minute, true},
+		{"past half the lease", 4 * time.Minute, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, t0)
+			_, series := e.wonDeal(alice, "C1", utcDate(t0.AddDate(0, 0, -14)), time.UTC, 14)
+			slow := &afterClaim{Store: e.db, then: func() {
+				e.clock.Set(t0.Add(tc.slow))
+				if tc.takeover {
+					if _, err := e.dispatcher("w2", e.api).Dispatch(t.Context(), e.clock.Now()); err != nil {
+						t.Error(err)
+					}
+				}
+			}}
+			d := New(slow, e.api, echoMessages{}, Options{Logger: testLogger(t), Now: e.clock.Now, ClaimantID: "w1", Lease: 5 * time.Minute})
+			if _, err := d.Dispatch(t.Context(), t0); err != nil {
+				t.Fatal(err)
+			}
+			e.wantPosts("C1", series[0].ID)
+			if c := e.checkin(series[0].ID); c.Delivery != storage.DeliverySent {
+				t.Errorf("check-in: %s, want sent", c.Delivery)
+			}
+		})
+	}
+}
+
 func TestClassify(t *testing.T) {
 	for _, tc := range []struct {
 		err  error

@@ -200,6 +200,11 @@ type Store interface {
 	// ReleaseUncertain is Release after a post whose outcome is unknown:
 	// the check-in comes back Uncertain.
 	ReleaseUncertain(ctx context.Context, id int64, claimant string, next time.Time, reason string) error
+	// RenewClaim restarts claimant's claim of check-in id at now, so that
+	// no one takes it over for another lease: a pass about to post a
+	// reminder it claimed long ago makes sure it still holds it.
+	// ErrConflict if the claim was lost.
+	RenewClaim(ctx context.Context, id int64, claimant string, now time.Time) error
 	// Hold queues check-in id, claimed by claimant, again until until
 	// without counting an attempt. ErrConflict if the claim was lost.
 	Hold(ctx context.Context, id int64, claimant string, until time.Time) error

@@ -279,6 +279,15 @@ func (db *DB) Hold(ctx context.Context, id int64, claimant string, until time.Ti
 	return nil
 }
 
+// RenewClaim restarts claimant's claim of check-in id at now.
+// ErrConflict if the claim was lost.
+func (db *DB) RenewClaim(ctx context.Context, id int64, claimant string, now time.Time) error {
+	if err := db.fenced(ctx, id, claimant, `claimed_at = $3`, tsArg(now)); err != nil {
+		return fmt.Errorf("renew the claim of check-in %d: %w", id, err)
+	}
+	return nil
+}
+
 // MarkFailed records that the deal channel refused check-in id's reminder
 // (errText says why, and is kept) and where it went instead: the owner's DM
 // (dmChannel, dmTS), or nowhere when both are "". ErrConflict if the claim

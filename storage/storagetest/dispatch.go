@@ -184,6 +184,27 @@ func testReclaimStuck(t *testing.T, db storage.Store, clk *Clock) {
 	}
 }
 
+// testRenewClaim checks that a renewed claim is not taken over until a
+// lease after its renewal, and that a claim taken over cannot be renewed.
+func testRenewClaim(t *testing.T, db storage.Store, clk *Clock) {
+	_, series := WonDeal(t, db, Alice, "C1")
+	id := series[0].ID
+	claimedAt := T0.AddDate(0, 0, 15)
+	lease := 5 * time.Minute
+	Must(db.ClaimDue(t.Context(), "w1", claimedAt, 10))
+	renewed := claimedAt.Add(4 * time.Minute)
+	WantErr(t, db.RenewClaim(t.Context(), id, "w2", renewed), storage.ErrConflict) // not w2's
+	WantErr(t, db.RenewClaim(t.Context(), id, "w1", renewed), nil)
+
+	later := claimedAt.Add(lease + time.Minute) // the first claim's lease is over, not the renewed one's
+	Diff(t, dueIDs(Must(db.ReclaimStuck(t.Context(), "w2", later, later.Add(-lease), 10))), []int64(nil))
+	later = renewed.Add(lease + time.Second)
+	Diff(t, dueIDs(Must(db.ReclaimStuck(t.Context(), "w2", later, later.Add(-lease), 10))), []int64{id})
+	WantErr(t, db.RenewClaim(t.Context(), id, "w1", later), storage.ErrConflict) // taken over
+	WantErr(t, db.MarkSent(t.Context(), id, "w2", "C1", "1.1", later), nil)
+	WantErr(t, db.RenewClaim(t.Context(), id, "w2", later), storage.ErrConflict) // sent: no claim left
+}
+
 // testMissFolded checks that the check-ins a reminder covered are marked
 // missed, never done: they did not happen.
 func testMissFolded(t *testing.T, db storage.Store, clk *Clock) {

@@ -94,6 +94,7 @@ var tests = []struct {
 	{"MarkFailedKeepsTheError", testMarkFailedKeepsTheError},
 	{"Fold", testFold},
 	{"ReclaimStuck", testReclaimStuck},
+	{"RenewClaim", testRenewClaim},
 	{"MissFolded", testMissFolded},
 	{"AnsweringAnAsk", testAnsweringAnAsk},
 	{"EditAndWithdrawAsks", testEditAndWithdrawAsks},
