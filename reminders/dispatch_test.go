@@ -445,6 +445,7 @@ func TestClassify(t *testing.T) {
 		{slack.StatusCodeError{Code: 503, Status: "503"}, maybePosted},
 		{slack.SlackErrorResponse{Err: "internal_error"}, maybePosted},
 		{context.DeadlineExceeded, maybePosted},
+		{fmt.Errorf("post: %w", errClaimLost), claimLost},
 		{slack.SlackErrorResponse{Err: "token_revoked"}, stalled},
 		{slack.SlackErrorResponse{Err: "missing_scope"}, stalled},
 		{slack.SlackErrorResponse{Err: "invalid_blocks"}, refused},
