@@ -124,6 +124,9 @@ type hideOutcome struct {
 	hidden int
 	failed int
 	why    string // the last refusal, for the owner
+	// unread: the channel's history could not be read (the app is not a
+	// member), so records whose ts was lost could not be looked for.
+	unread bool
 }
 
 // hidePage is how many kept records are read at once.
@@ -221,6 +224,15 @@ func (b *Bot) hideFromHistory(ctx context.Context, s storage.ChannelShare, out *
 			resp, err = b.api.GetConversationHistoryContext(ctx, params)
 			return err
 		})
+		var se slack.SlackErrorResponse
+		if errors.As(err, &se) && se.Err == "not_in_channel" {
+			// The app posts in public channels it is not in, but only a
+			// member reads them; waiting will not change that, and the
+			// owner is told what may be left.
+			b.log.Warn("cannot read the channel's history for records to hide: the app is not a member", "channel", s.ChannelID)
+			out.unread = true
+			return true
+		}
 		if err != nil {
 			b.log.Warn("reading the channel's history for records to hide", "channel", s.ChannelID, "err", err)
 			return false
@@ -271,7 +283,7 @@ func slackTime(ts string) time.Time {
 // tellOwnerOfShare DMs the owner of the channel's deal how many records
 // were hidden, when there were any.
 func (b *Bot) tellOwnerOfShare(ctx context.Context, s storage.ChannelShare, out hideOutcome) {
-	if s.Hidden == 0 && out.failed == 0 {
+	if s.Hidden == 0 && out.failed == 0 && !out.unread {
 		return
 	}
 	d, err := b.store.DealByChannel(ctx, s.TeamID, s.ChannelID)
@@ -293,6 +305,10 @@ func (b *Bot) tellOwnerOfShare(ctx context.Context, s storage.ChannelShare, out 
 	if out.failed > 0 {
 		text += fmt.Sprintf("\n:warning: %s could not be hidden (Slack said `%s`): delete them by hand.",
 			blockkit.Plural(out.failed, "record", "records"), out.why)
+	}
+	if out.unread {
+		text += "\n:grey_question: I am not a member of the channel, so I could not read it for a record whose posting " +
+			"was interrupted (a crash, a lost answer): if one of my messages there still shows a record, delete it by hand."
 	}
 	b.tell(ctx, place{team: s.TeamID, user: d.OwnerID}, views.Plain(text))
 }

@@ -296,6 +296,27 @@ func TestSlackConnectInvitationHidesEvenUnkeptRecords(t *testing.T) {
 	h.waitDM("U1", "hid 4 records")
 }
 
+// In a public channel the app was never invited to (it posts there with
+// chat:write.public), a share hides every record it kept and tells the
+// owner that it could not read the channel for one whose posting was
+// interrupted: only a member reads a channel's history. The share is done,
+// not left pending for a read that will keep failing.
+func TestShareOfAChannelTheAppIsNotInHidesWhatItKept(t *testing.T) {
+	h := newE2E(t)
+	h.fake.SetScopes(append(slices.Clone(slackfake.DefaultScopes), "chat:write.public")...)
+	if err := h.fake.SetMember("C1", false); err != nil {
+		t.Fatal(err)
+	}
+	addStrangers(h)
+	dealWithSecrets(h)
+	waitFor(t, "the records' ts kept", func() bool { return h.count("posted_messages") == 4 })
+	h.event(h.fake.NewChannelShared("C1", "T2"))
+	expectAllHidden(t, h, "C1", 4)
+	dm := h.waitDM("U1", "hid 4 records")
+	answer{text: dm}.expect(t, "owner's DM", "not a member of the channel", "delete it by hand")
+	waitFor(t, "the share done", func() bool { return h.count("channel_shares WHERE done_at IS NOT NULL") == 1 })
+}
+
 // expectAllHidden waits until every message the bot posted in channel
 // says HiddenText, and checks there were n.
 func expectAllHidden(t *testing.T, h *e2e, channel string, n int) {
