@@ -72,9 +72,9 @@ func (h *checkinCommands) done(ctx context.Context, req *request) (views.Reply, 
 		return views.Reply{}, h.changeErr(err, "finish check-in")
 	}
 	// The check-ins its reminder covered never happened: missed, not done.
-	// The check-in itself is done, recorded: the answer says so even if
-	// this fails, as the buttons' does (they still show as missed, covered
-	// by this finished one), and does not claim what failed.
+	// The check-in itself is recorded done, so the answer says so even if
+	// this fails, as the reminder's Done button does: the covered ones
+	// still show as missed, covered by this finished one.
 	missed, err := h.store.MissFolded(ctx, req.actor, done.ID)
 	if err != nil {
 		h.log.Error("marking missed the check-ins a reminder covered", "checkin", done.ID, "err", err)
